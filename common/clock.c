@@ -1,0 +1,40 @@
+/* clock.c: monotonic time helpers (see clock.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "clock.h"
+
+#include <errno.h>
+#include <time.h>
+
+static uint64_t timespec_ns(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * NS_PER_SEC + (uint64_t)ts->tv_nsec;
+}
+
+uint64_t clock_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return timespec_ns(&ts);
+}
+
+uint64_t clock_thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return timespec_ns(&ts);
+}
+
+uint64_t clock_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return timespec_ns(&ts) / NS_PER_MS;
+}
+
+void clock_sleep_ns(uint64_t ns)
+{
+	struct timespec req = { .tv_sec = (time_t)(ns / NS_PER_SEC), .tv_nsec = (long)(ns % NS_PER_SEC) };
+	struct timespec rem;
+	while (nanosleep(&req, &rem) != 0 && errno == EINTR)
+		req = rem;
+}

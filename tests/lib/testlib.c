@@ -1,0 +1,299 @@
+/* testlib.c: see testlib.h. */
+#include "testlib.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *test_bin(const char *name)
+{
+	static char slots[4][512];
+	static int next;
+	const char *dir = getenv("LUNCHRUSH_BIN");
+	char *out = slots[next++ % 4];
+	snprintf(out, sizeof slots[0], "%s/%s", dir && *dir ? dir : "bin", name);
+	return out;
+}
+
+const char *test_server_model(void)
+{
+	const char *m = getenv("LUNCHRUSH_SERVER");
+	return m && *m ? m : "blocking";
+}
+
+double tc_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int read_line(int fd, char *line, size_t cap, int timeout_ms)
+{
+	size_t n = 0;
+	double deadline = tc_now_ms() + timeout_ms;
+	while (n + 1 < cap) {
+		int left = (int)(deadline - tc_now_ms());
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return -1;
+		char ch;
+		ssize_t r = read(fd, &ch, 1); /* byte by byte: leave the rest of stdout in the pipe */
+		if (r <= 0)
+			return -1;
+		if (ch == '\n')
+			break;
+		line[n++] = ch;
+	}
+	line[n] = '\0';
+	return 0;
+}
+
+int child_start(struct child *c, char *const argv[], bool wait_listening, int timeout_ms)
+{
+	int pipefd[2];
+	memset(c, 0, sizeof *c);
+	c->out_fd = -1;
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return -1;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		dup2(pipefd[1], STDOUT_FILENO);
+		execv(argv[0], argv);
+		fprintf(stderr, "testlib: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	c->pid = pid;
+	c->out_fd = pipefd[0];
+	if (!wait_listening)
+		return 0;
+	if (read_line(c->out_fd, c->line, sizeof c->line, timeout_ms) != 0) {
+		fprintf(stderr, "testlib: %s printed no line within %d ms\n", argv[0], timeout_ms);
+		child_stop(c, SIGKILL, 1000);
+		return -1;
+	}
+	unsigned port = 0;
+	if (sscanf(c->line, "listening on %63[^:]:%u", c->host, &port) != 2 || port == 0 || port > 65535) {
+		fprintf(stderr, "testlib: %s said '%s', not 'listening on HOST:PORT'\n", argv[0], c->line);
+		child_stop(c, SIGKILL, 1000);
+		return -1;
+	}
+	c->port = (uint16_t)port;
+	return 0;
+}
+
+int child_stop(struct child *c, int sig, int timeout_ms)
+{
+	int status = -1;
+	if (c->pid > 0) {
+		kill(c->pid, sig ? sig : SIGTERM);
+		double deadline = tc_now_ms() + timeout_ms;
+		for (;;) {
+			pid_t r = waitpid(c->pid, &status, WNOHANG);
+			if (r == c->pid)
+				break;
+			if (r < 0) {
+				status = -1;
+				break;
+			}
+			if (tc_now_ms() > deadline) {
+				kill(c->pid, SIGKILL);
+				waitpid(c->pid, NULL, 0);
+				status = -1;
+				break;
+			}
+			struct timespec ts = { 0, 5 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		c->pid = 0;
+	}
+	if (c->out_fd >= 0) {
+		close(c->out_fd);
+		c->out_fd = -1;
+	}
+	return status;
+}
+
+ssize_t child_read_all(struct child *c, char *buf, size_t cap, int timeout_ms)
+{
+	size_t n = 0;
+	double deadline = tc_now_ms() + timeout_ms;
+	while (n + 1 < cap) {
+		int left = (int)(deadline - tc_now_ms());
+		struct pollfd p = { .fd = c->out_fd, .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			break;
+		ssize_t r = read(c->out_fd, buf + n, cap - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int tc_connect(uint16_t port, int timeout_ms)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int tc_send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+void tc_carry_init(struct tc_carry *c)
+{
+	c->len = 0;
+}
+
+/* Fill carry until it holds at least want bytes or the head end; -1 on close/timeout. */
+static int fill(int fd, struct tc_carry *carry)
+{
+	if (carry->len >= sizeof carry->buf)
+		return -1;
+	ssize_t r;
+	do
+		r = recv(fd, carry->buf + carry->len, sizeof carry->buf - carry->len, 0);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return -1;
+	carry->len += (size_t)r;
+	return 0;
+}
+
+static void header_value(const char *head, const char *name, char *out, size_t cap)
+{
+	out[0] = '\0';
+	size_t nlen = strlen(name);
+	for (const char *p = strstr(head, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+		const char *h = p + 2;
+		if (strncasecmp(h, name, nlen) == 0 && h[nlen] == ':') {
+			h += nlen + 1;
+			while (*h == ' ')
+				h++;
+			size_t i = 0;
+			while (h[i] && h[i] != '\r' && i + 1 < cap) {
+				out[i] = (char)tolower((unsigned char)h[i]);
+				i++;
+			}
+			out[i] = '\0';
+			return;
+		}
+	}
+}
+
+int tc_read_response(int fd, struct tc_carry *carry, bool head_only, struct tc_response *r)
+{
+	memset(r, 0, sizeof *r);
+	r->content_length = -1;
+	char *end;
+	for (;;) {
+		end = carry->len ? memmem(carry->buf, carry->len, "\r\n\r\n", 4) : NULL;
+		if (end)
+			break;
+		if (fill(fd, carry) != 0)
+			return -1;
+	}
+	size_t head_len = (size_t)(end - carry->buf) + 4;
+	size_t copy = head_len < sizeof r->head - 1 ? head_len : sizeof r->head - 1;
+	memcpy(r->head, carry->buf, copy);
+	r->head[copy] = '\0';
+	int minor = 1;
+	if (sscanf(r->head, "HTTP/1.%d %d", &minor, &r->status) != 2)
+		return -1;
+	char cl[32];
+	header_value(r->head, "Content-Length", cl, sizeof cl);
+	if (cl[0])
+		r->content_length = strtol(cl, NULL, 10);
+	header_value(r->head, "Connection", r->connection, sizeof r->connection);
+	r->has_connection_hdr = r->connection[0] != '\0';
+	if (minor == 0)
+		r->keep_alive = strcmp(r->connection, "keep-alive") == 0;
+	else
+		r->keep_alive = strcmp(r->connection, "close") != 0;
+	size_t body = head_only || r->content_length < 0 ? 0 : (size_t)r->content_length;
+	while (carry->len < head_len + body)
+		if (fill(fd, carry) != 0)
+			return -1;
+	r->body_len = body < sizeof r->body - 1 ? body : sizeof r->body - 1;
+	memcpy(r->body, carry->buf + head_len, r->body_len);
+	r->body[r->body_len] = '\0';
+	size_t used = head_len + body;
+	memmove(carry->buf, carry->buf + used, carry->len - used);
+	carry->len -= used;
+	return 0;
+}
+
+int tc_request(uint16_t port, const char *raw, bool head_only, struct tc_response *r, int timeout_ms)
+{
+	int fd = tc_connect(port, timeout_ms);
+	if (fd < 0)
+		return -1;
+	static struct tc_carry carry;
+	tc_carry_init(&carry);
+	int rc = tc_send_all(fd, raw, strlen(raw));
+	if (rc == 0)
+		rc = tc_read_response(fd, &carry, head_only, r);
+	if (rc == 0)
+		r->closed = tc_wait_closed(fd, r->keep_alive ? 0 : timeout_ms);
+	close(fd);
+	return rc;
+}
+
+bool tc_wait_closed(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return false;
+	char b[256];
+	ssize_t r = recv(fd, b, sizeof b, MSG_DONTWAIT);
+	return r == 0 || (r < 0 && errno == ECONNRESET);
+}

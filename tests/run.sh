@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs test binaries and sums what cmocka reports: tests/run.sh UNIT... -- INTEGRATION...
+# Unit tests run once. Integration tests named test_server_* run once against each server
+# model (LUNCHRUSH_SERVER=blocking, then evented); the others run once.
+# Prints "N passed, N failed" last; exits non-zero when anything failed.
+set -u
+bin=${LUNCHRUSH_BIN:-bin}
+export LUNCHRUSH_BIN=$bin
+passed=0
+failed=0
+failed_names=()
+
+run_one() { # label, command...
+	local label=$1; shift
+	local out rc
+	echo "== $label"
+	out=$("$@" 2>&1); rc=$?
+	printf '%s\n' "$out"
+	local p f
+	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	local skipped
+	skipped=$(printf '%s\n' "$out" | grep -c '^\[  SKIPPED \]')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or exited non-zero without a cmocka summary
+	fi
+	passed=$((passed + p - skipped))
+	failed=$((failed + f))
+	[ "$f" -gt 0 ] && failed_names+=("$label")
+	return 0
+}
+
+mode=unit
+for t in "$@"; do
+	if [ "$t" = "--" ]; then mode=integration; continue; fi
+	name=$(basename "$t")
+	if [ "$mode" = integration ] && [[ "$name" == test_server_* ]]; then
+		for model in blocking evented; do
+			if [ -x "$bin/$model" ]; then
+				LUNCHRUSH_SERVER=$model run_one "$name ($model)" "$t"
+			fi
+		done
+	else
+		run_one "$name" "$t"
+	fi
+done
+
+tag=${SAN:+ (SAN=$SAN)}
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "failed$tag: ${failed_names[*]}"
+fi
+echo "suite$tag: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
