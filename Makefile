@@ -25,9 +25,10 @@ endif
 
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
-BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev
+BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
 DEMO_PKGS := $(BUILD_PKGS)
+BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox nginx-light nodejs wrk procps util-linux
 DEPS_PKGS ?= $(BUILD_PKGS)
 
 # pkg-config where the package ships a .pc file; libev and http-parser do not on Debian.
@@ -35,6 +36,7 @@ DEPS_PKGS ?= $(BUILD_PKGS)
 PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka 2>/dev/null)
 NCURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
@@ -93,7 +95,7 @@ $(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)))
 
 $(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
@@ -103,7 +105,7 @@ test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(c
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(LDLIBS)
 
 $(INTEGRATION_TESTS): $(BIN)/tests/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -123,6 +125,24 @@ test: deps
 demo: DEPS_PKGS = $(DEMO_PKGS)
 demo: all
 	@scripts/demo.sh $(BIN)
+
+# Benchmarks against nginx, Node.js and wrk (installed if missing); QUICK=1 for ~2 min.
+bench: DEPS_PKGS = $(BENCH_PKGS)
+bench: all
+	@QUICK=$(QUICK) scripts/bench.sh
+
+# The lessons menu, or one lesson: make lesson N=3
+lesson: all
+	@$(BIN)/dashboard --lesson $(if $(N),$(N),menu)
+
+# libFuzzer over the request glue and the query parser; FUZZ_SECONDS per target.
+fuzz: DEPS_PKGS = $(TEST_PKGS)
+fuzz: deps
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) scripts/fuzz.sh
+
+# Ten minutes at 80 % of capacity, resident memory must stay flat (not part of make test).
+soak: all
+	@scripts/soak.sh $(BIN)
 
 clean:
 	rm -rf build bin
