@@ -27,6 +27,7 @@ stage() { # label, command...
 stage "plain build" $MAKE --no-print-directory test-suite
 stage "ASan+UBSan" $MAKE --no-print-directory SAN=address,undefined test-suite
 stage "TSan" $MAKE --no-print-directory SAN=thread test-suite
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} stage "fuzz (libFuzzer, ${FUZZ_SECONDS:-20}s)" scripts/fuzz.sh
 [ -x lessons/check-all.sh ] && stage "lesson checks" lessons/check-all.sh
 [ -x scripts/bench-smoke.sh ] && stage "bench smoke" scripts/bench-smoke.sh
 
