@@ -1,0 +1,93 @@
+# bars.awk: the bars of issue 7, measured: summary.csv and ratios.csv -> bars.csv with
+# id, bar, target, measured, status (MET | MISSED | NOT MEASURED) and the evidence a
+# reader needs to say why. Never invents a figure: a bar without its runs is NOT MEASURED.
+# Usage: awk -F, -v window_s=D+W -f bars.awk summary.csv ratios.csv
+BEGIN { OFS = ","; print "id,bar,target,measured,status,evidence" }
+
+FNR == 1 { file++; delete col; for (i = 1; i <= NF; i++) col[$i] = i; next }
+
+file == 1 {
+	k = $col["kind"] SUBSEP $col["workload"] SUBSEP $col["server"] SUBSEP $col["client"] SUBSEP $col["connections"]
+	thr[k] = $col["throughput_rps"]; p99[k] = $col["p99_ms"]; ofb[k] = $col["of_bound"]; bnd[k] = $col["bound_rps"]
+	util[k] = $col["server_util_pct"]; ccpu[k] = $col["client_cpu_s"]; err[k] = $col["errors"]; cpr[k] = $col["cpu_us_per_req"]
+	if ($col["kind"] == "closed" && $col["workload"] == "cook50" && $col["server"] ~ /^blocking-[0-9]+$/) {
+		b5[++nb5] = k
+	}
+	next
+}
+
+file == 2 {
+	k = $col["type"] SUBSEP $col["kind"] SUBSEP $col["workload"] SUBSEP $col["client"] SUBSEP $col["connections"] SUBSEP $col["subject"] SUBSEP $col["reference"] SUBSEP $col["metric"]
+	rmed[k] = $col["median"]; rmin[k] = $col["min"]; rmax[k] = $col["max"]; rn[k] = $col["n"]
+}
+
+# Facts about one summary cell: throughput, p99, server and client core use, errors.
+function facts(k, label,    cu) {
+	if (!(k in thr)) return label ": no runs"
+	cu = (window_s > 0 && ccpu[k] != "") ? sprintf("%.0f", 100 * ccpu[k] / window_s) : "?"
+	return sprintf("%s %s req/s, p99 %s ms, server core %s %%, client core ~%s %%, %s errors, %s us CPU/req",
+		label, thr[k], p99[k], util[k], cu, err[k], cpr[k])
+}
+
+function emit(id, bar, target, measured, status, evidence) {
+	gsub(/,/, ";", evidence)
+	print id, bar, target, measured, status, evidence
+}
+
+# A bar on the median of alternating ratios: op is ">=" or "<=".
+function ratio_bar(id, bar, rk, op, target, evidence,    m, st) {
+	if (!(rk in rmed)) { emit(id, bar, op " " target, "", "NOT MEASURED", "no runs for this pair (peer skipped or not in this matrix)"); return }
+	m = rmed[rk]
+	st = (op == ">=" ? m >= target : m <= target) ? "MET" : "MISSED"
+	emit(id, bar, op " " target, sprintf("%.3f (runs %.3f..%.3f; n=%d)", m, rmin[rk], rmax[rk], rn[rk]), st, evidence)
+}
+
+END {
+	ev = facts("closed" SUBSEP "trivial" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 100, "evented-1") "; " \
+		facts("closed" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "loadgen" SUBSEP 100, "nginx")
+	ratio_bar("B1a", "evented-1 / nginx req/s; trivial keep-alive; 100 conns (bin/loadgen)",
+		"peer" SUBSEP "closed" SUBSEP "trivial" SUBSEP "loadgen" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "throughput", ">=", 0.95, ev)
+	ratio_bar("B1b", "evented-1 / nginx server CPU per request; same runs",
+		"peer" SUBSEP "closed" SUBSEP "trivial" SUBSEP "loadgen" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "cpu_per_req", "<=", 1.0, ev)
+	ev = facts("xcheck" SUBSEP "trivial" SUBSEP "evented-1" SUBSEP "wrk" SUBSEP 100, "evented-1") "; " \
+		facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "wrk" SUBSEP 100, "nginx")
+	ratio_bar("B1a-wrk", "the same req/s ratio measured with wrk -t1 -c100 (issue 3's reference client)",
+		"peer" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "wrk" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "throughput", ">=", 0.95, ev)
+	ratio_bar("B1b-wrk", "the same CPU-per-request ratio measured with wrk",
+		"peer" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "wrk" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "cpu_per_req", "<=", 1.0, ev)
+
+	k = "closed" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 1000
+	if (k in ofb && ofb[k] != "")
+		emit("B2", "evented-1 cook 50 ms; 1000 conns: share of the Little's-law bound", ">= 0.95",
+			sprintf("%.3f (%s of %s req/s)", ofb[k], thr[k], bnd[k]), ofb[k] >= 0.95 ? "MET" : "MISSED", facts(k, "evented-1"))
+	else emit("B2", "evented-1 cook 50 ms; 1000 conns: share of the Little's-law bound", ">= 0.95", "", "NOT MEASURED", "no runs")
+
+	ev = facts("closed" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 5000, "evented-1") "; " \
+		facts("closed" SUBSEP "cook50" SUBSEP "node" SUBSEP "loadgen" SUBSEP 5000, "node")
+	ratio_bar("B3", "evented-1 / Node.js req/s; cook 50 ms; 5000 conns",
+		"peer" SUBSEP "closed" SUBSEP "cook50" SUBSEP "loadgen" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "throughput", ">=", 2.0, ev)
+	ratio_bar("B3-p99", "evented-1 / Node.js p99 (issue 3: a lower p99); same runs",
+		"peer" SUBSEP "closed" SUBSEP "cook50" SUBSEP "loadgen" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "p99", "<=", 1.0, ev)
+
+	ev = facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "loadgen" SUBSEP 100, "loadgen on nginx") "; " \
+		facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "wrk" SUBSEP 100, "wrk on nginx")
+	ratio_bar("B4", "bin/loadgen / wrk req/s on nginx; 100 conns; one thread each",
+		"client" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "loadgen/wrk" SUBSEP 100 SUBSEP "nginx" SUBSEP "nginx" SUBSEP "throughput", ">=", 1.0, ev)
+
+	all = "MET"; parts = ""; n = 0
+	for (i = 1; i <= nb5; i++) {
+		k = b5[i]; split(k, id, SUBSEP)
+		slots = id[3]; sub(/^blocking-/, "", slots)
+		if (id[5] + 0 <= slots + 0 || ofb[k] == "") continue
+		n++
+		st = (ofb[k] >= 0.95 && ofb[k] <= 1.05) ? "MET" : "MISSED"
+		if (st == "MISSED") all = "MISSED"
+		emit("B5." n, sprintf("blocking %s threads; cook 50 ms; %s conns: req/s / (%s / 0.05 s)", slots, id[5], slots),
+			"0.95..1.05", sprintf("%.3f (%s of %s req/s)", ofb[k], thr[k], bnd[k]), st, facts(k, id[3]))
+		parts = parts sprintf("%s@%s=%.3f ", id[3], id[5], ofb[k])
+	}
+	if (n) emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once conns > N (all cells)",
+		"0.95..1.05 each", n " cells: " parts, all, "see B5.1..B5." n)
+	else emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once conns > N (all cells)",
+		"0.95..1.05 each", "", "NOT MEASURED", "no blocking-N cook50 cells with conns > N")
+}

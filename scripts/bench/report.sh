@@ -1,0 +1,141 @@
+# report.sh: writes summary.csv, ratios.csv, bars.csv and report.md from runs.csv
+# (sourced by scripts/bench.sh; every figure comes from runs.csv, none is typed in).
+
+bench_summarize() {
+	awk -F, -f "$BENCH_DIR/summary.awk" "$RUNS_CSV" >"$OUT/summary.csv"
+	awk -F, -f "$BENCH_DIR/ratios.awk" "$RUNS_CSV" >"$OUT/ratios.csv"
+	awk -F, -v window_s="$(awk -v d="$DURATION_S" -v w="$WARMUP_S" 'BEGIN { print d + w }')" \
+		-f "$BENCH_DIR/bars.awk" "$OUT/summary.csv" "$OUT/ratios.csv" >"$OUT/bars.csv"
+}
+
+bench_machine() { # the machine section, Markdown
+	local cpu mem
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "- CPU: ${cpu:-unknown}, $(nproc) cores online ($(getconf _NPROCESSORS_CONF) configured); memory $mem"
+	echo "- Kernel: $(uname -sr) ($(uname -m)); OS: $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+	echo "- Limits: open files $(ulimit -Sn) (hard $(ulimit -Hn)); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn 2>/dev/null);" \
+		"ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); tcp_tw_reuse $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null)"
+	echo "- Pinning: server side (server, bin/kitchen, nginx, Node.js) on core $SERVER_CORE; client (bin/loadgen, wrk, this script) on core $CLIENT_CORE; loopback 127.0.0.1"
+	echo "- Tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)');" \
+		"$(${CC:-cc} --version 2>/dev/null | head -n 1)"
+	echo "- Peers: nginx $( (bench_nginx_bin >/dev/null && $(bench_nginx_bin) -v 2>&1 | sed 's|.*/||') || echo 'not installed');" \
+		"Node.js $( (bench_node_bin >/dev/null && $(bench_node_bin) --version) || echo 'not installed');" \
+		"$(wrk --version 2>&1 | head -n 1 | awk '{ print $1, $2 }' || true); $(gnuplot --version 2>/dev/null || echo 'gnuplot not installed')"
+}
+
+bench_table() { # what workload [peer metric] -> Markdown on stdout
+	local file=$OUT/summary.csv
+	[ "$1" = ratio ] && file=$OUT/ratios.csv
+	awk -F, -v what="$1" -v workload="${2:-}" -v peer="${3:-}" -v metric="${4:-}" -v order="$SERVER_ORDER" \
+		-f "$BENCH_DIR/tables.awk" "$file"
+}
+
+# Why a bar was missed, from the evidence of its cells: which core was saturated, errors.
+bench_closing_note() {
+	awk -F, 'NR > 1 && $5 == "MISSED" {
+		n++
+		printf "- **%s** (%s): measured %s against %s. Evidence: %s.", $1, $2, $4, $3, $6
+		why = ""
+		if ($6 ~ /client core ~(9[5-9]|1[0-9][0-9]) %/) why = why " The client core was saturated: the client, not the server, set the pace of these runs."
+		if ($6 ~ /server core (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " The server core was saturated."
+		if ($6 ~ /[1-9][0-9]* errors/) why = why " Errors were counted (see the detail table for their kinds)."
+		if ($1 ~ /^B5\./ && $4 + 0 < 0.95) why = why " Below N / 0.05 s: each order costs more than its 50 ms wait (HTTP work, thread hand-offs and the timer slack of a 2-core machine add to it)."
+		if ($1 ~ /^B5\./ && $4 + 0 > 1.05) why = why " Above N / 0.05 s: more than N orders were in the kitchen at once, so the server does not bound concurrency to N."
+		print why == "" ? " No single saturated resource stands out; see the spread of the runs, the drift of this machine and results/README.md." : why
+	} END { if (!n) print "Every bar that was measured was met." }' "$OUT/bars.csv"
+}
+
+bench_report() {
+	local md=$OUT/report.md g peer
+	{
+		echo "# lunchrush benchmark: $(date -u +%Y-%m-%d) on $(hostname)"
+		echo
+		echo "Mode **$MODE** (\`$BENCH_COMMAND\`): $REPS run(s) per cell, each ${DURATION_S} s measured after a ${WARMUP_S} s warm-up;"
+		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to $(date -u +%H:%M:%SZ) UTC ($BENCH_ELAPSED)."
+		echo "Raw runs: [runs.csv](runs.csv); per cell: [summary.csv](summary.csv); alternating ratios: [ratios.csv](ratios.csv);"
+		echo "bars: [bars.csv](bars.csv). How to read all of it: [results/README.md](../README.md)."
+		echo
+		echo "## Machine"
+		echo
+		bench_machine
+		echo
+		echo "## Bars of issue 7 (measured, never typed in)"
+		echo
+		echo "| id | bar | target | measured (median of alternating runs) | status |"
+		echo "|---|---|---|---|---|"
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | **%s** |\n", $1, $2, $3, $4, $5 }' "$OUT/bars.csv"
+		echo
+		echo "Evidence behind each bar (medians of the cells involved):"
+		echo
+		awk -F, 'NR > 1 { printf "- %s: %s\n", $1, $6 }' "$OUT/bars.csv"
+		echo
+		echo "## Charts"
+		echo
+		if [ -n "$CHARTS_SKIPPED" ]; then
+			echo "$CHARTS_SKIPPED"
+		else
+			for g in throughput p99 rss openloop; do echo "![$g]($g.png)"; echo; done
+		fi
+		echo "## Throughput (median req/s, ± half the min–max range of the runs), closed loop, bin/loadgen"
+		for g in "${BENCH_GROUPS[@]}"; do
+			echo; echo "### ${WORKLOAD_WHAT[$g]}"; echo
+			bench_table pivot "$g"
+		done
+		echo
+		echo "## Ratios against the peers (median of alternating runs, min..max)"
+		for g in "${BENCH_GROUPS[@]}"; do
+			for peer in nginx node; do
+				grep -q "^peer,closed,$g,loadgen,[0-9]*,[0-9.]*,[^,]*,$peer," "$OUT/ratios.csv" || continue
+				echo; echo "### ${WORKLOAD_WHAT[$g]}: req/s against $peer (above 1: faster than $peer)"; echo
+				bench_table ratio "$g" "$peer" throughput
+				echo; echo "### ${WORKLOAD_WHAT[$g]}: server CPU per request against $peer (below 1: cheaper than $peer)"; echo
+				bench_table ratio "$g" "$peer" cpu_per_req
+				echo; echo "### ${WORKLOAD_WHAT[$g]}: p99 against $peer (below 1: shorter tail than $peer)"; echo
+				bench_table ratio "$g" "$peer" p99
+			done
+		done
+		echo
+		echo "## Ratios against the theory (median req/s / bound)"
+		echo
+		echo "Little's law for a kitchen wait: X ≤ min(N, slots) / 0.05 s (slots = threads of blocking-8 and -64);"
+		echo "the core for CPU work: X ≤ $SERVER_CORES_N core / 200 µs. No bound is given for the trivial order."
+		for g in "${BENCH_GROUPS[@]}"; do
+			[ "$g" = trivial ] && continue
+			echo; echo "### ${WORKLOAD_WHAT[$g]}"; echo
+			bench_table ofbound "$g"
+		done
+		echo
+		echo "## Every closed-loop cell"
+		for g in "${BENCH_GROUPS[@]}"; do
+			echo; echo "### ${WORKLOAD_WHAT[$g]}"; echo
+			bench_table detail "$g"
+		done
+		echo
+		echo "## Open loop: latency against arrival rate (${WORKLOAD_WHAT[$SWEEP_WORKLOAD]}, Poisson arrivals, seed $OPEN_SEED, up to $OPEN_MAX_CONNS connections)"
+		echo
+		echo "Latency is measured from each order's scheduled arrival (no coordinated omission); the uncorrected p99 from the actual send is beside it."
+		echo
+		bench_table open
+		echo
+		echo "## Client cross-check: bin/loadgen and wrk, alternating on the same servers (one thread each)"
+		echo
+		bench_table xcheck
+		echo
+		awk -F, 'NR > 1 && $1 == "client" && $9 == "throughput" { printf "- %s %s c=%s: loadgen / wrk req/s = %s (%s..%s, n=%s)\n", $3, $7, $5, $10, $11, $12, $13 }' "$OUT/ratios.csv"
+		echo
+		echo "## Skipped"
+		echo
+		if [ ${#SKIPPED_LINES[@]} -eq 0 ]; then echo "Nothing was skipped."; else printf -- '- %s\n' "${SKIPPED_LINES[@]}"; fi
+		echo
+		echo "## Closing note"
+		echo
+		echo "Bars missed and why, from the evidence above:"
+		echo
+		bench_closing_note
+		echo
+		echo "Every comparison above is a ratio of runs taken alternately in one sitting: loopback throughput on"
+		echo "this class of machine drifts by 25-40 % over minutes, so figures from different runs of \`make bench\`"
+		echo "are not comparable, ratios within one are."
+	} >"$md"
+}
