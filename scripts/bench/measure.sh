@@ -70,7 +70,7 @@ bench_run() { # kind workload server client connections rate rep
 	local port=${SRV_PORT[$server]} pid=${SRV_MPID[$server]} cook work
 	read -r cook work _ <<<"${WORKLOAD[$workload]}"
 	local url="http://127.0.0.1:$port/order?cook_ms=$cook&work_us=$work"
-	local tag="$LOGDIR/run-$((RUN_ID + 1))"
+	local tag="$TMPROOT/run-$((RUN_ID + 1))" # scratch; the client's output is kept in logs/
 	local -a cmd=(taskset -c "$CLIENT_CORE" timeout -k 5 $((${DURATION_S%.*} + 40)))
 	local warm=$WARMUP_S
 	case $client in
@@ -122,6 +122,9 @@ bench_run() { # kind workload server client connections rate rep
 		"$started" "$((t1 - t0))" "$((w1 - w0))" "$((s1 - s0))" "${hwm:-}" "$(children_cpu_s "$tag.times0")" "$(children_cpu_s "$tag.times1")" \
 		"$e0" "$e1" "$pid" >>"$RUNS_CSV"
 	LAST_ROW=$(tail -n 1 "$RUNS_CSV")
+	{ printf '%s\t' "$RUN_ID"; grep '^{' "$tag.json" | tail -n 1 || echo; } >>"$LOGDIR/client-json.tsv"
+	[ -s "$tag.err" ] && sed "s/^/run $RUN_ID: /" "$tag.err" >>"$LOGDIR/client.err"
+	rm -f "$tag".*
 }
 
 # Turns the client's JSON and the /proc deltas into one CSV row (stdout).

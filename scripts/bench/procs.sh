@@ -16,7 +16,7 @@ bench_log() { printf 'bench: %s\n' "$*" >&2; }
 bench_wait_listening() { # file pid timeout_s
 	local file=$1 pid=$2 tries=$(($3 * 20)) line
 	while ((tries-- > 0)); do
-		if IFS= read -r line <"$file" 2>/dev/null && [[ $line == "listening on "* ]]; then
+		if IFS= read -r line 2>/dev/null <"$file" && [[ $line == "listening on "* ]]; then
 			echo "${line##*:}"
 			return 0
 		fi
@@ -50,10 +50,13 @@ bench_stop_all() {
 	STARTED_PIDS=()
 }
 
-# Start a program that prints "listening on HOST:PORT", pinned to the server core.
+# Start a program that prints "listening on HOST:PORT", pinned to the server core. Each
+# start has its own stdout file, so an earlier instance's line is never read by mistake.
+SPAWN_NO=0
 bench_spawn_listener() { # label command...
 	local label=$1; shift
-	local out="$LOGDIR/$label.out" err="$LOGDIR/$label.err"
+	SPAWN_NO=$((SPAWN_NO + 1))
+	local out="$LOGDIR/$label.$SPAWN_NO.out" err="$LOGDIR/$label.err"
 	taskset -c "$SERVER_CORE" "$@" >"$out" 2>>"$err" &
 	local pid=$! port
 	STARTED_PIDS+=("$pid")
@@ -167,6 +170,6 @@ bench_server_stop() { # label
 }
 
 bench_kitchen_start() {
-	bench_spawn_listener kitchen "$BIN/kitchen" --host 127.0.0.1 --port 0 || return 1
+	bench_spawn_listener kitchen "$BIN/kitchen" --host 127.0.0.1 --port 0 --quiet || return 1
 	KITCHEN_PORT=${SRV_PORT[kitchen]}
 }

@@ -12,7 +12,7 @@ bench_machine() { # the machine section, Markdown
 	local cpu mem
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-	echo "- CPU: ${cpu:-unknown}, $(nproc) cores online ($(getconf _NPROCESSORS_CONF) configured); memory $mem"
+	echo "- CPU: ${cpu:-unknown}, $(getconf _NPROCESSORS_ONLN) cores online ($(getconf _NPROCESSORS_CONF) configured); memory $mem"
 	echo "- Kernel: $(uname -sr) ($(uname -m)); OS: $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
 	echo "- Limits: open files $(ulimit -Sn) (hard $(ulimit -Hn)); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn 2>/dev/null);" \
 		"ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); tcp_tw_reuse $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null)"
@@ -43,7 +43,14 @@ bench_closing_note() {
 		if ($1 ~ /^B5\./ && $4 + 0 < 0.95) why = why " Below N / 0.05 s: each order costs more than its 50 ms wait (HTTP work, thread hand-offs and the timer slack of a 2-core machine add to it)."
 		if ($1 ~ /^B5\./ && $4 + 0 > 1.05) why = why " Above N / 0.05 s: more than N orders were in the kitchen at once, so the server does not bound concurrency to N."
 		print why == "" ? " No single saturated resource stands out; see the spread of the runs, the drift of this machine and results/README.md." : why
-	} END { if (!n) print "Every bar that was measured was met." }' "$OUT/bars.csv"
+	}
+	NR > 1 && $5 == "NOT MEASURED" { nm = nm " " $1 }
+	NR > 1 && $5 == "MET" { met++ }
+	END {
+		if (!n) printf "No bar was missed (%d met).", met
+		if (nm != "") printf " Not measured in this run:%s (their cells are not in this matrix, or a peer was skipped).", nm
+		print ""
+	}' "$OUT/bars.csv"
 }
 
 bench_report() {

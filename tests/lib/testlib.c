@@ -297,3 +297,99 @@ bool tc_wait_closed(int fd, int timeout_ms)
 	ssize_t r = recv(fd, b, sizeof b, MSG_DONTWAIT);
 	return r == 0 || (r < 0 && errno == ECONNRESET);
 }
+
+int tc_get(int fd, struct tc_carry *carry, const char *target, struct tc_response *r)
+{
+	char req[2048];
+	int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", target);
+	if (n < 0 || (size_t)n >= sizeof req)
+		return -1;
+	if (tc_send_all(fd, req, (size_t)n) != 0)
+		return -1;
+	return tc_read_response(fd, carry, false, r);
+}
+
+/* Drain both pipes with poll until the child closes them or the time is up. */
+static void capture_pipes(int out_fd, int err_fd, char *out, size_t outcap, char *err, size_t errcap,
+			  double deadline)
+{
+	size_t n[2] = { 0, 0 };
+	int fds[2] = { out_fd, err_fd };
+	char *bufs[2] = { out, err };
+	size_t caps[2] = { outcap, errcap };
+	while (fds[0] >= 0 || fds[1] >= 0) {
+		int left = (int)(deadline - tc_now_ms());
+		struct pollfd p[2] = { { .fd = fds[0], .events = POLLIN }, { .fd = fds[1], .events = POLLIN } };
+		if (left <= 0 || poll(p, 2, left) <= 0)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char scratch[512];
+			char *dst = n[i] + 1 < caps[i] ? bufs[i] + n[i] : scratch;
+			size_t room = n[i] + 1 < caps[i] ? caps[i] - 1 - n[i] : sizeof scratch;
+			ssize_t r = read(fds[i], dst, room);
+			if (r <= 0) {
+				fds[i] = -1;
+				continue;
+			}
+			if (dst != scratch)
+				n[i] += (size_t)r;
+		}
+	}
+	if (outcap)
+		out[n[0]] = '\0';
+	if (errcap)
+		err[n[1]] = '\0';
+}
+
+int child_run_capture(char *const argv[], char *out, size_t outcap, char *err, size_t errcap, int timeout_ms)
+{
+	int po[2], pe[2], status = -1;
+	if (pipe2(po, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(pe, O_CLOEXEC) != 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(po[1], STDOUT_FILENO);
+		dup2(pe[1], STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	if (pid > 0) {
+		double deadline = tc_now_ms() + timeout_ms;
+		capture_pipes(po[0], pe[0], out, outcap, err, errcap, deadline);
+		for (;;) {
+			pid_t r = waitpid(pid, &status, WNOHANG);
+			if (r == pid)
+				break;
+			if (r < 0 || tc_now_ms() > deadline) {
+				kill(pid, SIGKILL);
+				waitpid(pid, NULL, 0);
+				status = -1;
+				break;
+			}
+			struct timespec ts = { 0, 5 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	close(po[0]);
+	close(pe[0]);
+	return status;
+}
+
+const char *test_scoreboard_name(const char *prefix)
+{
+	static char slots[4][64];
+	static int next, serial;
+	char *out = slots[next++ % 4];
+	snprintf(out, sizeof slots[0], "%s-%d-%d", prefix, (int)getpid(), serial++);
+	return out;
+}

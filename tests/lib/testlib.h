@@ -63,6 +63,18 @@ int tc_request(uint16_t port, const char *raw, bool head_only, struct tc_respons
 /* True when the peer closed fd (read returns 0 or ECONNRESET) within timeout_ms. */
 bool tc_wait_closed(int fd, int timeout_ms);
 
+/* Send "GET target HTTP/1.1" (with a Host header) on fd and read its response, keeping
+ * pipelined bytes in carry. 0 or -1. */
+int tc_get(int fd, struct tc_carry *carry, const char *target, struct tc_response *r);
+
+/* Run argv to its end with stdout and stderr captured (each NUL-terminated, cut at its
+ * cap); SIGKILL after timeout_ms. Returns the wait status, or -1. */
+int child_run_capture(char *const argv[], char *out, size_t outcap, char *err, size_t errcap, int timeout_ms);
+
+/* A scoreboard name unique to this test process and call: "PREFIX-PID-N". Static
+ * buffer per call slot (4 slots), like test_bin. */
+const char *test_scoreboard_name(const char *prefix);
+
 /* Milliseconds since an arbitrary start (CLOCK_MONOTONIC). */
 double tc_now_ms(void);
 

@@ -1,0 +1,100 @@
+/* config.h: everything a load run is asked to do, and the parsers of flag values.
+ *
+ * main.c fills struct lg_config with getopt_long and the parsers below, then
+ * config_finish checks the flags against each other and resolves the target. The
+ * other modules only read it. Durations are in nanoseconds inside, whatever unit
+ * the user typed ("10s", "500ms", "2m", "1h" or plain seconds).
+ */
+#ifndef LOADGEN_CONFIG_H
+#define LOADGEN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "reqtext.h"
+#include "schedule.h"
+#include "url.h"
+
+#define LG_DURATION_DEFAULT_NS (10ULL * 1000000000ULL)
+#define LG_DURATION_MAX_NS (3600ULL * 1000000000ULL)   /* every run ends within an hour */
+#define LG_TIMEOUT_DEFAULT_NS (10ULL * 1000000000ULL)
+#define LG_CONNECTIONS_DEFAULT 10                       /* closed loop, as wrk */
+#define LG_MAX_CONNS_DEFAULT 10000                      /* open loop, lowered to fit ulimit -n */
+#define LG_THREADS_MAX 256
+#define LG_SEED_DEFAULT 1
+
+enum lg_mode { LG_CLOSED = 0, LG_OPEN };
+
+struct lg_config {
+	const char *target;        /* the URL as typed */
+	struct url url;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char addr_text[64];        /* the resolved address, for messages */
+
+	enum lg_mode mode;
+	uint32_t connections;      /* closed loop: -c */
+	double rate;               /* open loop: -R, arrivals per second in all */
+	enum arrivals arrivals;
+	uint64_t seed;
+	uint32_t max_conns;        /* open loop: connections at most, all threads */
+	uint32_t threads;
+
+	uint64_t duration_ns;      /* measured part of the run; 0 = bounded by -n only */
+	uint64_t requests;         /* -n, 0 = no count */
+	uint64_t warmup_ns;
+	uint64_t timeout_ns;
+	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
+	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
+	bool keepalive;
+
+	struct query query;        /* the URL's query and --param, without cook_ms/work_us */
+	uint32_t cook_ms;          /* PARAM_ABSENT = not sent */
+	uint32_t work_us;
+
+	const char *params[QUERY_PARAMS_MAX]; /* --param K=V as typed, added after the URL's */
+	size_t nparams;
+
+	bool allow_remote;
+	bool json;
+	const char *series_path;
+	const char *percentiles_path;
+	const char *scoreboard_name;
+
+	/* what main saw, for the cross-checks in config_finish */
+	bool set_connections, set_rate, set_duration, set_max_conns, set_think;
+};
+
+void config_defaults(struct lg_config *cfg);
+
+/* "10s", "500ms", "2m", "1h", "1.5s", "250us" or plain seconds ("10", "0.5"). 0 or
+ * -EINVAL; zero and negative durations are accepted here and refused by the caller
+ * where they make no sense. */
+int config_parse_duration(const char *s, uint64_t *ns);
+
+/* A positive count (1..max), decimal. */
+int config_parse_count(const char *s, uint64_t max, uint64_t *out);
+
+/* A positive rate per second ("20000", "0.5", "1e4"). */
+int config_parse_rate(const char *s, double *out);
+
+/* yes|no|on|off|true|false|1|0 */
+int config_parse_bool(const char *s, bool *out);
+
+/* poisson|even */
+int config_parse_arrivals(const char *s, enum arrivals *out);
+
+/* After every flag: the URL, --param already added to cfg->query, the loopback
+ * check, the per-mode rules and the limits. 0, or -EINVAL with a one-line reason
+ * in err (a usage error: exit 2). Resolves the host. */
+int config_finish(struct lg_config *cfg, char *err, size_t errlen);
+
+/* Fit the connections to the descriptor limit nofile (ulimit -n, already raised to
+ * its hard limit): the open-loop default --max-conns is lowered to fit; an explicit
+ * -c or --max-conns that cannot fit is kept (the run will count EMFILE errors) and
+ * false is returned so that the caller warns. */
+bool config_fit_fd_limit(struct lg_config *cfg, long nofile);
+
+#endif

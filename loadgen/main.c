@@ -1,0 +1,215 @@
+/* main.c: bin/loadgen, the load generator: options in, a run out.
+ *
+ * Only option parsing and wiring live here: config.c checks the values, run.c runs
+ * the load, report.c prints what it measured. Exit status: 0 when the run completed,
+ * 1 when every request failed, 2 for a usage error.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "net.h"
+#include "run.h"
+#include "scoreboard.h"
+
+#define LOADGEN_VERSION "0.1.0"
+
+enum {
+	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_KEEPALIVE,
+	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
+};
+
+static const struct option options[] = {
+	{ "connections", required_argument, NULL, 'c' },
+	{ "think-ms", required_argument, NULL, OPT_THINK },
+	{ "rate", required_argument, NULL, 'R' },
+	{ "arrivals", required_argument, NULL, OPT_ARRIVALS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "requests", required_argument, NULL, 'n' },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
+	{ "param", required_argument, NULL, OPT_PARAM },
+	{ "threads", required_argument, NULL, 't' },
+	{ "trickle-ms", required_argument, NULL, OPT_TRICKLE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "series", required_argument, NULL, OPT_SERIES },
+	{ "percentiles", required_argument, NULL, OPT_PERCENTILES },
+	{ "scoreboard", required_argument, NULL, OPT_SCOREBOARD },
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: loadgen [options] URL        (URL: http://127.0.0.1:PORT/order?cook_ms=50)\n"
+	      "Closed loop (as wrk):\n"
+	      "  -c, --connections N    N customers, each orders again once served (default 10)\n"
+	      "      --think-ms MS      pause between a customer's orders\n"
+	      "Open loop (as wrk2; latency from each scheduled arrival):\n"
+	      "  -R, --rate R           R arrivals per second in all, whatever the server does\n"
+	      "      --arrivals KIND    poisson (default) or even\n"
+	      "      --seed N           the schedule's seed: same seed, same arrivals (default 1)\n"
+	      "      --max-conns N      connections at most (default 10000, within ulimit -n)\n"
+	      "Both:\n"
+	      "  -d, --duration T       10s, 500ms, 2m or seconds (default 10s, at most 1h)\n"
+	      "  -n, --requests N       stop after N orders (with -d, whichever comes first)\n"
+	      "      --warmup T         run T first, left out of every figure\n"
+	      "      --timeout T        no full response within T is an error (default 10s)\n"
+	      "      --keepalive yes|no no: connect, order, read, close for every order\n"
+	      "      --param K=V        add K=V to every order's query (repeatable)\n"
+	      "  -t, --threads N        event loops; -c, -R, --max-conns and -n are split (default 1)\n"
+	      "      --trickle-ms MS    send each request one byte at a time, MS apart\n"
+	      "Output:\n"
+	      "      --json             one JSON object on stdout instead of the summary\n"
+	      "      --series FILE      CSV, one row per second\n"
+	      "      --percentiles FILE latency distribution in HdrHistogram's format\n"
+	      "      --scoreboard NAME  live state for the dashboard (/dev/shm/lunchrush.NAME)\n"
+	      "      --allow-remote     allow a target outside 127.0.0.0/8 and ::1\n"
+	      "  -h, --help  -V, --version\n"
+	      "Exit status: 0 run completed, 1 every request failed, 2 usage error.\n", out);
+}
+
+static int usage_error(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "loadgen: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return 2;
+}
+
+/* Milliseconds as a plain number ("--think-ms 20"), or with a unit ("20ms", "1s"). */
+static int parse_ms(const char *s, uint64_t *ns)
+{
+	char buf[64];
+	if (strlen(s) + 3 > sizeof buf)
+		return -1;
+	bool plain = strspn(s, "0123456789.") == strlen(s);
+	snprintf(buf, sizeof buf, plain ? "%sms" : "%s", s);
+	return config_parse_duration(buf, ns);
+}
+
+/* One option's value into cfg; non-zero on a bad value. */
+static int take_option(struct lg_config *cfg, int opt, const char *arg)
+{
+	uint64_t n;
+	switch (opt) {
+	case 'c':
+		cfg->set_connections = true;
+		if (config_parse_count(arg, 1000000, &n))
+			return -1;
+		cfg->connections = (uint32_t)n;
+		return 0;
+	case OPT_THINK:
+		cfg->set_think = true;
+		return parse_ms(arg, &cfg->think_ns);
+	case 'R':
+		cfg->set_rate = true;
+		return config_parse_rate(arg, &cfg->rate);
+	case OPT_ARRIVALS:
+		return config_parse_arrivals(arg, &cfg->arrivals);
+	case OPT_SEED:
+		if (strcmp(arg, "0") == 0) {
+			cfg->seed = 0;
+			return 0;
+		}
+		return config_parse_count(arg, UINT64_MAX, &cfg->seed);
+	case OPT_MAX_CONNS:
+		cfg->set_max_conns = true;
+		if (config_parse_count(arg, 1000000, &n))
+			return -1;
+		cfg->max_conns = (uint32_t)n;
+		return 0;
+	case 'd':
+		cfg->set_duration = true;
+		return config_parse_duration(arg, &cfg->duration_ns) || cfg->duration_ns == 0 ? -1 : 0;
+	case 'n':
+		return config_parse_count(arg, UINT64_MAX / 2, &cfg->requests);
+	case OPT_WARMUP:
+		return config_parse_duration(arg, &cfg->warmup_ns);
+	case OPT_TIMEOUT:
+		return config_parse_duration(arg, &cfg->timeout_ns) || cfg->timeout_ns == 0 ? -1 : 0;
+	case OPT_KEEPALIVE:
+		return config_parse_bool(arg, &cfg->keepalive);
+	case OPT_PARAM:
+		if (cfg->nparams == QUERY_PARAMS_MAX)
+			return -1;
+		cfg->params[cfg->nparams++] = arg;
+		return 0;
+	case 't':
+		if (config_parse_count(arg, LG_THREADS_MAX, &n))
+			return -1;
+		cfg->threads = (uint32_t)n;
+		return 0;
+	case OPT_TRICKLE:
+		return parse_ms(arg, &cfg->trickle_ns) || cfg->trickle_ns == 0 ? -1 : 0;
+	case OPT_SERIES:
+		cfg->series_path = arg;
+		return 0;
+	case OPT_PERCENTILES:
+		cfg->percentiles_path = arg;
+		return 0;
+	case OPT_SCOREBOARD:
+		cfg->scoreboard_name = arg;
+		return scoreboard_name_valid(arg) ? 0 : -1;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct lg_config cfg;
+	char err[320];
+	int opt, index = 0;
+
+	config_defaults(&cfg);
+	while ((opt = getopt_long(argc, argv, "c:R:d:n:t:hV", options, &index)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("loadgen %s\n", LOADGEN_VERSION);
+			return 0;
+		case OPT_JSON:
+			cfg.json = true;
+			break;
+		case OPT_ALLOW_REMOTE:
+			cfg.allow_remote = true;
+			break;
+		case '?':
+			usage(stderr);
+			return 2;
+		default: {
+			const char *name = "";
+			for (const struct option *o = options; o->name; o++)
+				if (o->val == opt)
+					name = o->name;
+			if (take_option(&cfg, opt, optarg))
+				return usage_error("bad value '%s' for --%s", optarg, name);
+		}
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(optind < argc ? "one URL expected, got '%s'%s" : "no URL given%s%s",
+				   optind < argc ? argv[optind + 1 < argc ? optind + 1 : optind] : "", "");
+	cfg.target = argv[optind];
+	if (config_finish(&cfg, err, sizeof err))
+		return usage_error("%s%s", err, "");
+
+	signal(SIGPIPE, SIG_IGN);
+	long nofile = net_raise_nofile();
+	if (!config_fit_fd_limit(&cfg, nofile))
+		fprintf(stderr, "loadgen: %u connections need more descriptors than ulimit -n (%ld) allows: "
+			"raise `ulimit -n`; the run goes on and counts EMFILE errors\n",
+			cfg.mode == LG_OPEN ? cfg.max_conns : cfg.connections, nofile);
+	return run_load(&cfg);
+}

@@ -1,0 +1,270 @@
+/* report.c: the summary, JSON, series rows and percentile table (see report.h). */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scoreboard.h"
+
+static double ms(uint64_t us)
+{
+	return (double)us / 1000.0;
+}
+
+void report_latency(const struct hist *h, struct lg_latency *out)
+{
+	out->min = ms(hist_min(h));
+	out->mean = hist_mean(h) / 1000.0;
+	out->p50 = ms(hist_percentile(h, 50.0));
+	out->p90 = ms(hist_percentile(h, 90.0));
+	out->p99 = ms(hist_percentile(h, 99.0));
+	out->p999 = ms(hist_percentile(h, 99.9));
+	out->max = ms(h->count ? h->max_us : 0);
+}
+
+static const char *mode_name(enum lg_mode m)
+{
+	return m == LG_OPEN ? "open" : "closed";
+}
+
+/* ---- the human summary ---- */
+
+static void summary_latency_row(FILE *out, const char *label, const struct hist *h)
+{
+	struct lg_latency l;
+	if (h->count == 0) {
+		fprintf(out, "    %-13s no responses\n", label);
+		return;
+	}
+	report_latency(h, &l);
+	fprintf(out, "    %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", label, l.min, l.mean, l.p50,
+		l.p90, l.p99, l.p999, l.max);
+}
+
+static void summary_errors(FILE *out, const struct lg_stats *s)
+{
+	uint64_t total = stats_errors_total(s);
+	if (total == 0) {
+		fprintf(out, "  errors: none\n");
+		return;
+	}
+	fprintf(out, "  errors: %llu:", (unsigned long long)total);
+	for (int i = 0; i < LERR_COUNT; i++)
+		if (s->errors[i] && i != LERR_STATUS)
+			fprintf(out, " %s %llu", scoreboard_loadgen_error_name((enum loadgen_error)i),
+				(unsigned long long)s->errors[i]);
+	for (int code = 400; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code])
+			fprintf(out, " status_%d %llu", code, (unsigned long long)s->status_code[code]);
+	fprintf(out, "\n");
+	if (s->errors[LERR_EMFILE])
+		fprintf(out, "  out of file descriptors: raise `ulimit -n` or use fewer connections\n");
+}
+
+void report_summary(FILE *out, const struct lg_report *r)
+{
+	const struct lg_stats *s = r->stats;
+	double secs = r->duration_s > 0 ? r->duration_s : 1e-9;
+
+	fprintf(out, "Running %.2fs %s-loop test @ %s\n", r->duration_s, mode_name(r->mode), r->target);
+	if (r->mode == LG_OPEN)
+		fprintf(out, "  %u thread%s, %.1f arrivals/s (%s, seed %llu), up to %u connections, keep-alive %s\n",
+			r->threads, r->threads == 1 ? "" : "s", r->rate,
+			r->arrivals == ARRIVALS_EVEN ? "even" : "poisson", (unsigned long long)r->seed,
+			r->connections, r->keepalive ? "on" : "off");
+	else
+		fprintf(out, "  %u thread%s and %u connections, keep-alive %s\n", r->threads,
+			r->threads == 1 ? "" : "s", r->connections, r->keepalive ? "on" : "off");
+	if (r->warmup_s > 0)
+		fprintf(out, "  after a %.2fs warm-up (not counted)\n", r->warmup_s);
+	fprintf(out, "  Latency (ms)        min      mean       p50       p90       p99     p99.9       max\n");
+	if (r->mode == LG_OPEN) {
+		summary_latency_row(out, "from arrival", &s->latency);
+		summary_latency_row(out, "from send", &s->uncorrected);
+	} else {
+		summary_latency_row(out, "per request", &s->latency);
+	}
+	if (r->mode == LG_OPEN)
+		fprintf(out, "  %llu arrived (%.1f/s), %llu sent, at most %lld waiting for a connection, "
+			"%lld connections\n", (unsigned long long)s->arrived, (double)s->arrived / secs,
+			(unsigned long long)s->sent, (long long)r->waiting_max, (long long)r->conns_max);
+	fprintf(out, "  %llu requests in %.2fs, %llu sent\n", (unsigned long long)s->completed, r->duration_s,
+		(unsigned long long)s->sent);
+	summary_errors(out, s);
+	if (s->retried)
+		fprintf(out, "  %llu requests resent on a new connection (the server closed a kept-alive one "
+			"as they crossed)\n", (unsigned long long)s->retried);
+	if (r->outstanding && r->mode == LG_OPEN)
+		fprintf(out, "  %llu customers still waiting or in flight at the end (not counted)\n",
+			(unsigned long long)r->outstanding);
+	if (r->quiet_tail_s >= 1.0)
+		fprintf(out, "  no good response in the last %.1fs: the server stopped answering (died or stalled)\n",
+			r->quiet_tail_s);
+	fprintf(out, "Requests/sec: %10.2f\n", (double)s->completed / secs);
+}
+
+/* ---- JSON ---- */
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void json_latency(FILE *out, const char *key, const struct hist *h)
+{
+	struct lg_latency l;
+	report_latency(h, &l);
+	fprintf(out, ",\"%s\":{\"min\":%.3f,\"mean\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
+		"\"p999\":%.3f,\"max\":%.3f,\"count\":%llu}", key, l.min, l.mean, l.p50, l.p90, l.p99, l.p999,
+		l.max, (unsigned long long)h->count);
+}
+
+static void json_param(FILE *out, const char *key, uint32_t v)
+{
+	if (v == PARAM_ABSENT)
+		fprintf(out, ",\"%s\":null", key);
+	else
+		fprintf(out, ",\"%s\":%u", key, v);
+}
+
+void report_json(FILE *out, const struct lg_report *r)
+{
+	const struct lg_stats *s = r->stats;
+	double secs = r->duration_s > 0 ? r->duration_s : 1e-9;
+
+	fprintf(out, "{\"mode\":\"%s\",\"target\":", mode_name(r->mode));
+	json_string(out, r->target);
+	fprintf(out, ",\"threads\":%u,\"connections\":%u,\"rate\":%.3f", r->threads, r->connections,
+		r->mode == LG_OPEN ? r->rate : 0.0);
+	if (r->mode == LG_OPEN)
+		fprintf(out, ",\"arrivals\":\"%s\",\"seed\":%llu",
+			r->arrivals == ARRIVALS_EVEN ? "even" : "poisson", (unsigned long long)r->seed);
+	fprintf(out, ",\"keepalive\":%s", r->keepalive ? "true" : "false");
+	json_param(out, "cook_ms", r->cook_ms);
+	json_param(out, "work_us", r->work_us);
+	fprintf(out, ",\"warmup_s\":%.3f,\"duration_s\":%.3f", r->warmup_s, r->duration_s);
+	fprintf(out, ",\"arrived\":%llu,\"sent\":%llu,\"requests\":%llu,\"outstanding\":%llu",
+		(unsigned long long)s->arrived, (unsigned long long)s->sent, (unsigned long long)s->completed,
+		(unsigned long long)r->outstanding);
+	fprintf(out, ",\"waiting_max\":%lld,\"conns_max\":%lld,\"retried\":%llu", (long long)r->waiting_max,
+		(long long)r->conns_max, (unsigned long long)s->retried);
+
+	fprintf(out, ",\"errors_total\":%llu,\"errors\":{", (unsigned long long)stats_errors_total(s));
+	for (int i = 0; i < LERR_COUNT; i++)
+		fprintf(out, "%s\"%s\":%llu", i ? "," : "", scoreboard_loadgen_error_name((enum loadgen_error)i),
+			(unsigned long long)s->errors[i]);
+	for (int code = 400; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code])
+			fprintf(out, ",\"status_%d\":%llu", code, (unsigned long long)s->status_code[code]);
+	fprintf(out, "},\"status\":{");
+	bool first = true;
+	for (int code = 0; code < STATUS_CODE_MAX; code++) {
+		if (!s->status_code[code])
+			continue;
+		fprintf(out, "%s\"%d\":%llu", first ? "" : ",", code, (unsigned long long)s->status_code[code]);
+		first = false;
+	}
+	fprintf(out, "}");
+	fprintf(out, ",\"throughput_rps\":%.2f,\"sent_rps\":%.2f", (double)s->completed / secs, (double)s->sent / secs);
+	if (r->mode == LG_OPEN)
+		fprintf(out, ",\"arrival_rps\":%.2f", (double)s->arrived / secs);
+	json_latency(out, "latency_ms", &s->latency);
+	if (r->mode == LG_OPEN)
+		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
+	fprintf(out, ",\"quiet_tail_s\":%.3f}\n", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
+}
+
+/* ---- --series ---- */
+
+void report_series_header(FILE *out)
+{
+	fprintf(out, "t,sent,completed,errors,outstanding,p50_ms,p99_ms,max_ms\n");
+}
+
+void report_series_row(FILE *out, double t_s, uint64_t sent, uint64_t completed, uint64_t errors,
+		       int64_t outstanding, const struct hist *interval)
+{
+	fprintf(out, "%.3f,%llu,%llu,%llu,%lld,%.3f,%.3f,%.3f\n", t_s, (unsigned long long)sent,
+		(unsigned long long)completed, (unsigned long long)errors, (long long)outstanding,
+		ms(hist_percentile(interval, 50.0)), ms(hist_percentile(interval, 99.0)),
+		ms(interval->count ? interval->max_us : 0));
+	fflush(out);
+}
+
+/* ---- --percentiles ---- */
+
+static uint64_t bucket_value(const struct hist *h, size_t i)
+{
+	uint64_t high = hist_bucket_high(i);
+	return high < h->max_us ? high : h->max_us;
+}
+
+static void percentile_row(FILE *out, const struct hist *h, size_t bucket, double pct, uint64_t count)
+{
+	double p = pct / 100.0;
+	fprintf(out, "%12.3f %12f %12llu %12.2f\n", ms(bucket_value(h, bucket)), p, (unsigned long long)count,
+		1.0 / (1.0 - p));
+}
+
+/* The next reporting level: the distance to 100 % is halved again and again, each
+ * half cut into 5 ticks (HdrHistogram's percentile iterator). */
+static double next_level(double pct)
+{
+	double half = pow(2.0, floor(log2(100.0 / (100.0 - pct))) + 1.0);
+	return pct + 100.0 / (5.0 * half);
+}
+
+/* Standard deviation from the bucket midpoints, as HdrHistogram computes it. */
+static double stddev_us(const struct hist *h, double mean)
+{
+	double acc = 0.0;
+	for (size_t i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		double mid = ((double)hist_bucket_low(i) + (double)hist_bucket_high(i)) / 2.0;
+		acc += (mid - mean) * (mid - mean) * (double)h->buckets[i];
+	}
+	return h->count ? sqrt(acc / (double)h->count) : 0.0;
+}
+
+void report_percentiles(FILE *out, const struct hist *h)
+{
+	fprintf(out, "%12s %12s %12s %12s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)");
+	if (h->count) {
+		double level = 0.0;
+		uint64_t seen = 0;
+		size_t last = 0;
+		for (size_t i = 0; i < HIST_BUCKETS; i++) {
+			if (!h->buckets[i])
+				continue;
+			seen += h->buckets[i];
+			last = i;
+			double pct = 100.0 * (double)seen / (double)h->count;
+			if (seen >= h->count) { /* the last bucket gives one row, then the 100 % row */
+				if (level <= pct)
+					percentile_row(out, h, i, level, seen);
+				break;
+			}
+			while (level <= pct) {
+				percentile_row(out, h, i, level, seen);
+				level = next_level(level);
+			}
+		}
+		percentile_row(out, h, last, 100.0, h->count);
+	}
+	double mean = hist_mean(h);
+	fprintf(out, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", mean / 1000.0, stddev_us(h, mean) / 1000.0);
+	fprintf(out, "#[Max     = %12.3f, Total count    = %12llu]\n", ms(h->count ? h->max_us : 0),
+		(unsigned long long)h->count);
+	fprintf(out, "#[Buckets = %12d, SubBuckets     = %12d]\n", HIST_MAX_POWER - 8 + 1, HIST_SUB_BUCKETS);
+}

@@ -1,0 +1,59 @@
+/* report.h: what a run measured, for people and for programs.
+ *
+ * The summary is shaped like wrk's; --json is one object whose keys the dashboard,
+ * the lessons and the benchmarks read (mode, connections, rate, duration_s, sent,
+ * requests, errors, throughput_rps, latency_ms, and uncorrected_latency_ms in open
+ * loop); --series is one CSV row per second; --percentiles is HdrHistogram's
+ * percentile table, so its plotting tools read it. Every latency figure comes from
+ * the project histogram (common/hist.h), in milliseconds.
+ */
+#ifndef LOADGEN_REPORT_H
+#define LOADGEN_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "hist.h"
+#include "stats.h"
+
+struct lg_report {
+	enum lg_mode mode;
+	const char *target;
+	uint32_t threads;
+	uint32_t connections;      /* -c, or --max-conns in open loop */
+	double rate;               /* asked, per second; 0 in closed loop */
+	enum arrivals arrivals;
+	uint64_t seed;
+	bool keepalive;
+	uint32_t cook_ms, work_us; /* in force at the end; PARAM_ABSENT: not sent */
+	double warmup_s;
+	double duration_s;         /* the measured part of the run */
+	const struct lg_stats *stats; /* the measured customers, summed over threads */
+	uint64_t outstanding;      /* waiting or in flight when the run stopped (not counted) */
+	int64_t waiting_max;       /* most customers waiting for a connection at once */
+	int64_t conns_max;         /* most connections open at once */
+	double quiet_tail_s;       /* time at the end without a good response; -1 if n/a */
+};
+
+/* The figures of one latency histogram in milliseconds. */
+struct lg_latency {
+	double min, mean, p50, p90, p99, p999, max;
+};
+void report_latency(const struct hist *h, struct lg_latency *out);
+
+void report_summary(FILE *out, const struct lg_report *r);
+void report_json(FILE *out, const struct lg_report *r);
+
+/* --series: the header, then one row per interval: counts within the interval,
+ * outstanding customers now, and the latency of the responses that came in it. */
+void report_series_header(FILE *out);
+void report_series_row(FILE *out, double t_s, uint64_t sent, uint64_t completed, uint64_t errors,
+		       int64_t outstanding, const struct hist *interval);
+
+/* --percentiles: HdrHistogram's "classic" percentile distribution, values in ms,
+ * 5 ticks per half distance (as wrk2 prints it). */
+void report_percentiles(FILE *out, const struct hist *h);
+
+#endif

@@ -1,0 +1,319 @@
+/* run.c: the coordinator of a load run (see run.h).
+ *
+ * The coordinator never touches a connection: workers own those. It only reads the
+ * workers' statistics (relaxed loads of single-writer counters), passes control
+ * changes through struct lg_shared and an ev_async wake-up, and writes the outputs.
+ * Signals are blocked in every thread and taken here with sigtimedwait, which is also
+ * the tick's sleep, so no handler runs in the middle of a worker's loop.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "board.h"
+#include "clock.h"
+#include "report.h"
+#include "worker.h"
+
+#define TICK_NS (50 * NS_PER_MS)
+
+struct run {
+	const struct lg_config *cfg;
+	struct lg_shared shared;
+	struct lg_worker *workers;
+	unsigned nworkers;           /* initialised */
+	struct lg_board board;
+	FILE *series;
+	FILE *percentiles;
+	uint64_t start_ns, measure_ns;
+	struct lg_stats *snap;       /* scratch: one worker's copy */
+	struct lg_stats *sum;        /* scratch: the sum over workers */
+	struct lg_stats *series_prev;/* measured sum at the last series row */
+	struct lg_gauges gauges;
+	bool said_emfile, said_ports;
+};
+
+static void collect(struct run *r, bool measured)
+{
+	stats_init(r->sum);
+	memset(&r->gauges, 0, sizeof r->gauges);
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		struct lg_worker *w = &r->workers[i];
+		struct lg_gauges g;
+		stats_snapshot(r->snap, measured ? w->measured : w->all);
+		stats_merge(r->sum, r->snap);
+		gauges_snapshot(&g, &w->gauges);
+		gauges_merge(&r->gauges, &g);
+	}
+}
+
+static void wake_all(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++)
+		worker_wake(&r->workers[i]);
+}
+
+static bool all_finished(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++)
+		if (!worker_finished(&r->workers[i]))
+			return false;
+	return true;
+}
+
+/* Hints that only make sense said once, while the run goes on. */
+static void say_hints(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		struct lg_worker *w = &r->workers[i];
+		if (!r->said_emfile && __atomic_load_n(&w->emfile_seen, __ATOMIC_RELAXED)) {
+			fprintf(stderr, "loadgen: out of file descriptors (EMFILE): raise `ulimit -n` "
+				"or use fewer connections\n");
+			r->said_emfile = true;
+		}
+		if (!r->said_ports && __atomic_load_n(&w->addrnotavail_seen, __ATOMIC_RELAXED)) {
+			fprintf(stderr, "loadgen: out of local ports (EADDRNOTAVAIL): too many connections in "
+				"TIME_WAIT; use --keepalive yes or a lower rate\n");
+			r->said_ports = true;
+		}
+	}
+}
+
+static void control_tick(struct run *r)
+{
+	struct lg_control ctl;
+	if (!board_poll_control(&r->board, &ctl))
+		return;
+	pthread_mutex_lock(&r->shared.mu);
+	r->shared.ctl = ctl;
+	r->shared.seq++;
+	pthread_mutex_unlock(&r->shared.mu);
+	wake_all(r);
+	board_in_force(&r->board, &ctl);
+}
+
+static void series_row(struct run *r, uint64_t now)
+{
+	struct hist interval;
+	collect(r, true);
+	hist_diff(&interval, &r->sum->latency, &r->series_prev->latency);
+	uint64_t errors = stats_errors_total(r->sum) - stats_errors_total(r->series_prev);
+	report_series_row(r->series, (double)(now - r->measure_ns) / 1e9, r->sum->sent - r->series_prev->sent,
+			  r->sum->completed - r->series_prev->completed, errors,
+			  r->gauges.waiting + r->gauges.in_flight, &interval);
+	memcpy(r->series_prev, r->sum, sizeof *r->sum);
+}
+
+/* The tick loop: returns once every worker has finished. */
+static void coordinate(struct run *r)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	uint64_t next_row = r->measure_ns + NS_PER_SEC;
+
+	while (!all_finished(r)) {
+		uint64_t now = clock_now_ns();
+		uint64_t wake_at = now + TICK_NS;
+		if (r->series && next_row > now && next_row < wake_at)
+			wake_at = next_row;
+		uint64_t wait = wake_at - now;
+		struct timespec ts = { .tv_sec = (time_t)(wait / NS_PER_SEC), .tv_nsec = (long)(wait % NS_PER_SEC) };
+		if (sigtimedwait(&set, NULL, &ts) > 0) {
+			__atomic_store_n(&r->shared.stop, 1, __ATOMIC_RELEASE);
+			wake_all(r);
+		}
+		now = clock_now_ns();
+		say_hints(r);
+		if (r->board.sb) {
+			control_tick(r);
+			collect(r, false);
+			board_publish(&r->board, r->sum, &r->gauges, now);
+		}
+		if (r->series && now >= next_row && !all_finished(r)) {
+			series_row(r, next_row);
+			next_row += NS_PER_SEC;
+		}
+	}
+	if (r->series) { /* the last part of a second, if it is worth a row */
+		uint64_t end = 0;
+		for (unsigned i = 0; i < r->nworkers; i++)
+			if (r->workers[i].ended_ns > end)
+				end = r->workers[i].ended_ns;
+		if (end > next_row - NS_PER_SEC + 100 * NS_PER_MS && end > r->measure_ns)
+			series_row(r, end);
+	}
+}
+
+static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
+{
+	const struct lg_config *cfg = r->cfg;
+	memset(rep, 0, sizeof *rep);
+	rep->mode = cfg->mode;
+	rep->target = cfg->target;
+	rep->threads = cfg->threads;
+	rep->connections = cfg->mode == LG_OPEN ? cfg->max_conns : cfg->connections;
+	rep->rate = cfg->rate;
+	rep->arrivals = cfg->arrivals;
+	rep->seed = cfg->seed;
+	rep->keepalive = r->shared.ctl.keepalive;
+	rep->cook_ms = r->shared.ctl.cook_ms;
+	rep->work_us = r->shared.ctl.work_us;
+	rep->warmup_s = (double)cfg->warmup_ns / 1e9;
+	rep->duration_s = end_ns > r->measure_ns ? (double)(end_ns - r->measure_ns) / 1e9 : 0.0;
+	rep->quiet_tail_s = -1.0;
+}
+
+/* Everything after the workers are joined: sums, the report, the percentile file. */
+static int finish(struct run *r)
+{
+	struct lg_report rep;
+	uint64_t end = 0, outstanding = 0, last_ok = 0;
+
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		struct lg_worker *w = &r->workers[i];
+		if (w->ended_ns > end)
+			end = w->ended_ns;
+		outstanding += w->outstanding_end;
+		if (w->all->last_ok_ns > last_ok)
+			last_ok = w->all->last_ok_ns;
+	}
+	if (r->board.sb) {
+		collect(r, false);
+		board_publish(&r->board, r->sum, &r->gauges, clock_now_ns());
+		SB_SET(r->board.sb->finished, 1u);
+	}
+	collect(r, true);
+	fill_report(r, &rep, end);
+	rep.stats = r->sum;
+	rep.outstanding = outstanding;
+	rep.waiting_max = r->gauges.waiting_max;
+	rep.conns_max = r->gauges.conns_max;
+	uint64_t trouble = r->sum->errors[LERR_CONNECT] + r->sum->errors[LERR_READ] + r->sum->errors[LERR_TIMEOUT] +
+			   r->sum->errors[LERR_WRITE];
+	if (last_ok && trouble && end > last_ok)
+		rep.quiet_tail_s = (double)(end - last_ok) / 1e9;
+
+	if (r->cfg->json)
+		report_json(stdout, &rep);
+	else
+		report_summary(stdout, &rep);
+	fflush(stdout);
+	if (r->cfg->json && rep.quiet_tail_s >= 1.0) /* the summary says it otherwise */
+		fprintf(stderr, "loadgen: no good response in the last %.1fs: the server stopped answering\n",
+			rep.quiet_tail_s);
+	if (r->percentiles) {
+		report_percentiles(r->percentiles, &r->sum->latency);
+		fflush(r->percentiles);
+	}
+	say_hints(r);
+	bool all_failed = stats_ok(r->sum) == 0 && stats_errors_total(r->sum) > 0;
+	return all_failed ? 1 : 0;
+}
+
+static FILE *open_output(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "loadgen: cannot write the %s file %s: %s\n", what, path, strerror(errno));
+	return f;
+}
+
+static int setup(struct run *r, const struct lg_config *cfg)
+{
+	memset(r, 0, sizeof *r);
+	r->cfg = cfg;
+	pthread_mutex_init(&r->shared.mu, NULL);
+	r->shared.ctl = (struct lg_control){
+		.rate_milli = cfg->mode == LG_OPEN ? (uint64_t)(cfg->rate * 1000.0 + 0.5) : 0,
+		.cook_ms = cfg->cook_ms, .work_us = cfg->work_us,
+		.paused = false, .keepalive = cfg->keepalive,
+	};
+	r->snap = malloc(sizeof *r->snap);
+	r->sum = malloc(sizeof *r->sum);
+	r->series_prev = malloc(sizeof *r->series_prev);
+	r->workers = calloc(cfg->threads, sizeof *r->workers);
+	if (!r->snap || !r->sum || !r->series_prev || !r->workers) {
+		fprintf(stderr, "loadgen: out of memory\n");
+		return -ENOMEM;
+	}
+	stats_init(r->series_prev);
+	if (cfg->series_path) {
+		if (!(r->series = open_output(cfg->series_path, "--series")))
+			return -EIO;
+		report_series_header(r->series);
+	}
+	if (cfg->percentiles_path && !(r->percentiles = open_output(cfg->percentiles_path, "--percentiles")))
+		return -EIO;
+	if (cfg->scoreboard_name) {
+		int rc = board_open(&r->board, cfg->scoreboard_name, cfg, &r->shared.ctl);
+		if (rc) {
+			fprintf(stderr, "loadgen: cannot create the scoreboard %s: %s\n", cfg->scoreboard_name,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void teardown(struct run *r)
+{
+	for (unsigned i = 0; i < r->nworkers; i++)
+		worker_destroy(&r->workers[i]);
+	board_close(&r->board);
+	if (r->series)
+		fclose(r->series);
+	if (r->percentiles)
+		fclose(r->percentiles);
+	free(r->workers);
+	free(r->snap);
+	free(r->sum);
+	free(r->series_prev);
+	pthread_mutex_destroy(&r->shared.mu);
+}
+
+int run_load(const struct lg_config *cfg)
+{
+	struct run r;
+	int status = 1;
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old); /* workers inherit the mask */
+
+	if (setup(&r, cfg))
+		goto out_teardown;
+	r.start_ns = clock_now_ns();
+	r.measure_ns = r.start_ns + cfg->warmup_ns;
+	for (unsigned i = 0; i < cfg->threads; i++) {
+		int rc = worker_init(&r.workers[i], cfg, &r.shared, i, r.start_ns);
+		r.nworkers = i + 1;
+		if (rc == 0)
+			rc = worker_start(&r.workers[i]);
+		if (rc) {
+			fprintf(stderr, "loadgen: cannot start thread %u: %s\n", i, strerror(-rc));
+			__atomic_store_n(&r.shared.stop, 1, __ATOMIC_RELEASE);
+			wake_all(&r);
+			for (unsigned j = 0; j < r.nworkers; j++)
+				worker_join(&r.workers[j]);
+			goto out_teardown;
+		}
+	}
+	coordinate(&r);
+	for (unsigned i = 0; i < r.nworkers; i++)
+		worker_join(&r.workers[i]);
+	status = finish(&r);
+
+out_teardown:
+	teardown(&r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return status;
+}

@@ -1,0 +1,57 @@
+/* stats.h: what one worker thread counts, and how the counts are summed.
+ *
+ * Each worker writes its own struct lg_stats with no lock (single writer, relaxed
+ * atomic stores, as hist_record does); the coordinator copies them with relaxed loads
+ * (stats_snapshot) and sums the copies (stats_merge) for the scoreboard, the series
+ * and the final report. Nothing here is reset: intervals are differences.
+ */
+#ifndef LOADGEN_STATS_H
+#define LOADGEN_STATS_H
+
+#include <stdint.h>
+
+#include "hist.h"
+#include "scoreboard.h"
+
+#define STATUS_CODE_MAX 600  /* codes 100..599 are counted one by one */
+
+/* Single-writer counter bump that a concurrent reader may load: a relaxed load and
+ * store, a plain add on x86 (no lock prefix on the hot path). */
+#define STAT_ADD(field, n) __atomic_store_n(&(field), __atomic_load_n(&(field), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+#define STAT_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+#define STAT_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+struct lg_stats {
+	uint64_t arrived;                  /* customers whose start has come */
+	uint64_t sent;                     /* requests written in full */
+	uint64_t completed;                /* responses read, any status */
+	uint64_t errors[LERR_COUNT];       /* by kind; LERR_STATUS counts status >= 400 */
+	uint64_t retried;                  /* resent: a kept-alive connection closed under them */
+	uint64_t status_class[6];          /* [2] = 2xx ... [5] = 5xx; [0]/[1] other */
+	uint64_t status_code[STATUS_CODE_MAX];
+	uint64_t last_ok_ns;               /* when the last response < 400 came (monotonic) */
+	struct hist latency;               /* from the customer's start (scheduled arrival) */
+	struct hist uncorrected;           /* from the actual send */
+};
+
+/* The state now of one worker (gauges) and its peaks. */
+struct lg_gauges {
+	int64_t waiting;                   /* arrived, no connection free yet */
+	int64_t in_flight;                 /* on a connection: connecting, sending, awaiting */
+	int64_t conns_open;
+	int64_t waiting_max;
+	int64_t conns_max;
+};
+
+void stats_init(struct lg_stats *s);
+/* dst = a copy of src, which another thread may be writing. */
+void stats_snapshot(struct lg_stats *dst, const struct lg_stats *src);
+void stats_merge(struct lg_stats *dst, const struct lg_stats *src);
+uint64_t stats_errors_total(const struct lg_stats *s);
+/* Responses with a status below 400. */
+uint64_t stats_ok(const struct lg_stats *s);
+
+void gauges_snapshot(struct lg_gauges *dst, const struct lg_gauges *src);
+void gauges_merge(struct lg_gauges *dst, const struct lg_gauges *src);
+
+#endif

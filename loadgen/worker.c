@@ -1,0 +1,599 @@
+/* worker.c: the customers of one thread (see worker.h).
+ *
+ * Closed loop: each connection slot is a customer; after a response it orders again
+ * at once (or after --think-ms); after a failed connect it backs off 10 ms so that a
+ * dead server costs errors at a bounded rate, not a spinning core.
+ * Open loop: arrivals come from the schedule through a timerfd armed to the
+ * nanosecond (libev's own timers round to the millisecond); an arrival takes an idle
+ * connection, else opens one, else waits in line. A freed connection goes to the
+ * first customer in line. Latency is always taken from the customer's start, so a
+ * stalled server shows in full (no coordinated omission); the uncorrected latency,
+ * from the actual send, is recorded beside it for lesson 7.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+#define RBUF_LEN 65536
+#define LINE_CAP0 4096
+#define BACKOFF_NS (10 * NS_PER_MS)   /* closed loop: after a failed connect */
+
+/* Count into the live statistics and, for a measured customer, the report's. */
+#define COUNT(w, t, field, n)                                                  \
+	do {                                                                   \
+		STAT_ADD((w)->all->field, (n));                                \
+		if ((w)->measured != (w)->all && (t) >= (w)->measure_ns)       \
+			STAT_ADD((w)->measured->field, (n));                   \
+	} while (0)
+
+static void on_response(struct lg_conn *c, int status, bool reusable);
+static void on_failure(struct lg_conn *c, enum loadgen_error kind, int err_no);
+static void on_sent(struct lg_conn *c);
+static void on_retry(struct lg_conn *c);
+static void on_idle_closed(struct lg_conn *c);
+static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents);
+static void on_arrivals(struct ev_loop *loop, ev_io *io, int revents);
+static void on_end(struct ev_loop *loop, ev_timer *t, int revents);
+static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents);
+static void on_wake(struct ev_loop *loop, ev_async *a, int revents);
+
+static bool open_loop(const struct lg_worker *w)
+{
+	return w->cfg->mode == LG_OPEN;
+}
+
+static uint32_t share_u32(uint64_t total, unsigned threads, unsigned index)
+{
+	return (uint32_t)(total / threads + (index < total % threads ? 1 : 0));
+}
+
+/* ---- the waiting line (open loop) ---- */
+
+/* Grows by doubling: an allocation only when the line reaches a new length. */
+static int line_push(struct lg_worker *w, uint64_t t)
+{
+	if (w->line_len == w->line_cap) {
+		size_t cap = w->line_cap * 2;
+		uint64_t *grown = malloc(cap * sizeof *grown);
+		if (!grown)
+			return -ENOMEM;
+		for (size_t i = 0; i < w->line_len; i++)
+			grown[i] = w->line[(w->line_head + i) % w->line_cap];
+		free(w->line);
+		w->line = grown;
+		w->line_cap = cap;
+		w->line_head = 0;
+	}
+	w->line[(w->line_head + w->line_len) % w->line_cap] = t;
+	w->line_len++;
+	STAT_ADD(w->gauges.waiting, 1);
+	if ((int64_t)w->line_len > w->gauges.waiting_max)
+		STAT_SET(w->gauges.waiting_max, (int64_t)w->line_len);
+	return 0;
+}
+
+static uint64_t line_pop(struct lg_worker *w)
+{
+	uint64_t t = w->line[w->line_head];
+	w->line_head = (w->line_head + 1) % w->line_cap;
+	w->line_len--;
+	STAT_ADD(w->gauges.waiting, -1);
+	return t;
+}
+
+/* ---- free connections (open loop): idle ones first, then closed slots ---- */
+
+static void push_free(struct lg_worker *w, struct lg_conn *c)
+{
+	if (c->state == CONN_IDLE) {
+		c->pos = w->n_idle;
+		w->idle[w->n_idle++] = c->slot;
+	} else {
+		c->pos = w->n_closed;
+		w->closed[w->n_closed++] = c->slot;
+	}
+}
+
+static struct lg_conn *pop_free(struct lg_worker *w)
+{
+	if (w->n_idle)
+		return &w->conns[w->idle[--w->n_idle]];
+	if (w->n_closed)
+		return &w->conns[w->closed[--w->n_closed]];
+	return NULL;
+}
+
+/* An idle connection closed under us moves to the closed stack: O(1), the last idle
+ * slot takes its place. */
+static void idle_to_closed(struct lg_worker *w, struct lg_conn *c)
+{
+	uint32_t last = w->idle[--w->n_idle];
+	if (last != c->slot) {
+		w->idle[c->pos] = last;
+		w->conns[last].pos = c->pos;
+	}
+	push_free(w, c);
+}
+
+/* ---- bookkeeping ---- */
+
+static void stop_loop(struct lg_worker *w)
+{
+	w->stopping = true;
+	ev_break(w->loop, EVBREAK_ALL);
+}
+
+/* A run bounded by -n ends once every customer of the quota is through. */
+static void check_done(struct lg_worker *w)
+{
+	if (w->quota == UINT64_MAX || w->started < w->quota)
+		return;
+	if (open_loop(w) && (!w->arrivals_done || w->line_len > 0))
+		return;
+	if (STAT_GET(w->gauges.in_flight) == 0)
+		stop_loop(w);
+}
+
+static void note_failure(struct lg_worker *w, uint64_t t_start, enum loadgen_error kind, int err_no)
+{
+	COUNT(w, t_start, errors[kind], 1);
+	if (kind == LERR_EMFILE)
+		STAT_SET(w->emfile_seen, 1);
+	if (err_no == EADDRNOTAVAIL)
+		STAT_SET(w->addrnotavail_seen, 1);
+	STAT_ADD(w->gauges.in_flight, -1);
+}
+
+static void note_conns_max(struct lg_worker *w)
+{
+	int64_t open = STAT_GET(w->gauges.conns_open);
+	if (open > w->gauges.conns_max)
+		STAT_SET(w->gauges.conns_max, open);
+}
+
+/* Put a customer on connection c. On an immediate failure the error is counted and
+ * the connection is CLOSED; returns non-zero then. */
+static int start_order(struct lg_worker *w, struct lg_conn *c, uint64_t t_start, uint64_t now)
+{
+	enum loadgen_error kind;
+	STAT_ADD(w->gauges.in_flight, 1);
+	int rc = conn_start(c, w->req, t_start, now, w->cfg->timeout_ns, &kind);
+	if (rc) {
+		note_failure(w, t_start, kind, -rc);
+		return rc;
+	}
+	note_conns_max(w);
+	return 0;
+}
+
+/* ---- closed loop ---- */
+
+static bool may_start(struct lg_worker *w)
+{
+	return !w->stopping && !w->ctl.paused && w->started < w->quota;
+}
+
+static void closed_begin(struct lg_worker *w, struct lg_conn *c, uint64_t now)
+{
+	if (!may_start(w)) {
+		check_done(w);
+		return;
+	}
+	w->started++;
+	COUNT(w, now, arrived, 1);
+	if (start_order(w, c, now, now)) {
+		ev_timer_set(&c->pause, (double)BACKOFF_NS / 1e9, 0.0);
+		ev_timer_start(w->loop, &c->pause);
+	}
+}
+
+static void closed_next(struct lg_worker *w, struct lg_conn *c, uint64_t now, bool failed_connect)
+{
+	uint64_t wait = failed_connect ? BACKOFF_NS : w->cfg->think_ns;
+	if (wait && may_start(w)) {
+		ev_timer_set(&c->pause, (double)wait / 1e9, 0.0);
+		ev_timer_start(w->loop, &c->pause);
+		return;
+	}
+	closed_begin(w, c, now);
+}
+
+static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct lg_conn *c = t->data;
+	(void)loop;
+	(void)revents;
+	closed_begin(c->env->owner, c, clock_now_ns());
+}
+
+/* ---- open loop ---- */
+
+/* Offer the free connection c to the line; if nobody takes it, it waits on a stack. */
+static void open_offer(struct lg_worker *w, struct lg_conn *c, uint64_t now)
+{
+	while (w->line_len > 0 && !w->stopping) {
+		uint64_t t = line_pop(w);
+		if (start_order(w, c, t, now) == 0)
+			return;
+	}
+	push_free(w, c);
+}
+
+static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
+{
+	COUNT(w, t, arrived, 1);
+	struct lg_conn *c = pop_free(w);
+	if (!c) {
+		if (line_push(w, t)) {
+			STAT_ADD(w->gauges.in_flight, 1);
+			note_failure(w, t, LERR_CONNECT, ENOMEM); /* out of memory for the line */
+		}
+		return;
+	}
+	if (start_order(w, c, t, now))
+		push_free(w, c);
+}
+
+/* Arm the timerfd for the next arrival, or disarm it. Setting it also clears its
+ * expiration count, so the callback never needs to read it. */
+static void arm_arrivals(struct lg_worker *w)
+{
+	struct itimerspec its = { 0 };
+	uint64_t next = schedule_peek(&w->sched);
+	if (!w->arrivals_done && !w->stopping && !w->ctl.paused && next != UINT64_MAX &&
+	    w->start_ns + next < w->end_ns) {
+		uint64_t at = w->start_ns + next;
+		its.it_value.tv_sec = (time_t)(at / NS_PER_SEC);
+		its.it_value.tv_nsec = (long)(at % NS_PER_SEC);
+	}
+	timerfd_settime(w->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Every arrival whose time has come, late ones included (a loop held up for 5 ms
+ * sends the 5 ms of customers at once, each measured from its own time). */
+static void on_arrivals(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct lg_worker *w = io->data;
+	uint64_t now = clock_now_ns();
+	(void)loop;
+	(void)revents;
+	while (!w->arrivals_done && !w->stopping && !w->ctl.paused) {
+		uint64_t next = schedule_peek(&w->sched);
+		if (next == UINT64_MAX || w->start_ns + next > now)
+			break;
+		if (w->start_ns + next >= w->end_ns) {
+			w->arrivals_done = true;
+			break;
+		}
+		schedule_next(&w->sched);
+		w->started++;
+		open_arrive(w, w->start_ns + next, now);
+		if (w->started >= w->quota)
+			w->arrivals_done = true;
+	}
+	arm_arrivals(w);
+	check_done(w);
+}
+
+/* ---- what the connections report ---- */
+
+static void next_for(struct lg_worker *w, struct lg_conn *c, uint64_t now, bool failed_connect)
+{
+	if (w->stopping)
+		return;
+	if (open_loop(w))
+		open_offer(w, c, now);
+	else
+		closed_next(w, c, now, failed_connect);
+	check_done(w);
+}
+
+static void on_response(struct lg_conn *c, int status, bool reusable)
+{
+	struct lg_worker *w = c->env->owner;
+	uint64_t now = clock_now_ns();
+	uint64_t t = c->t_start_ns;
+	uint64_t lat_us = (now - t) / NS_PER_US;
+	uint64_t unc_us = (now - c->t_send_ns) / NS_PER_US;
+	(void)reusable;
+
+	hist_record(&w->all->latency, lat_us);
+	hist_record(&w->all->uncorrected, unc_us);
+	if (w->measured != w->all && t >= w->measure_ns) {
+		hist_record(&w->measured->latency, lat_us);
+		hist_record(&w->measured->uncorrected, unc_us);
+	}
+	COUNT(w, t, completed, 1);
+	unsigned cls = (unsigned)status / 100;
+	COUNT(w, t, status_class[cls < 6 ? cls : 0], 1);
+	if (status >= 0 && status < STATUS_CODE_MAX)
+		COUNT(w, t, status_code[status], 1);
+	if (status >= 400)
+		COUNT(w, t, errors[LERR_STATUS], 1);
+	else
+		STAT_SET(w->all->last_ok_ns, now);
+	STAT_ADD(w->gauges.in_flight, -1);
+	next_for(w, c, now, false);
+}
+
+static void on_failure(struct lg_conn *c, enum loadgen_error kind, int err_no)
+{
+	struct lg_worker *w = c->env->owner;
+	note_failure(w, c->t_start_ns, kind, err_no);
+	next_for(w, c, clock_now_ns(), kind == LERR_CONNECT || kind == LERR_EMFILE);
+}
+
+static void on_sent(struct lg_conn *c)
+{
+	struct lg_worker *w = c->env->owner;
+	COUNT(w, c->t_start_ns, sent, 1);
+}
+
+static void on_retry(struct lg_conn *c)
+{
+	struct lg_worker *w = c->env->owner;
+	COUNT(w, c->t_start_ns, retried, 1);
+}
+
+static void on_idle_closed(struct lg_conn *c)
+{
+	struct lg_worker *w = c->env->owner;
+	if (open_loop(w))
+		idle_to_closed(w, c);
+	/* closed loop: the customer is thinking or parked; the next order reconnects */
+}
+
+/* ---- timers and control ---- */
+
+static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)revents;
+	stop_loop(t->data);
+}
+
+/* Timeouts by a sweep rather than a timer per request: no timer heap work on the
+ * hot path; the cost is O(connections) every sweep interval. */
+static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct lg_worker *w = t->data;
+	uint64_t now = clock_now_ns();
+	(void)loop;
+	(void)revents;
+	for (uint32_t i = 0; i < w->nconns && !w->stopping; i++) {
+		struct lg_conn *c = &w->conns[i];
+		if (conn_busy(c) && now >= c->deadline_ns) {
+			conn_close(c);
+			on_failure(c, LERR_TIMEOUT, 0);
+		}
+	}
+}
+
+static void apply_control(struct lg_worker *w, const struct lg_control *n)
+{
+	uint64_t now = clock_now_ns();
+	const struct lg_config *cfg = w->cfg;
+	bool resumed = w->ctl.paused && !n->paused;
+
+	if (n->cook_ms != w->ctl.cook_ms || n->work_us != w->ctl.work_us || n->keepalive != w->ctl.keepalive) {
+		struct reqtext *r = reqtext_new(&cfg->url, &cfg->query, n->cook_ms, n->work_us, n->keepalive, w->req);
+		if (r)
+			w->req = r;
+	}
+	bool rate_changed = n->rate_milli != w->ctl.rate_milli || n->paused != w->ctl.paused;
+	w->ctl = *n;
+	if (open_loop(w)) {
+		if (rate_changed) {
+			double rate = n->paused ? 0.0 : (double)n->rate_milli / 1000.0;
+			schedule_set_rate(&w->sched, rate, now > w->start_ns ? now - w->start_ns : 0);
+			arm_arrivals(w);
+		}
+		return;
+	}
+	if (resumed)
+		for (uint32_t i = 0; i < w->nconns; i++)
+			if (!conn_busy(&w->conns[i]) && !ev_is_active(&w->conns[i].pause))
+				closed_begin(w, &w->conns[i], now);
+}
+
+static void on_wake(struct ev_loop *loop, ev_async *a, int revents)
+{
+	struct lg_worker *w = a->data;
+	struct lg_control n;
+	bool changed = false;
+	(void)loop;
+	(void)revents;
+	if (__atomic_load_n(&w->shared->stop, __ATOMIC_ACQUIRE)) {
+		stop_loop(w);
+		return;
+	}
+	pthread_mutex_lock(&w->shared->mu);
+	if (w->shared->seq != w->ctl_seq) {
+		w->ctl_seq = w->shared->seq;
+		n = w->shared->ctl;
+		changed = true;
+	}
+	pthread_mutex_unlock(&w->shared->mu);
+	if (changed)
+		apply_control(w, &n);
+}
+
+/* ---- the thread ---- */
+
+static void *worker_main(void *arg)
+{
+	struct lg_worker *w = arg;
+	uint64_t sweep_ns = w->cfg->timeout_ns / 10;
+
+	ev_now_update(w->loop); /* the loop was made a while ago: relative timers start now */
+	uint64_t now = clock_now_ns();
+
+	if (sweep_ns > 100 * NS_PER_MS)
+		sweep_ns = 100 * NS_PER_MS;
+	if (sweep_ns < NS_PER_MS)
+		sweep_ns = NS_PER_MS;
+	ev_timer_init(&w->sweep_timer, on_sweep, (double)sweep_ns / 1e9, (double)sweep_ns / 1e9);
+	w->sweep_timer.data = w;
+	ev_timer_start(w->loop, &w->sweep_timer);
+	if (w->end_ns != UINT64_MAX) {
+		ev_timer_init(&w->end_timer, on_end, w->end_ns > now ? (double)(w->end_ns - now) / 1e9 : 0.0, 0.0);
+		w->end_timer.data = w;
+		ev_timer_start(w->loop, &w->end_timer);
+	}
+	if (open_loop(w)) {
+		ev_io_start(w->loop, &w->arrival_io);
+		arm_arrivals(w);
+	} else {
+		for (uint32_t i = 0; i < w->nconns && !w->stopping; i++)
+			closed_begin(w, &w->conns[i], clock_now_ns());
+	}
+	/* a stop or control change sent before the loop ran is taken now */
+	on_wake(w->loop, &w->wake, 0);
+	if (!w->stopping)
+		ev_run(w->loop, 0);
+
+	w->ended_ns = clock_now_ns();
+	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+	for (uint32_t i = 0; i < w->nconns; i++) {
+		conn_close(&w->conns[i]);
+		ev_timer_stop(w->loop, &w->conns[i].pause);
+	}
+	ev_timer_stop(w->loop, &w->sweep_timer);
+	ev_timer_stop(w->loop, &w->end_timer);
+	ev_io_stop(w->loop, &w->arrival_io);
+	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shared *shared,
+		unsigned index, uint64_t start_ns)
+{
+	memset(w, 0, sizeof *w);
+	w->cfg = cfg;
+	w->shared = shared;
+	w->index = index;
+	w->timerfd = -1;
+	w->start_ns = start_ns;
+	w->measure_ns = start_ns + cfg->warmup_ns;
+	w->end_ns = w->measure_ns + (cfg->duration_ns ? cfg->duration_ns : LG_DURATION_MAX_NS);
+	w->nconns = share_u32(cfg->mode == LG_OPEN ? cfg->max_conns : cfg->connections, cfg->threads, index);
+	w->quota = cfg->requests ? share_u32(cfg->requests, cfg->threads, index) : UINT64_MAX;
+	if (cfg->requests && w->quota == 0)
+		w->arrivals_done = true;
+
+	pthread_mutex_lock(&shared->mu);
+	w->ctl = shared->ctl;
+	w->ctl_seq = shared->seq;
+	pthread_mutex_unlock(&shared->mu);
+
+	w->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+	w->conns = calloc(w->nconns, sizeof *w->conns);
+	w->rbuf = malloc(RBUF_LEN);
+	w->all = malloc(sizeof *w->all);
+	w->measured = cfg->warmup_ns ? malloc(sizeof *w->measured) : w->all;
+	w->req = reqtext_new(&cfg->url, &cfg->query, w->ctl.cook_ms, w->ctl.work_us, w->ctl.keepalive, NULL);
+	if (!w->loop || !w->conns || !w->rbuf || !w->all || !w->measured || !w->req)
+		return -ENOMEM;
+	stats_init(w->all);
+	if (w->measured != w->all)
+		stats_init(w->measured);
+
+	w->env = (struct conn_env){
+		.loop = w->loop, .addr = &cfg->addr, .addrlen = cfg->addrlen,
+		.rbuf = w->rbuf, .rbuf_len = RBUF_LEN, .trickle_ns = cfg->trickle_ns,
+		.conns_open = &w->gauges.conns_open, .owner = w,
+		.on_response = on_response, .on_failure = on_failure,
+		.on_sent = on_sent, .on_retry = on_retry, .on_idle_closed = on_idle_closed,
+	};
+	for (uint32_t i = 0; i < w->nconns; i++) {
+		conn_init(&w->conns[i], &w->env, i);
+		ev_init(&w->conns[i].pause, on_pause_over);
+		w->conns[i].pause.data = &w->conns[i];
+	}
+	ev_async_init(&w->wake, on_wake);
+	w->wake.data = w;
+	ev_async_start(w->loop, &w->wake);
+	ev_init(&w->end_timer, on_end);
+	w->end_timer.data = w;
+
+	if (cfg->mode == LG_OPEN) {
+		w->idle = malloc(w->nconns * sizeof *w->idle);
+		w->closed = malloc(w->nconns * sizeof *w->closed);
+		w->line_cap = LINE_CAP0;
+		w->line = malloc(w->line_cap * sizeof *w->line);
+		w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (!w->idle || !w->closed || !w->line)
+			return -ENOMEM;
+		if (w->timerfd < 0)
+			return -errno;
+		/* connection slots are handed out from the bottom: slot 0 first */
+		for (uint32_t i = w->nconns; i-- > 0;)
+			push_free(w, &w->conns[i]);
+		double rate = w->ctl.paused ? 0.0 : (double)w->ctl.rate_milli / 1000.0;
+		schedule_init(&w->sched, cfg->arrivals, rate, cfg->threads, index, cfg->seed);
+		ev_io_init(&w->arrival_io, on_arrivals, w->timerfd, EV_READ);
+		w->arrival_io.data = w;
+	}
+	return 0;
+}
+
+int worker_start(struct lg_worker *w)
+{
+	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	if (rc)
+		return -rc;
+	w->thread_started = true;
+	return 0;
+}
+
+void worker_wake(struct lg_worker *w)
+{
+	if (w->loop)
+		ev_async_send(w->loop, &w->wake);
+}
+
+bool worker_finished(const struct lg_worker *w)
+{
+	return __atomic_load_n(&w->finished, __ATOMIC_ACQUIRE) != 0;
+}
+
+void worker_join(struct lg_worker *w)
+{
+	if (w->thread_started) {
+		pthread_join(w->thread, NULL);
+		w->thread_started = false;
+	}
+}
+
+void worker_destroy(struct lg_worker *w)
+{
+	if (w->loop) {
+		ev_async_stop(w->loop, &w->wake);
+		ev_loop_destroy(w->loop);
+		w->loop = NULL;
+	}
+	if (w->timerfd >= 0)
+		close(w->timerfd);
+	w->timerfd = -1;
+	if (w->measured != w->all)
+		free(w->measured);
+	free(w->all);
+	w->all = w->measured = NULL;
+	reqtext_free_all(w->req);
+	w->req = NULL;
+	free(w->conns);
+	free(w->rbuf);
+	free(w->idle);
+	free(w->closed);
+	free(w->line);
+	w->conns = NULL;
+	w->rbuf = NULL;
+	w->idle = w->closed = NULL;
+	w->line = NULL;
+}

@@ -1,0 +1,81 @@
+# charts.gp: the four charts of make bench, one line per server (peers included), the
+# error bars spanning the min and max of the runs of a cell. scripts/bench/charts.sh
+# writes the data files and passes, with -e:
+#   datadir, outdir          where data/<workload>-<server>.dat and the PNGs live
+#   order                    every server label, in display order (fixes its colour)
+#   workloads                the closed-loop workloads, one panel each ("trivial cook50 ...")
+#   servers_<workload>       the servers that have data for that workload
+#   title_<workload>         the panel title
+#   open_servers, open_title the open-loop sweep
+# Closed data columns: 1 conns, 2 req/s, 3 min, 4 max, 5 p99 ms, 6 min, 7 max, 8 RSS MiB.
+# Open data columns: 1 asked req/s, 2 achieved, 3 p50 ms, 4 p99 ms, 5 min, 6 max, 7 uncorrected p99.
+
+set terminal pngcairo size 1400,1000 font ",10" noenhanced
+set datafile separator whitespace
+set key top left box opaque
+set grid
+set logscale x 10
+set xrange [0.7:8000]
+set xlabel "concurrent connections (closed loop)"
+
+n = words(workloads)
+rows = (n + 1) / 2
+cols = (n > 1) ? 2 : 1
+
+# One colour and point type per server in every chart, from its place in `order`; peers dashed.
+col(s) = words(substr(" " . order . " ", 1, strstrt(" " . order . " ", " " . s . " "))) + 1
+dash(s) = (s eq "nginx" || s eq "node") ? 2 : 1
+file(w, s) = sprintf("%s/%s-%s.dat", datadir, w, s)
+srv(w) = value("servers_" . w)
+ttl(w) = value("title_" . w)
+
+# One multiplot per metric: panel per workload.
+set output outdir . "/throughput.png"
+set multiplot layout rows, cols title "Throughput against concurrency (median req/s; bars: min..max of the runs)"
+set logscale y 10
+set ylabel "requests/s"
+do for [i = 1:n] {
+	w = word(workloads, i)
+	set title ttl(w)
+	plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc col(s) pt col(s) dt dash(s) title s
+}
+unset multiplot
+
+set output outdir . "/p99.png"
+set multiplot layout rows, cols title "p99 latency against concurrency (median ms, log axis; bars: min..max of the runs)"
+set ylabel "p99 latency, ms"
+do for [i = 1:n] {
+	w = word(workloads, i)
+	set title ttl(w)
+	plot for [s in srv(w)] file(w, s) using 1:5:6:7 with yerrorlines lw 2 lc col(s) pt col(s) dt dash(s) title s
+}
+unset multiplot
+
+set output outdir . "/rss.png"
+set multiplot layout rows, cols title "Server peak resident memory (VmHWM) against concurrency (median MiB)"
+set ylabel "peak RSS, MiB"
+do for [i = 1:n] {
+	w = word(workloads, i)
+	set title ttl(w)
+	plot for [s in srv(w)] file(w, s) using 1:8 with linespoints lw 2 lc col(s) pt col(s) dt dash(s) title s
+}
+unset multiplot
+
+unset output
+set terminal pngcairo size 1100,700 font ",10" noenhanced
+set output outdir . "/openloop.png"
+set title open_title
+set xrange [*:*]
+set autoscale x
+set xlabel "arrival rate, orders/s (open loop, Poisson)"
+set ylabel "latency from scheduled arrival, ms"
+set key top left
+if (words(open_servers) == 0) {
+	set label 1 "no open-loop runs" at graph 0.5, graph 0.5 center
+	set xrange [1:10]
+	plot NaN notitle
+} else {
+plot for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:4:5:6 with yerrorlines lw 2 lc col(s) pt col(s) title s . " p99", \
+     for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:3 with linespoints lw 1 lc col(s) pt col(s) dt 2 title s . " p50"
+}
+unset output

@@ -1,0 +1,49 @@
+# charts.sh: gnuplot PNGs from summary.csv (sourced by scripts/bench.sh). Writes one data
+# file per workload and server under data/, then runs charts.gp. Without gnuplot the charts
+# are skipped with a line saying so (CHARTS_SKIPPED), everything else is still written.
+
+bench_charts() {
+	CHARTS_SKIPPED=""
+	if ! command -v gnuplot >/dev/null 2>&1; then
+		CHARTS_SKIPPED="Charts skipped: gnuplot is not installed and could not be installed (apt-get install gnuplot-nox)."
+		bench_log "$CHARTS_SKIPPED"
+		return 0
+	fi
+	local data=$OUT/data g s list args=()
+	rm -rf "$data"; mkdir -p "$data"
+	# closed loop, bin/loadgen: conns req/s min max p99 min max rss_mib
+	awk -F, -v dir="$data" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["kind"] == "closed" && $c["client"] == "loadgen" {
+			f = dir "/" $c["workload"] "-" $c["server"] ".dat"
+			printf "%s %s %s %s %s %s %s %s\n", $c["connections"], v($c["throughput_rps"]), v($c["throughput_min"]),
+				v($c["throughput_max"]), v($c["p99_ms"]), v($c["p99_min_ms"]), v($c["p99_max_ms"]),
+				($c["rss_peak_kib"] == "" ? "NaN" : $c["rss_peak_kib"] / 1024) >> f
+		}
+		$c["kind"] == "open" {
+			f = dir "/open-" $c["server"] ".dat"
+			printf "%s %s %s %s %s %s %s\n", $c["rate_rps"], v($c["throughput_rps"]), v($c["p50_ms"]), v($c["p99_ms"]),
+				v($c["p99_min_ms"]), v($c["p99_max_ms"]), v($c["unc_p99_ms"]) >> f
+		}
+		function v(x) { return x == "" ? "NaN" : x }' "$OUT/summary.csv"
+	for f in "$data"/*.dat; do [ -e "$f" ] && sort -n -o "$f" "$f"; done
+	local workloads=""
+	for g in "${BENCH_GROUPS[@]}"; do
+		list=""
+		for s in $SERVER_ORDER; do [ -e "$data/$g-$s.dat" ] && list+="$s "; done
+		[ -n "$list" ] || continue
+		workloads+="$g "
+		args+=(-e "servers_$g='${list% }'; title_$g='${WORKLOAD_WHAT[$g]}'")
+	done
+	list=""
+	for s in $SERVER_ORDER; do [ -e "$data/open-$s.dat" ] && list+="$s "; done
+	args+=(-e "open_servers='${list% }'; open_title='Open loop: p99 (solid) and p50 (dashed) against arrival rate, ${WORKLOAD_WHAT[$SWEEP_WORKLOAD]}'")
+	if [ -z "$workloads" ]; then
+		CHARTS_SKIPPED="Charts skipped: no closed-loop runs to draw."
+		return 0
+	fi
+	if ! gnuplot -e "datadir='$data'; outdir='$OUT'; workloads='${workloads% }'; order='$SERVER_ORDER'" "${args[@]}" \
+		"$BENCH_DIR/charts.gp" 2>"$LOGDIR/gnuplot.err"; then
+		bench_log "gnuplot failed: $(tail -n 3 "$LOGDIR/gnuplot.err" | tr '\n' ' ')"
+		CHARTS_SKIPPED="Charts failed: gnuplot reported an error (logs/gnuplot.err)."
+	fi
+}

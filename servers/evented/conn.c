@@ -1,0 +1,404 @@
+/* conn.c: the socket side of a customer's connection to an evented loop.
+ *
+ * A non-blocking state machine (conn_priv.h): read whatever arrived, feed it to the
+ * request glue, and when a request is whole hand it to serve.c; write the answer in
+ * as many pieces as the socket takes; time out idle, slow and stuck connections. One
+ * request is served at a time: bytes pipelined behind it wait in `pending` and the
+ * read watcher is off until the answer is out, so answers leave in order.
+ *
+ * Timeouts use one ev_timer per connection, re-armed lazily: moving a deadline later
+ * (every keep-alive request does) only stores a number; the timer, when it fires
+ * early, re-arms itself for the rest (libev's manual, "be smart about timeouts").
+ */
+#include "conn_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "net.h"
+
+static void conn_timer_cb(struct ev_loop *ev, ev_timer *w, int revents);
+static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents);
+
+void conn_watch(struct conn *c, int events)
+{
+	struct ev_loop *ev = c->loop->ev;
+
+	if (c->watching == events)
+		return;
+	if (c->watching)
+		ev_io_stop(ev, &c->io);
+	c->watching = (uint8_t)events;
+	if (events) {
+		ev_io_modify(&c->io, events);
+		ev_io_start(ev, &c->io);
+	}
+}
+
+/* after_s <= 0: no deadline. Cost: a heap operation only when the deadline moves
+ * earlier than the armed timer. */
+void conn_deadline(struct conn *c, double after_s)
+{
+	struct ev_loop *ev = c->loop->ev;
+
+	if (after_s <= 0) {
+		c->deadline = 0;
+		return;
+	}
+	ev_tstamp at = ev_now(ev) + after_s;
+	c->deadline = at;
+	if (ev_is_active(&c->timer) && c->timer_at <= at)
+		return;
+	ev_timer_stop(ev, &c->timer);
+	ev_timer_set(&c->timer, after_s, 0.);
+	ev_timer_start(ev, &c->timer);
+	c->timer_at = at;
+}
+
+void conn_set_gauge(struct conn *c, enum conn_gauge g)
+{
+	struct scoreboard_server *sb = c->loop->sb;
+	int64_t *gauges[] = { NULL, &sb->at_counter, &sb->in_kitchen, &sb->handing_over };
+
+	if (c->gauge == g)
+		return;
+	if (c->gauge != GAUGE_NONE)
+		SB_SUB(*gauges[c->gauge], 1);
+	if (g != GAUGE_NONE)
+		SB_ADD(*gauges[g], 1);
+	c->gauge = (uint8_t)g;
+}
+
+static void conn_unlink(struct conn *c)
+{
+	struct loop *l = c->loop;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	l->nconns--;
+}
+
+/* Release everything the connection holds; no callback of it runs afterwards. */
+static void conn_release(struct conn *c)
+{
+	struct loop *l = c->loop;
+
+	conn_set_gauge(c, GAUGE_NONE);
+	conn_watch(c, 0);
+	ev_timer_stop(l->ev, &c->timer);
+	close(c->fd);
+	free(c->pending);
+	conn_unlink(c);
+	SB_ADD(l->sb->closed, 1);
+	if (c->counted)
+		SB_SUB(l->sb->conns_open, 1);
+	free(c);
+}
+
+/* Never called with an order on a helper thread: no timer or watcher runs then. */
+void conn_close(struct conn *c)
+{
+	struct loop *l = c->loop;
+
+	if (c->os) {
+		serve_state_put(l, c->os);
+		c->os = NULL;
+	}
+	conn_release(c);
+	loop_conn_closed(l);
+}
+
+/* A closing answer is out: half-close and read until the client's FIN, so that bytes
+ * it already sent (a pipelined request, the rest of a refused one) do not make the
+ * kernel answer with a reset that destroys our answer before the client reads it. */
+int conn_linger(struct conn *c)
+{
+	if (shutdown(c->fd, SHUT_WR) < 0) {
+		conn_close(c);
+		return -1;
+	}
+	c->phase = CONN_LINGER;
+	c->linger_bytes = 0;
+	conn_watch(c, EV_READ);
+	conn_deadline(c, CONN_LINGER_S);
+	return 0;
+}
+
+/* Write the order's response; when it is all out, serve.c decides what comes next. */
+int conn_send(struct conn *c)
+{
+	struct order_state *os = c->os;
+
+	conn_set_gauge(c, GAUGE_HANDOVER);
+	cashier_view_set(&c->loop->cashier, CASHIER_HANDING_OVER);
+	while (os->resp_off < os->resp_len) {
+		ssize_t w = send(c->fd, os->resp + os->resp_off, os->resp_len - os->resp_off, MSG_NOSIGNAL);
+		if (w > 0) {
+			os->resp_off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (c->phase != CONN_WRITING) {
+				c->phase = CONN_WRITING;
+				conn_deadline(c, c->loop->srv->cfg->send_timeout_ms / 1e3);
+			}
+			conn_watch(c, EV_WRITE);
+			return 0;
+		}
+		server_board_error(c->loop->srv->board, SERR_IO);
+		conn_close(c);
+		return -1;
+	}
+	return serve_sent(c);
+}
+
+/* Feed input to the request glue, one request at a time, while the connection is
+ * reading. An order that completes at once (no kitchen, no helper) lets the loop go
+ * on with the next pipelined request; one that waits stops it. *used: bytes taken.
+ * Returns -1 when the connection was closed. */
+static int conn_input(struct conn *c, const char *buf, size_t len, uint64_t read_ns, bool pipelined,
+		      size_t *used)
+{
+	size_t off = 0;
+
+	while (off < len && (c->phase == CONN_IDLE || c->phase == CONN_READING)) {
+		if (c->phase == CONN_IDLE && serve_arrive(c, read_ns, pipelined ? clock_now_ns() : read_ns) < 0)
+			return -1;
+		pipelined = true; /* the next request in buf waits behind this one */
+		size_t n;
+		enum request_status st = request_feed(&c->os->parser, buf + off, len - off, &n);
+		off += n;
+		if (st == REQUEST_NEED_MORE) {
+			uint32_t ms = c->loop->srv->cfg->header_timeout_ms;
+			if (ms && !c->os->head_timer) {
+				c->os->head_timer = true;
+				double left = ms / 1e3 - (double)(clock_now_ns() - c->os->taken_ns) / 1e9;
+				conn_deadline(c, left > 1e-3 ? left : 1e-3);
+			}
+			off = len;
+			break;
+		}
+		int rc = st == REQUEST_DONE ? serve_request(c) : serve_reject(c);
+		if (rc < 0) {
+			*used = off;
+			return -1;
+		}
+	}
+	*used = off;
+	return 0;
+}
+
+static int conn_keep_pending(struct conn *c, const char *buf, size_t len, uint64_t now_ns)
+{
+	c->pending = malloc(len);
+	if (c->pending == NULL) {
+		conn_close(c);
+		return -1;
+	}
+	memcpy(c->pending, buf, len);
+	c->pending_len = (uint32_t)len;
+	c->pending_off = 0;
+	c->pending_ns = now_ns;
+	return 0;
+}
+
+/* An order's answer is out and the connection is idle again: serve what was pipelined
+ * behind it, then read again. */
+void conn_resume(struct conn *c)
+{
+	if (c->phase != CONN_IDLE && c->phase != CONN_READING)
+		return;
+	if (c->pending) {
+		size_t used;
+		if (conn_input(c, c->pending + c->pending_off, c->pending_len - c->pending_off, c->pending_ns, true,
+			       &used) < 0)
+			return;
+		c->pending_off += (uint32_t)used;
+		if (c->phase != CONN_IDLE && c->phase != CONN_READING)
+			return;
+		free(c->pending);
+		c->pending = NULL;
+	}
+	conn_watch(c, EV_READ);
+}
+
+static void conn_read(struct conn *c)
+{
+	struct loop *l = c->loop;
+	ssize_t n = recv(c->fd, l->rbuf, sizeof(l->rbuf), 0);
+
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return;
+		if (c->os) /* gone in the middle of a request */
+			server_board_error(l->srv->board, SERR_IO);
+		conn_close(c);
+		return;
+	}
+	cashier_view_set(&l->cashier, CASHIER_TAKING_ORDER);
+	uint64_t now = clock_now_ns();
+	size_t used;
+	if (conn_input(c, l->rbuf, (size_t)n, now, false, &used) < 0)
+		return;
+	if (used < (size_t)n && c->phase != CONN_LINGER)
+		conn_keep_pending(c, l->rbuf + used, (size_t)n - used, now);
+}
+
+/* Half-closed after a closing answer: drop what comes until the client closes. */
+static void conn_linger_read(struct conn *c)
+{
+	struct loop *l = c->loop;
+	ssize_t n = recv(c->fd, l->rbuf, sizeof(l->rbuf), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n > 0 && (c->linger_bytes += (uint32_t)n) <= CONN_LINGER_MAX_BYTES)
+		return;
+	conn_close(c);
+}
+
+static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents)
+{
+	struct conn *c = (struct conn *)w;
+
+	(void)ev;
+	(void)revents;
+	switch (c->phase) {
+	case CONN_WRITING:
+		if (conn_send(c) == 0)
+			conn_resume(c);
+		break;
+	case CONN_LINGER:
+		conn_linger_read(c);
+		break;
+	default:
+		conn_read(c);
+		break;
+	}
+}
+
+static void conn_timeout(struct conn *c)
+{
+	switch (c->phase) {
+	case CONN_KITCHEN:
+		serve_kitchen_timeout(c);
+		return;
+	case CONN_LINGER:
+		conn_close(c);
+		return;
+	case CONN_IDLE:    /* --idle-ms */
+	case CONN_READING: /* --header-timeout-ms: the head did not arrive in time */
+	case CONN_WRITING: /* --send-timeout-ms: the client does not read its answer */
+		server_board_error(c->loop->srv->board, SERR_TIMEOUT);
+		conn_close(c);
+		return;
+	default:
+		return;
+	}
+}
+
+static void conn_timer_cb(struct ev_loop *ev, ev_timer *w, int revents)
+{
+	struct conn *c = w->data;
+
+	(void)revents;
+	if (c->deadline == 0)
+		return;
+	if (c->deadline > c->timer_at) { /* moved later since armed: sleep on */
+		double rest = c->deadline - ev_now(ev);
+		c->timer_at = c->deadline;
+		ev_timer_set(w, rest > 0 ? rest : 0., 0.);
+		ev_timer_start(ev, w);
+		return;
+	}
+	c->deadline = 0;
+	conn_timeout(c);
+}
+
+/* A best-effort 503 for a customer over --max-conns, then a lingering close. */
+static void conn_refuse(struct conn *c)
+{
+	char buf[RESPONSE_MAX];
+	size_t len = order_format_error(buf, sizeof(buf), 503, "too many connections: the server's --max-conns is reached",
+					false);
+
+	server_board_error(c->loop->srv->board, SERR_UNAVAILABLE);
+	if (send(c->fd, buf, len, MSG_NOSIGNAL) < 0) {
+		conn_close(c);
+		return;
+	}
+	conn_linger(c);
+}
+
+void conn_accept(struct loop *l, int fd)
+{
+	struct scoreboard_server *sb = l->sb;
+	uint32_t max = l->srv->cfg->max_conns;
+	struct conn *c;
+
+	SB_ADD(sb->accepted, 1);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		close(fd);
+		SB_ADD(sb->closed, 1);
+		server_board_error(l->srv->board, SERR_IO);
+		return;
+	}
+	c->fd = fd;
+	c->loop = l;
+	c->next = l->conns;
+	if (l->conns)
+		l->conns->prev = c;
+	l->conns = c;
+	l->nconns++;
+	ev_io_init(&c->io, conn_io_cb, fd, EV_READ);
+	ev_timer_init(&c->timer, conn_timer_cb, 0., 0.);
+	c->timer.data = c;
+	net_set_nodelay(fd); /* answers go out whole; never wait for the last one's ACK */
+
+	if (max && (uint64_t)SB_ADD(sb->conns_open, 1) >= max) {
+		SB_SUB(sb->conns_open, 1);
+		conn_refuse(c);
+		return;
+	}
+	if (!max)
+		SB_ADD(sb->conns_open, 1);
+	c->counted = true;
+	c->phase = CONN_IDLE;
+	conn_watch(c, EV_READ);
+	conn_deadline(c, l->srv->cfg->idle_ms / 1e3);
+}
+
+void conn_drain(struct loop *l)
+{
+	struct conn *c, *next;
+
+	for (c = l->conns; c; c = next) {
+		next = c->next;
+		if (c->phase == CONN_IDLE || c->phase == CONN_READING)
+			conn_close(c);
+	}
+}
+
+void conn_free_all(struct loop *l)
+{
+	while (l->conns) {
+		struct conn *c = l->conns;
+		if (c->os) {
+			serve_state_put(l, c->os);
+			c->os = NULL;
+		}
+		conn_release(c);
+	}
+	serve_spares_free(l);
+}

@@ -1,0 +1,24 @@
+/* conn.h: a customer's connection to an evented loop (see conn.c). */
+#ifndef EVENTED_CONN_H
+#define EVENTED_CONN_H
+
+#include "helpers.h"
+#include "loop.h"
+
+#define CONN_LINGER_S 0.5          /* after a closing answer: wait this long for the client's FIN */
+#define CONN_LINGER_MAX_BYTES 65536 /* ...or until it has sent this much more */
+#define CONN_SPARE_MAX 64          /* order states kept for reuse per loop */
+
+/* A new connection accepted on loop l (fd non-blocking); over --max-conns: 503. */
+void conn_accept(struct loop *l, int fd);
+
+/* Shutdown: close connections without an order in hand; the rest close when answered. */
+void conn_drain(struct loop *l);
+
+/* loop_destroy: close every connection and free every order state, whatever its phase. */
+void conn_free_all(struct loop *l);
+
+/* The helper inbox's callback: an order's CPU part is done (arg is the loop). */
+void conn_helper_done(struct helper_job *job, void *arg);
+
+#endif

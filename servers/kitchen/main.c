@@ -1,0 +1,160 @@
+/* main.c: bin/kitchen, the backend both servers can wait on (--kitchen HOST:PORT).
+ *
+ * A small libev service answering the ticket protocol of common/kitchen_proto.h:
+ *
+ *   server -> kitchen:  "COOK <ms> <id>\n"    cook for ms milliseconds (0..60000)
+ *   kitchen -> server:  "DONE <id>\n"         once the cook time has passed
+ *                       "ERR <id> <reason>\n" a ticket it will not cook (id 0 if unreadable)
+ *
+ * Many tickets in flight on one connection, answered in the order they finish; a line
+ * over 64 bytes closes the connection. Lesson 4 shows that with it the kitchen wait is
+ * real network I/O, not a timer inside the server: "a sleep is a rigged race" answered.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ev.h>
+
+#include "kitchen.h"
+#include "net.h"
+#include "server_config.h"
+
+struct options {
+	char host[64];
+	uint16_t port;
+	bool quiet;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: kitchen [--host ADDR] [--port N] [--quiet]\n"
+	      "The kitchen every order can wait on: bin/blocking and bin/evented send it a ticket per\n"
+	      "order with --kitchen HOST:PORT and it answers after the cook time.\n"
+	      "\n"
+	      "  --host ADDR   address to listen on (127.0.0.1)\n"
+	      "  --port N      port; 0 picks a free one (0). First stdout line: listening on HOST:PORT\n"
+	      "  --quiet       no messages on stderr\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "Protocol (plain text, one line each way, many tickets per connection):\n"
+	      "  COOK <ms> <id>       cook for ms milliseconds (0..60000); id: up to 20 digits\n"
+	      "  DONE <id>            the answer once cooked, in the order tickets finish\n"
+	      "  ERR <id> <reason>    a ticket it will not cook (id 0 when the line is unreadable)\n"
+	      "A line over 64 bytes closes the connection. Try: printf 'COOK 50 1\\n' | nc 127.0.0.1 PORT\n",
+	      out);
+}
+
+static int bad_usage(const char *why, const char *arg)
+{
+	fprintf(stderr, "kitchen: %s%s%s\n", why, arg ? ": " : "", arg ? arg : "");
+	usage(stderr);
+	return 2;
+}
+
+/* 0 to run, 1 after --help/--version, 2 on a bad flag (already reported). */
+static int parse(struct options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	snprintf(o->host, sizeof(o->host), "127.0.0.1");
+	o->port = 0;
+	o->quiet = false;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(o->host))
+				return bad_usage("--host must be an address of 1 to 63 characters", optarg);
+			snprintf(o->host, sizeof(o->host), "%s", optarg);
+			break;
+		case 'p': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || v > 65535 || optarg[0] == '-')
+				return bad_usage("--port must be a number from 0 to 65535", optarg);
+			o->port = (uint16_t)v;
+			break;
+		}
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("kitchen (lunchrush) %s\n", LUNCHRUSH_VERSION);
+			return 1;
+		case ':':
+			return bad_usage("this flag needs a value", argv[optind - 1]);
+		default:
+			return bad_usage("unknown flag", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[256];
+	struct kitchen *k;
+	struct kitchen_stats st;
+	ev_signal sigint, sigterm;
+	int rc = parse(&o, argc, argv);
+
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	signal(SIGPIPE, SIG_IGN);
+	net_raise_nofile();
+	int fd = net_listen(o.host, o.port, false, true, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "kitchen: %s\n", err);
+		return 1;
+	}
+	struct ev_loop *loop = ev_default_loop(0);
+	if (kitchen_new(&k, loop, fd, o.quiet) < 0) {
+		fprintf(stderr, "kitchen: out of memory\n");
+		return 1;
+	}
+	ev_signal_init(&sigint, signal_cb, SIGINT);
+	ev_signal_init(&sigterm, signal_cb, SIGTERM);
+	ev_signal_start(loop, &sigint);
+	ev_signal_start(loop, &sigterm);
+	printf(strchr(o.host, ':') ? "listening on [%s]:%d\n" : "listening on %s:%d\n", o.host, net_local_port(fd));
+	fflush(stdout);
+
+	ev_run(loop, 0);
+
+	kitchen_get_stats(k, &st);
+	if (!o.quiet)
+		fprintf(stderr, "kitchen: %" PRIu64 " tickets, %" PRIu64 " cooked, %" PRIu64 " refused, %" PRIu64
+				" dropped at exit\n", st.tickets, st.cooked, st.refused, st.in_flight);
+	ev_signal_stop(loop, &sigint);
+	ev_signal_stop(loop, &sigterm);
+	kitchen_free(k);
+	ev_loop_destroy(loop);
+	return 0;
+}

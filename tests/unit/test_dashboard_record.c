@@ -1,0 +1,193 @@
+/* test_dashboard_record.c: a recording read back gives the snapshots that were
+ * written (to the format's three decimals), the sparkline history included; files
+ * that are not recordings are refused with the line that is wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+static struct snapshot written[3];
+
+static void fill(struct snapshot *s, int tick)
+{
+	memset(s, 0, sizeof *s);
+	s->elapsed_s = tick + 1.0;
+	s->ticks = (uint64_t)tick + 1;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		struct side_snapshot *ss = &s->side[i];
+		ss->present = true;
+		ss->server_up = true;
+		ss->loadgen_up = i == 0 || tick < 2;
+		snprintf(ss->model, sizeof ss->model, "%s", i ? "evented" : "blocking");
+		ss->offered_rps = 120.125;
+		ss->throughput_rps = i ? 119.5 : 80.25 + tick;
+		ss->p50_ms = i ? 51.2 : 1500.5 * (tick + 1);
+		ss->p99_ms = i ? 55.125 : 4800.75;
+		ss->max_ms = 5000;
+		ss->in_line = i ? 0 : 40 * (tick + 1);
+		ss->door = 3;
+		ss->outside = 2;
+		ss->in_kitchen = i ? 6 : 4;
+		ss->cashiers = i ? 1 : 4;
+		for (uint32_t c = 0; c < ss->cashiers; c++)
+			ss->cashier_state[c] = (uint8_t)((c + (uint32_t)tick) % CASHIER_STATE_COUNT);
+		ss->threads = i ? 2 : 6;
+		ss->rss_kb = 2048 + tick;
+		ss->cpu_pct = 3.5;
+		ss->loop_lag_p99_ms = i ? 0.25 : 0;
+		ss->loop_util_pct = i ? 12.5 : 100;
+		ss->little_l = 16.5;
+		ss->little_lw = 16.25;
+		ss->rate = 120;
+		ss->cook_ms = 50;
+		ss->keepalive = true;
+		ss->open_loop = true;
+		ss->threads_cfg = i ? 0 : 4;
+		ss->loops_cfg = i ? 1 : 0;
+		ss->server_errors[SERR_UNAVAILABLE] = (uint64_t)tick;
+		ss->loadgen_errors[LERR_TIMEOUT] = i ? 0 : 7;
+		ss->errors_total = ss->server_errors[SERR_UNAVAILABLE] + ss->loadgen_errors[LERR_TIMEOUT];
+	}
+}
+
+static void assert_near(double got, double want, const char *what)
+{
+	if (fabs(got - want) > 0.0005) {
+		print_error("%s: got %.4f, want %.4f\n", what, got, want);
+		fail();
+	}
+}
+
+static void test_record_round_trip(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_dashboard_record.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct recorder *r = recorder_open(path, "lunch rush: 120/s, cook 50 ms");
+	assert_non_null(r);
+	for (int t = 0; t < 3; t++) {
+		fill(&written[t], t);
+		assert_int_equal(recorder_write(r, &written[t]), 0);
+	}
+	recorder_close(r);
+
+	char err[256] = "";
+	struct replay *rp = replay_open(path, err, sizeof err);
+	if (!rp)
+		print_error("replay_open: %s\n", err);
+	assert_non_null(rp);
+	unlink(path);
+	assert_int_equal(replay_frames(rp), 3);
+	assert_string_equal(replay_scenario(rp), "lunch rush: 120/s, cook 50 ms");
+	static struct snapshot got;
+	for (size_t t = 0; t < 3; t++) {
+		replay_frame(rp, t, &got);
+		assert_near(got.elapsed_s, written[t].elapsed_s, "elapsed");
+		for (int i = 0; i < SIDE_COUNT; i++) {
+			const struct side_snapshot *a = &written[t].side[i], *b = &got.side[i];
+			assert_true(b->present);
+			assert_string_equal(a->model, b->model);
+			assert_int_equal(a->loadgen_up, b->loadgen_up);
+			assert_near(b->offered_rps, a->offered_rps, "offered");
+			assert_near(b->throughput_rps, a->throughput_rps, "throughput");
+			assert_near(b->p50_ms, a->p50_ms, "p50");
+			assert_near(b->p99_ms, a->p99_ms, "p99");
+			assert_near(b->loop_lag_p99_ms, a->loop_lag_p99_ms, "loop lag");
+			assert_near(b->little_l, a->little_l, "L");
+			assert_near(b->little_lw, a->little_lw, "lambda W");
+			assert_int_equal(b->in_line, a->in_line);
+			assert_int_equal(b->door, a->door);
+			assert_int_equal(b->outside, a->outside);
+			assert_int_equal(b->rss_kb, a->rss_kb);
+			assert_int_equal(b->threads, a->threads);
+			assert_int_equal(b->cashiers, a->cashiers);
+			assert_memory_equal(b->cashier_state, a->cashier_state, a->cashiers);
+			assert_int_equal(b->server_errors[SERR_UNAVAILABLE], a->server_errors[SERR_UNAVAILABLE]);
+			assert_int_equal(b->loadgen_errors[LERR_TIMEOUT], a->loadgen_errors[LERR_TIMEOUT]);
+			assert_int_equal(b->errors_total, a->errors_total);
+			assert_int_equal(b->keepalive, a->keepalive);
+			assert_int_equal(b->threads_cfg, a->threads_cfg);
+			/* the sparkline history is rebuilt from the rows before */
+			assert_int_equal(b->history_len, t + 1);
+			for (size_t k = 0; k <= t; k++)
+				assert_near(b->history_rps[k], written[k].side[i].throughput_rps, "history");
+		}
+	}
+	replay_free(rp);
+}
+
+static void test_record_row_alone(void **state)
+{
+	(void)state;
+	fill(&written[0], 1);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	record_format_row(mem, 12.5, SIDE_EVENTED, &written[0].side[SIDE_EVENTED]);
+	fclose(mem);
+	print_message("row: %s", text);
+	double t;
+	enum arena_side side;
+	static struct side_snapshot ss;
+	assert_int_equal(record_parse_row(text, &t, &side, &ss), 0);
+	assert_near(t, 12.5, "t");
+	assert_int_equal(side, SIDE_EVENTED);
+	assert_near(ss.loop_util_pct, 12.5, "util");
+	free(text);
+	assert_int_equal(record_parse_row("1.0,blocking,blocking,1,2,3\n", &t, &side, &ss), -EINVAL);
+	assert_int_equal(record_parse_row("", &t, &side, &ss), -EINVAL);
+}
+
+static void test_record_refuses_other_files(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_dashboard_record.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "t,sent,completed\n1,2,3\n");
+	fclose(f);
+	char err[256] = "";
+	assert_null(replay_open(path, err, sizeof err));
+	print_message("error: %s\n", err);
+	assert_non_null(strstr(err, ":1:"));
+
+	/* a recording with a damaged row: the line number says where */
+	f = fopen(path, "w");
+	fprintf(f, "# lunchrush recording v1\n# scenario: x\nt_s,side\n1.000,blocking,broken\n");
+	fclose(f);
+	assert_null(replay_open(path, err, sizeof err));
+	print_message("error: %s\n", err);
+	assert_non_null(strstr(err, ":4:"));
+
+	/* only a header: nothing to play */
+	f = fopen(path, "w");
+	fprintf(f, "# lunchrush recording v1\n# scenario: x\nt_s,side\n");
+	fclose(f);
+	assert_null(replay_open(path, err, sizeof err));
+	assert_non_null(strstr(err, "no rows"));
+	unlink(path);
+	assert_null(replay_open("/nonexistent/rec.csv", err, sizeof err));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_record_row_alone),
+		cmocka_unit_test(test_record_refuses_other_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

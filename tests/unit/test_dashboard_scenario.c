@@ -1,0 +1,201 @@
+/* test_dashboard_scenario.c: the lunch-rush defaults, the presets, key=value parsing
+ * with libinih and its error messages, and the write/parse round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (!strstr(text, part)) {
+		print_error("'%s' does not contain '%s'\n", text, part);
+		fail();
+	}
+}
+
+/* The defaults overload the blocking restaurant: arrivals above N / cook time. */
+static void test_scenario_defaults_are_a_rush(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200];
+	scenario_defaults(&sc);
+	assert_string_equal(sc.name, "lunch rush");
+	double capacity = sc.threads / (sc.cook_ms / 1000.0);
+	print_message("defaults: %g/s arriving, blocking capacity %g/s\n", sc.rate, capacity);
+	assert_true(sc.rate > 1.2 * capacity);
+	assert_true(sc.blocking && sc.evented && sc.keepalive && sc.poisson);
+	assert_int_equal(scenario_check(&sc, err, sizeof err), 0);
+}
+
+static void test_scenario_parse_string(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200] = "";
+	scenario_defaults(&sc);
+	const char *text = "# a comment\n"
+			   "name = my rush\n"
+			   "rate = 250.5\n"
+			   "cook_ms=20\n"
+			   "; another comment\n"
+			   "keepalive = no\n"
+			   "[scenario]\n"
+			   "threads = 8\n"
+			   "helpers = 2\n"
+			   "arrivals = even\n"
+			   "seed = 7\n"
+			   "kitchen = yes\n"
+			   "loadgen_args = --warmup 1s\n";
+	assert_int_equal(scenario_parse_string(&sc, text, err, sizeof err), 0);
+	assert_string_equal(sc.name, "my rush");
+	assert_true(sc.rate == 250.5);
+	assert_int_equal(sc.cook_ms, 20);
+	assert_false(sc.keepalive);
+	assert_int_equal(sc.threads, 8);
+	assert_int_equal(sc.helpers, 2);
+	assert_false(sc.poisson);
+	assert_int_equal(sc.seed, 7);
+	assert_true(sc.kitchen);
+	assert_string_equal(sc.loadgen_args, "--warmup 1s");
+	assert_int_equal(sc.work_us, 0); /* untouched keys keep the defaults */
+}
+
+static void test_scenario_bad_value_names_line_and_key(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200] = "";
+	scenario_defaults(&sc);
+	assert_int_equal(scenario_parse_string(&sc, "cook_ms = 50\n\nrate = lots\n", err, sizeof err), -EINVAL);
+	print_message("error: %s\n", err);
+	assert_contains(err, "scenario:3:");
+	assert_contains(err, "rate");
+	assert_contains(err, "'lots'");
+
+	assert_int_equal(scenario_parse_string(&sc, "cook_ms = -5\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "cook_ms");
+	assert_int_equal(scenario_parse_string(&sc, "cook_ms = 70000\n", err, sizeof err), -EINVAL);
+	assert_int_equal(scenario_parse_string(&sc, "keepalive = maybe\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "yes or no");
+	assert_int_equal(scenario_parse_string(&sc, "arrivals = bursty\n", err, sizeof err), -EINVAL);
+}
+
+static void test_scenario_unknown_key_and_section(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200] = "";
+	scenario_defaults(&sc);
+	assert_int_equal(scenario_parse_string(&sc, "rate = 10\nflavour = lemon\n", err, sizeof err), -EINVAL);
+	print_message("error: %s\n", err);
+	assert_contains(err, "scenario:2:");
+	assert_contains(err, "unknown key 'flavour'");
+	assert_int_equal(scenario_parse_string(&sc, "[kitchen]\nrate = 10\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "[kitchen]");
+	assert_int_equal(scenario_parse_string(&sc, "rate 10\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "scenario:1:");
+	char e2[200];
+	assert_int_equal(scenario_set(&sc, "flavour", "lemon", e2, sizeof e2), -ENOENT);
+}
+
+static void test_scenario_check_whole(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200] = "";
+	scenario_defaults(&sc);
+	assert_int_equal(scenario_parse_string(&sc, "blocking = no\nevented = off\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "nothing to show");
+	scenario_defaults(&sc);
+	assert_int_equal(scenario_parse_string(&sc, "rate = 0\nconnections = 0\n", err, sizeof err), -EINVAL);
+	assert_contains(err, "no load");
+	scenario_defaults(&sc);
+	assert_int_equal(scenario_parse_string(&sc, "rate = 0\nconnections = 16\n", err, sizeof err), 0);
+}
+
+static void test_scenario_presets(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200];
+	for (int n = 1; n <= SCENARIO_PRESETS; n++) {
+		assert_int_equal(scenario_preset(&sc, n), 0);
+		assert_non_null(scenario_preset_name(n));
+		assert_string_equal(sc.name, scenario_preset_name(n));
+		assert_int_equal(scenario_check(&sc, err, sizeof err), 0);
+	}
+	assert_int_equal(scenario_preset(&sc, 1), 0);
+	struct scenario def;
+	scenario_defaults(&def);
+	assert_true(sc.rate == def.rate && sc.threads == def.threads && sc.cook_ms == def.cook_ms);
+	assert_int_equal(scenario_preset(&sc, 0), -EINVAL);
+	assert_int_equal(scenario_preset(&sc, 10), -EINVAL);
+	assert_null(scenario_preset_name(10));
+}
+
+static void test_scenario_file_round_trip(void **state)
+{
+	(void)state;
+	struct scenario a, b;
+	char err[200] = "", path[] = "/tmp/test_dashboard_scenario.XXXXXX";
+	scenario_preset(&a, 6);
+	a.rate = 333;
+	a.idle_ms = 1234;
+	snprintf(a.evented_args, sizeof a.evented_args, "--idle-ms 100");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	scenario_write(&a, f);
+	fclose(f);
+	scenario_defaults(&b);
+	assert_int_equal(scenario_parse_file(&b, path, err, sizeof err), 0);
+	unlink(path);
+	assert_string_equal(a.name, b.name);
+	assert_true(a.rate == b.rate);
+	assert_int_equal(a.work_us, b.work_us);
+	assert_int_equal(a.helpers, b.helpers);
+	assert_int_equal(a.idle_ms, b.idle_ms);
+	assert_int_equal(a.seed, b.seed);
+	assert_int_equal(a.keepalive, b.keepalive);
+	assert_string_equal(a.evented_args, b.evented_args);
+
+	assert_int_equal(scenario_parse_file(&b, "/nonexistent/lunch.ini", err, sizeof err), -ENOENT);
+	assert_contains(err, "/nonexistent/lunch.ini");
+}
+
+static void test_scenario_summary(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char buf[200];
+	scenario_defaults(&sc);
+	scenario_summary(&sc, buf, sizeof buf);
+	assert_contains(buf, "lunch rush");
+	assert_contains(buf, "120/s");
+	assert_contains(buf, "cook 50 ms");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenario_defaults_are_a_rush),
+		cmocka_unit_test(test_scenario_parse_string),
+		cmocka_unit_test(test_scenario_bad_value_names_line_and_key),
+		cmocka_unit_test(test_scenario_unknown_key_and_section),
+		cmocka_unit_test(test_scenario_check_whole),
+		cmocka_unit_test(test_scenario_presets),
+		cmocka_unit_test(test_scenario_file_round_trip),
+		cmocka_unit_test(test_scenario_summary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,280 @@
+/* test_dashboard_view.c: draw snapshots with ncurses on a pseudo-terminal and read
+ * back what is on the window: both restaurants, the measured numbers, the line, the
+ * too-small message, the projector layout, the ASCII fallback. The view only draws
+ * what it is given, so a made-up snapshot gives an exact expected screen. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "view.h"
+
+static SCREEN *screen;
+static FILE *term_out, *term_in;
+static int master_fd = -1;
+static char text[64 * 1024];
+
+/* A pseudo-terminal for newterm: posix_openpt, grantpt, unlockpt, ptsname (no -lutil). */
+static int setup(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	master_fd = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master_fd >= 0);
+	assert_int_equal(grantpt(master_fd), 0);
+	assert_int_equal(unlockpt(master_fd), 0);
+	const char *slave = ptsname(master_fd);
+	assert_non_null(slave);
+	term_out = fopen(slave, "w");
+	term_in = fopen(slave, "r");
+	assert_non_null(term_out);
+	assert_non_null(term_in);
+	/* nothing reads the master: ncurses' output only needs to go somewhere; keep it
+	 * from filling the pty buffer by making the master non-blocking and draining it */
+	fcntl(master_fd, F_SETFL, O_NONBLOCK);
+	screen = newterm("xterm-256color", term_out, term_in);
+	if (!screen)
+		screen = newterm("vt100", term_out, term_in);
+	assert_non_null(screen);
+	set_term(screen);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	endwin();
+	delscreen(screen);
+	fclose(term_out);
+	fclose(term_in);
+	close(master_fd);
+	return 0;
+}
+
+static void drain(void)
+{
+	char buf[4096];
+	while (read(master_fd, buf, sizeof buf) > 0)
+		;
+}
+
+/* Everything on the window as UTF-8 text, one line per row. */
+static const char *window_text(WINDOW *w)
+{
+	int rows, cols;
+	getmaxyx(w, rows, cols);
+	size_t used = 0;
+	text[0] = '\0';
+	for (int y = 0; y < rows; y++) {
+		wchar_t line[512];
+		int n = mvwinnwstr(w, y, 0, line, cols < 511 ? cols : 511);
+		if (n < 0)
+			n = 0;
+		line[n] = L'\0';
+		char mb[2048];
+		size_t len = wcstombs(mb, line, sizeof mb - 1);
+		if (len == (size_t)-1)
+			len = 0;
+		mb[len] = '\0';
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s\n", mb);
+	}
+	return text;
+}
+
+static void assert_on_screen(const char *screen_text, const char *part)
+{
+	if (!strstr(screen_text, part)) {
+		print_error("'%s' is not on the screen\n", part);
+		fputs(screen_text, stderr);
+		fail();
+	}
+}
+
+static void make_snapshot(struct snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	s->elapsed_s = 15;
+	s->ticks = 15;
+	struct side_snapshot *b = &s->side[SIDE_BLOCKING], *e = &s->side[SIDE_EVENTED];
+	b->present = e->present = true;
+	b->server_up = e->server_up = b->loadgen_up = e->loadgen_up = true;
+	snprintf(b->model, sizeof b->model, "blocking");
+	snprintf(e->model, sizeof e->model, "evented");
+	b->threads_cfg = 4;
+	e->loops_cfg = 1;
+	b->offered_rps = e->offered_rps = 120;
+	b->throughput_rps = 79.6;
+	e->throughput_rps = 119.8;
+	b->p50_ms = 2100;
+	b->p99_ms = 4800;
+	b->max_ms = 5020;
+	e->p50_ms = 51.2;
+	e->p99_ms = 53.1;
+	e->max_ms = 54;
+	b->in_line = 312;
+	b->cashiers = 4;
+	for (int i = 0; i < 4; i++)
+		b->cashier_state[i] = CASHIER_WAITING_KITCHEN;
+	b->cashier_by_state[CASHIER_WAITING_KITCHEN] = 4;
+	e->cashiers = 1;
+	e->cashier_by_state[CASHIER_IDLE] = 1;
+	b->in_kitchen = 4;
+	e->in_kitchen = 6;
+	b->threads = 7;
+	e->threads = 2;
+	b->rss_kb = 2100;
+	e->rss_kb = 1900;
+	e->loop_lag_p99_ms = 0.21;
+	b->little_l = 316.4;
+	b->little_lw = 80.0 * 2.1;
+	e->little_l = 6.1;
+	e->little_lw = 6.2;
+	b->history_len = e->history_len = 15;
+	for (int i = 0; i < 15; i++) {
+		b->history_rps[i] = 80;
+		e->history_rps[i] = 120;
+		b->history_p99_ms[i] = 300.0f * (float)i;
+		e->history_p99_ms[i] = 53;
+	}
+	b->loadgen_errors[LERR_TIMEOUT] = 3;
+	b->errors_total = 3;
+	b->rate = e->rate = 120;
+	b->cook_ms = e->cook_ms = 50;
+	b->keepalive = e->keepalive = true;
+}
+
+static struct view_status status(void)
+{
+	struct view_status st = {
+		.scenario = "lunch rush", .mode = "live", .elapsed_s = 15, .rate = 120, .cook_ms = 50,
+		.work_us = 0, .keepalive = true,
+	};
+	return st;
+}
+
+static const char *draw(int rows, int cols, const struct snapshot *s, struct view_status st, struct view_opts o)
+{
+	WINDOW *pad = newpad(rows, cols);
+	assert_non_null(pad);
+	view_setup(&o);
+	view_draw(pad, s, &st, &o);
+	const char *t = window_text(pad);
+	delwin(pad);
+	drain();
+	return t;
+}
+
+static void test_view_both_restaurants_at_80x24(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct view_opts o = { .color = true };
+	const char *t = draw(24, 80, &s, status(), o);
+	fputs(t, stderr);
+	assert_on_screen(t, "BLOCKING");
+	assert_on_screen(t, "EVENTED");
+	assert_on_screen(t, "4 cashiers");
+	assert_on_screen(t, "line 312");
+	assert_on_screen(t, "served 79.6/s");
+	assert_on_screen(t, "served 119.8/s");
+	assert_on_screen(t, "arriving 120.0/s");
+	assert_on_screen(t, "p99 4.80s");
+	assert_on_screen(t, "p99 53.1ms");
+	assert_on_screen(t, "loop lag p99 0.21ms");
+	assert_on_screen(t, "client-timeout 3");
+	assert_on_screen(t, "errors none");
+	assert_on_screen(t, "L=316");
+	assert_on_screen(t, "line growing");
+	assert_on_screen(t, "\u25cf\u25cf\u25cf");  /* customers in line */
+	assert_on_screen(t, "+");                    /* 312 do not fit: the rest is a number */
+	assert_on_screen(t, "lunch rush");
+	assert_on_screen(t, "00:15");
+	assert_on_screen(t, "q");
+}
+
+static void test_view_too_small(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct view_opts o = { .color = false };
+	const char *t = draw(20, 60, &s, status(), o);
+	fputs(t, stderr);
+	assert_on_screen(t, "too small: 60x20");
+	assert_on_screen(t, "needs at least 76x18");
+	assert_null(strstr(t, "BLOCKING"));
+}
+
+static void test_view_ascii_has_no_utf8(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct view_opts o = { .ascii = true, .color = false };
+	const char *t = draw(30, 100, &s, status(), o);
+	for (const char *p = t; *p; p++)
+		if ((unsigned char)*p >= 0x80) {
+			print_error("non-ASCII byte 0x%02x in:\n%s\n", (unsigned char)*p, t);
+			fail();
+		}
+	assert_on_screen(t, "ooo");   /* customers */
+	assert_on_screen(t, "KKKK");  /* four cashiers waiting on the kitchen */
+	assert_on_screen(t, "lambda");
+}
+
+static void test_view_big_layout(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct view_opts o = { .big = true, .ascii = true, .color = true };
+	const char *t = draw(24, 80, &s, status(), o);
+	fputs(t, stderr);
+	assert_on_screen(t, "waiting in line");
+	assert_on_screen(t, "p99 latency");
+	assert_on_screen(t, "###");           /* big digits */
+	assert_on_screen(t, "ms");            /* evented p99 in ms */
+	assert_null(strstr(t, "ctx switches")); /* fewer figures */
+}
+
+static void test_view_down_side_says_why(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	s.side[SIDE_EVENTED].server_up = false;
+	snprintf(s.side[SIDE_EVENTED].reason, sizeof s.side[SIDE_EVENTED].reason, "server killed by SIGSEGV");
+	struct view_opts o = { .color = true };
+	struct view_status st = status();
+	st.help = true;
+	const char *t = draw(30, 100, &s, st, o);
+	fputs(t, stderr);
+	assert_on_screen(t, "DOWN");
+	assert_on_screen(t, "killed by SIGSEGV");
+	assert_on_screen(t, "the chef faints"); /* the help box */
+	assert_on_screen(t, "BLOCKING");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_view_both_restaurants_at_80x24),
+		cmocka_unit_test(test_view_too_small),
+		cmocka_unit_test(test_view_ascii_has_no_utf8),
+		cmocka_unit_test(test_view_big_layout),
+		cmocka_unit_test(test_view_down_side_says_why),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,107 @@
+/* app.c: the pieces of a dashboard run that every mode shares (see app.h). */
+#include "app.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+
+volatile sig_atomic_t app_stop;
+
+static void on_stop(int sig)
+{
+	app_stop = sig;
+}
+
+void app_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void app_say(struct app *app, uint64_t now_ns, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof app->message, fmt, ap);
+	va_end(ap);
+	app->message_until_ns = now_ns + 3 * NS_PER_SEC;
+}
+
+int app_restart(struct app *app, uint64_t now_ns)
+{
+	char err[256];
+	if (app->mode != APP_LIVE || !app->arena)
+		return -EPERM;
+	int rc = arena_restart(app->arena, &app->sc, err, sizeof err);
+	model_attach_arena(app->model, app->arena, clock_now_ns());
+	if (rc < 0)
+		app_say(app, now_ns, "cannot start: %s", err);
+	return rc;
+}
+
+void app_sync_reasons(struct app *app)
+{
+	if (!app->arena || !app->model)
+		return;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		const struct arena_proc *s = &app->arena->server[i], *l = &app->arena->loadgen[i];
+		char why[200] = "";
+		if (s->started && !s->up)
+			snprintf(why, sizeof why, "server %.150s", s->reason);
+		else if (l->started && !l->up && app->arena->duration_s == 0)
+			snprintf(why, sizeof why, "loadgen %.150s", l->reason);
+		model_set_reason(app->model, i, why);
+	}
+}
+
+const struct snapshot *app_snapshot(struct app *app)
+{
+	if (app->mode == APP_REPLAY)
+		return &app->replay_snap;
+	return model_snapshot(app->model);
+}
+
+void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns, char *mode_buf, size_t mode_len,
+		struct view_status *st)
+{
+	memset(st, 0, sizeof *st);
+	const struct side_snapshot *ss = s->side[SIDE_BLOCKING].present ? &s->side[SIDE_BLOCKING] : &s->side[SIDE_EVENTED];
+	bool from_load = app->mode == APP_REPLAY || ss->loadgen_up;
+	st->scenario = app->sc.name;
+	st->elapsed_s = s->elapsed_s;
+	st->rate = from_load ? ss->rate : app->sc.rate;
+	st->cook_ms = from_load && ss->cook_ms != UINT32_MAX ? ss->cook_ms : app->sc.cook_ms;
+	st->work_us = from_load && ss->work_us != UINT32_MAX ? ss->work_us : app->sc.work_us;
+	if (app->mode == APP_ATTACH && !ss->loadgen_up) {
+		/* nobody steers the load: show what the server measures and its defaults */
+		st->rate = ss->arrival_rps;
+		st->cook_ms = ss->cook_ms_default;
+		st->work_us = ss->work_us_default;
+	}
+	st->keepalive = from_load ? ss->keepalive : app->sc.keepalive;
+	st->paused = from_load && ss->paused;
+	st->help = app->help;
+	st->message = now_ns < app->message_until_ns ? app->message : NULL;
+	switch (app->mode) {
+	case APP_LIVE:
+		snprintf(mode_buf, mode_len, "live");
+		break;
+	case APP_ATTACH:
+		snprintf(mode_buf, mode_len, "attached");
+		break;
+	case APP_REPLAY:
+		snprintf(mode_buf, mode_len, "replay x%d%s %zu/%zu", app->replay_speed,
+			 app->replay_paused ? " paused" : "", app->replay_pos + 1, replay_frames(app->replay));
+		break;
+	}
+	st->mode = mode_buf;
+}

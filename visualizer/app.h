@@ -1,0 +1,67 @@
+/* app.h: the state of one dashboard run, shared by the screen loop (ui.c), the keys
+ * (keys.c) and the headless mode (headless.c). main.c fills it from the flags. */
+#ifndef LUNCHRUSH_APP_H
+#define LUNCHRUSH_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "model.h"
+#include "record.h"
+#include "scenario.h"
+#include "view.h"
+
+enum app_mode {
+	APP_LIVE,    /* arena: we start and stop the processes */
+	APP_ATTACH,  /* --attach: processes started by hand, we only watch (and steer the load) */
+	APP_REPLAY,  /* --replay: a recording, no process at all */
+};
+
+struct app {
+	enum app_mode mode;
+	struct scenario sc;            /* in force (live tweaks included) */
+	int preset;                    /* 1..9 when a preset is running, 0 otherwise */
+	struct arena *arena;           /* live only */
+	struct model *model;           /* live and attach */
+	struct recorder *rec;          /* --record, or NULL */
+	struct view_opts vopts;
+	bool help;                     /* the help box is open */
+	char message[96];              /* feedback of the last key */
+	uint64_t message_until_ns;
+
+	/* replay */
+	struct replay *replay;
+	size_t replay_pos;             /* frame shown */
+	int replay_speed;              /* 1 or 4 */
+	bool replay_paused;
+	uint64_t replay_next_ns;       /* when the next frame is due */
+	struct snapshot replay_snap;   /* frame replay_pos, rebuilt */
+};
+
+/* SIGINT, SIGTERM and SIGHUP set this; every loop checks it. */
+extern volatile sig_atomic_t app_stop;
+
+/* Install the handlers for app_stop (no SA_RESTART: a blocked wgetch or poll returns). */
+void app_signals(void);
+
+/* A message for the status bar, shown for three seconds. */
+void app_say(struct app *app, uint64_t now_ns, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* (Re)start the arena on app->sc and point the model at it. 0, or a negative errno
+ * with the reason in app->message. */
+int app_restart(struct app *app, uint64_t now_ns);
+
+/* Copy the arena's down reasons into the model (after arena_poll). */
+void app_sync_reasons(struct app *app);
+
+/* The snapshot to draw: the model's, or the replay frame. */
+const struct snapshot *app_snapshot(struct app *app);
+
+/* Fill the status bar from the app and the snapshot. */
+void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns, char *mode_buf, size_t mode_len,
+		struct view_status *st);
+
+#endif

@@ -1,0 +1,84 @@
+/* control.c: see control.h. The only code that writes into another process's
+ * scoreboard; every write is a plain store followed by one release increment. */
+#include "control.h"
+
+#include <errno.h>
+#include <math.h>
+
+void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *out)
+{
+	if (__atomic_load_n(&lg->ctl_seq, __ATOMIC_ACQUIRE) != 0) {
+		out->rate_milli = SB_GET(lg->ctl_rate_milli);
+		out->cook_ms = SB_GET(lg->ctl_cook_ms);
+		out->work_us = SB_GET(lg->ctl_work_us);
+		out->paused = SB_GET(lg->ctl_paused) != 0;
+		out->keepalive = SB_GET(lg->ctl_keepalive) != 0;
+		return;
+	}
+	out->rate_milli = SB_GET(lg->rate_milli);
+	out->cook_ms = SB_GET(lg->cook_ms);
+	out->work_us = SB_GET(lg->work_us);
+	out->paused = SB_GET(lg->paused) != 0;
+	out->keepalive = SB_GET(lg->keepalive) != 0;
+}
+
+int control_load_apply(struct scoreboard_loadgen *lg, const struct load_ctl *want)
+{
+	if (!lg)
+		return -ENODEV;
+	SB_SET(lg->ctl_rate_milli, want->rate_milli);
+	SB_SET(lg->ctl_cook_ms, want->cook_ms);
+	SB_SET(lg->ctl_work_us, want->work_us);
+	SB_SET(lg->ctl_paused, want->paused ? 1u : 0u);
+	SB_SET(lg->ctl_keepalive, want->keepalive ? 1u : 0u);
+	__atomic_add_fetch(&lg->ctl_seq, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int control_freeze(struct scoreboard_server *sb, uint32_t ms, uint32_t cashier)
+{
+	if (!sb)
+		return -ENODEV;
+	SB_SET(sb->ctl_freeze_ms, ms);
+	SB_SET(sb->ctl_cashier, cashier);
+	__atomic_add_fetch(&sb->ctl_seq, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+double control_step_rate(double rate, int dir)
+{
+	double r = rate, step;
+	if (dir > 0)
+		step = r < 10 ? 1 : r < 200 ? 10 : r < 1000 ? 50 : r < 5000 ? 250 : 1000;
+	else
+		step = r <= 10 ? 1 : r <= 200 ? 10 : r <= 1000 ? 50 : r <= 5000 ? 250 : 1000;
+	r = round((dir > 0 ? r + step : r - step) / step) * step; /* onto the grid */
+	return r < 0 ? 0 : r > 100000 ? 100000 : r;
+}
+
+/* Move along a table of round values: the next one strictly above or below v. */
+static uint32_t step_table(const uint32_t *t, int n, uint32_t v, int dir)
+{
+	if (dir > 0) {
+		for (int i = 0; i < n; i++)
+			if (t[i] > v)
+				return t[i];
+		return t[n - 1];
+	}
+	for (int i = n - 1; i >= 0; i--)
+		if (t[i] < v)
+			return t[i];
+	return t[0];
+}
+
+uint32_t control_step_cook_ms(uint32_t cook_ms, int dir)
+{
+	static const uint32_t t[] = { 0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 80, 100, 150, 200, 300, 500, 1000, 2000 };
+	return step_table(t, sizeof t / sizeof t[0], cook_ms == UINT32_MAX ? 50 : cook_ms, dir);
+}
+
+uint32_t control_step_work_us(uint32_t work_us, int dir)
+{
+	static const uint32_t t[] = { 0, 100, 200, 500, 1000, 2000, 3000, 5000, 8000, 10000, 20000, 50000, 100000 };
+	return step_table(t, sizeof t / sizeof t[0], work_us == UINT32_MAX ? 0 : work_us, dir);
+}

@@ -1,0 +1,249 @@
+/* headless.c: --headless --duration 20s [--json]: the same run without a screen.
+ *
+ * A per-second table while it runs (on stdout, or stderr with --json), then a
+ * side-by-side summary. The summary's figures are the load generators' own --json
+ * objects, embedded as they are under servers.blocking and servers.evented, plus what
+ * only the dashboard saw: line_max, threads_max, rss_max_kb, loop_lag_p99_ms. This is
+ * what `make demo` prints when stdout is not a terminal, and what lesson checks read.
+ */
+#include "headless.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "fmt.h"
+
+#define JSON_MAX 16384
+#define STEP_NS (100 * NS_PER_MS)
+
+static void table_header(FILE *out)
+{
+	fprintf(out, "%5s | %-44s | %-53s\n", "", "blocking", "evented");
+	fprintf(out, "%5s | %7s %7s %5s %8s %8s %4s | %7s %7s %5s %8s %8s %8s %4s\n", "t", "arrive", "served", "line",
+		"p50", "p99", "err", "arrive", "served", "line", "p50", "p99", "lag p99", "err");
+}
+
+static void table_side(FILE *out, const struct side_snapshot *ss, bool lag)
+{
+	char a[24], b[24], c[24];
+	if (!ss->present || !ss->server_up) {
+		fprintf(out, " %-*s |", lag ? 53 : 44, ss->present ? "down" : "-");
+		return;
+	}
+	fprintf(out, " %7.1f %7.1f %5lld %8s %8s", ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps,
+		ss->throughput_rps, (long long)ss->in_line, fmt_ms(a, sizeof a, ss->p50_ms),
+		fmt_ms(b, sizeof b, ss->p99_ms));
+	if (lag)
+		fprintf(out, " %8s", fmt_ms(c, sizeof c, ss->loop_lag_p99_ms));
+	fprintf(out, " %4llu |", (unsigned long long)ss->errors_total);
+}
+
+void headless_row(FILE *out, const struct snapshot *s)
+{
+	fprintf(out, "%5.0f |", s->elapsed_s);
+	table_side(out, &s->side[SIDE_BLOCKING], false);
+	table_side(out, &s->side[SIDE_EVENTED], true);
+	fputc('\n', out);
+}
+
+/* The number after "key": in a flat JSON object, searched after `after` when given
+ * (our loadgen's output has unique key names within each nested object). */
+double headless_json_number(const char *json, const char *after, const char *key, bool *found)
+{
+	char pat[80];
+	const char *p = json;
+	*found = false;
+	if (after) {
+		snprintf(pat, sizeof pat, "\"%s\"", after);
+		p = strstr(p, pat);
+		if (!p)
+			return 0;
+	}
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	p = strstr(p, pat);
+	if (!p)
+		return 0;
+	p += strlen(pat);
+	while (*p == ' ' || *p == ':')
+		p++;
+	char *end;
+	double v = strtod(p, &end);
+	*found = end != p;
+	return v;
+}
+
+/* When a load generator left no JSON (killed, or attach mode), the same keys from its
+ * scoreboard, marked with "source": "scoreboard". */
+static void json_from_board(FILE *out, struct model *m, enum arena_side side, double duration_s)
+{
+	const struct scoreboard_loadgen *lg = model_loadgen_board(m, side);
+	if (!lg) {
+		fprintf(out, "{\"source\": \"none\"");
+		return;
+	}
+	struct hist h;
+	hist_snapshot(&h, &lg->latency);
+	uint64_t completed = SB_GET(lg->completed);
+	fprintf(out, "{\"source\": \"scoreboard\", \"mode\": \"%s\", \"connections\": %u, \"rate\": %.3f, "
+		     "\"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {",
+		lg->open_loop ? "open" : "closed", lg->connections, SB_GET(lg->rate_milli) / 1000.0, duration_s,
+		(unsigned long long)SB_GET(lg->sent), (unsigned long long)completed);
+	for (int e = 0; e < LERR_COUNT; e++)
+		fprintf(out, "%s\"%s\": %llu", e ? ", " : "", scoreboard_loadgen_error_name(e),
+			(unsigned long long)SB_GET(lg->errors[e]));
+	fprintf(out, "}, \"throughput_rps\": %.3f, \"latency_ms\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, "
+		     "\"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
+		duration_s > 0 ? completed / duration_s : 0, hist_min(&h) / 1e3, hist_mean(&h) / 1e3,
+		hist_percentile(&h, 50) / 1e3, hist_percentile(&h, 90) / 1e3, hist_percentile(&h, 99) / 1e3,
+		hist_percentile(&h, 99.9) / 1e3, h.count ? h.max_us / 1e3 : 0.0);
+}
+
+/* One server's object: the loadgen's JSON without its closing brace, then ours. */
+static void json_side(FILE *out, struct app *app, enum arena_side side, double duration_s)
+{
+	static char buf[JSON_MAX];
+	int n = app->arena ? arena_loadgen_json(app->arena, side, buf, sizeof buf) : -ENOENT;
+	if (n > 0) {
+		buf[n - 1] = '\0'; /* drop the final '}' */
+		while (n > 1 && (buf[n - 2] == ' ' || buf[n - 2] == '\n'))
+			buf[--n - 1] = '\0';
+		fputs(buf, out);
+	} else {
+		json_from_board(out, app->model, side, duration_s);
+	}
+	struct side_maxima mx;
+	model_maxima(app->model, side, &mx);
+	fprintf(out, ", \"line_max\": %lld, \"threads_max\": %ld, \"rss_max_kb\": %ld, \"loop_lag_p99_ms\": %.3f}",
+		(long long)mx.line_max, mx.threads_max, mx.rss_max_kb, mx.loop_lag_p99_ms);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void summary_json(FILE *out, struct app *app, double duration_s)
+{
+	fprintf(out, "{\"scenario\": ");
+	json_string(out, app->sc.name);
+	fprintf(out, ", \"duration_s\": %.3f, \"servers\": {", duration_s);
+	bool first = true;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		if (!model_snapshot(app->model)->side[i].present)
+			continue;
+		fprintf(out, "%s\"%s\": ", first ? "" : ", ", arena_side_name(i));
+		json_side(out, app, i, duration_s);
+		first = false;
+	}
+	fprintf(out, "}}\n");
+}
+
+/* The human summary reads the same objects back, so both say the same numbers. */
+static void summary_text(FILE *out, struct app *app, double duration_s)
+{
+	char *json[SIDE_COUNT] = { NULL, NULL };
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		size_t len = 0;
+		FILE *mem = open_memstream(&json[i], &len);
+		if (!mem)
+			return;
+		if (model_snapshot(app->model)->side[i].present)
+			json_side(mem, app, i, duration_s);
+		fclose(mem);
+	}
+	static const struct { const char *label, *after, *key; bool ms; } rows[] = {
+		{ "arrival rate /s", NULL, "rate", false },   { "requests", NULL, "requests", false },
+		{ "throughput /s", NULL, "throughput_rps", false },
+		{ "latency p50", "latency_ms", "p50", true }, { "latency p99", "latency_ms", "p99", true },
+		{ "latency max", "latency_ms", "max", true }, { "line max", NULL, "line_max", false },
+		{ "threads max", NULL, "threads_max", false }, { "rss max KB", NULL, "rss_max_kb", false },
+		{ "loop lag p99", NULL, "loop_lag_p99_ms", true },
+	};
+	fprintf(out, "\nsummary: %s, %.0f s\n%-18s %14s %14s\n", app->sc.name, duration_s, "", "blocking", "evented");
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		fprintf(out, "%-18s", rows[r].label);
+		for (int i = 0; i < SIDE_COUNT; i++) {
+			bool found;
+			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
+			char buf[24];
+			if (!json[i] || !found)
+				fprintf(out, " %14s", "-");
+			else if (rows[r].ms)
+				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
+			else
+				fprintf(out, " %14.1f", v);
+		}
+		fputc('\n', out);
+	}
+	bool f1, f2;
+	uint64_t errs[SIDE_COUNT];
+	for (int i = 0; i < SIDE_COUNT; i++)
+		errs[i] = model_snapshot(app->model)->side[i].errors_total;
+	fprintf(out, "%-18s %14llu %14llu\n", "errors", (unsigned long long)errs[0], (unsigned long long)errs[1]);
+	double p99b = json[0] ? headless_json_number(json[0], "latency_ms", "p99", &f1) : 0;
+	double p99e = json[1] ? headless_json_number(json[1], "latency_ms", "p99", &f2) : 0;
+	if (json[0] && json[1] && f1 && f2 && p99e > 0)
+		fprintf(out, "blocking p99 / evented p99 = %.1f\n", p99b / p99e);
+	free(json[0]);
+	free(json[1]);
+}
+
+int headless_run(struct app *app, uint32_t duration_s, bool json)
+{
+	FILE *table = json ? stderr : stdout;
+	char err[256];
+	if (app->mode == APP_LIVE) {
+		app->arena->duration_s = duration_s;
+		app->arena->json = true;
+		if (arena_start(app->arena, &app->sc, err, sizeof err) < 0) {
+			fprintf(stderr, "dashboard: %s\n", err);
+			return 1;
+		}
+		model_attach_arena(app->model, app->arena, clock_now_ns());
+	}
+	table_header(table);
+	uint64_t start = clock_now_ns();
+	/* the load generators end on their own after the duration and the drain (bounded by
+	 * their timeout); attach mode just watches for the duration */
+	uint64_t limit = start + (uint64_t)duration_s * NS_PER_SEC +
+			 (app->mode == APP_LIVE ? (uint64_t)app->sc.timeout_ms * NS_PER_MS + 5 * NS_PER_SEC : 0);
+	while (!app_stop) {
+		uint64_t now = clock_now_ns();
+		if (app->arena && arena_poll(app->arena))
+			app_sync_reasons(app);
+		if (model_update(app->model, now)) {
+			headless_row(table, model_snapshot(app->model));
+			fflush(table);
+			if (app->rec)
+				recorder_write(app->rec, model_snapshot(app->model));
+		}
+		if (app->arena && !app->arena->loadgen[0].up && !app->arena->loadgen[1].up)
+			break;
+		if (now >= limit)
+			break;
+		clock_sleep_ns(STEP_NS);
+	}
+	if (app->arena)
+		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
+	double ran = (clock_now_ns() - start) / 1e9;
+	double measured = app->mode == APP_LIVE ? duration_s : ran;
+	if (json)
+		summary_json(stdout, app, measured);
+	else
+		summary_text(stdout, app, measured);
+	fflush(stdout);
+	return app_stop ? 130 : 0;
+}

@@ -1,0 +1,129 @@
+/* lesson_check.c: a lesson's claims verified headless (see lesson_check.h). The output
+ * is for people and for grep: one "PASS"/"FAIL" line per claim with its figures, and
+ * a last line in the "N passed, N failed" shape the test scripts add up.
+ */
+#include "lesson_check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "lesson_report.h"
+#include "lesson_run.h"
+#include "lesson_vars.h"
+
+static void print_prediction(FILE *out, struct lesson_ctx *c)
+{
+	struct prediction_row row;
+	lesson_prediction(c, &row);
+	if (!row.asked)
+		return;
+	char p[32], m[32], t[32];
+	fprintf(out, "  guess %s\n", c->lesson->step[c->current].predict);
+	fprintf(out, "        predicted %s (typical guess) | measured %s | theory %s\n",
+		lesson_fmt_value(p, sizeof p, row.predicted, row.unit), lesson_fmt_value(m, sizeof m, row.measured, row.unit),
+		lesson_fmt_value(t, sizeof t, row.theory, row.unit));
+}
+
+static void print_claim(FILE *out, const struct lesson_step *st, int k, const struct check_outcome *o,
+			const struct step_result *res)
+{
+	const struct lesson_check *ck = &st->check[k];
+	char p[32], m[32], t[64];
+	bool pass = o->rc == 0 && o->r.pass;
+	fprintf(out, "  %s  %s\n", pass ? "PASS" : "FAIL", ck->claim[0] ? ck->claim : ck->expr);
+	if (o->rc < 0) {
+		fprintf(out, "        could not judge: %s\n", o->err);
+		return;
+	}
+	const char *runit = expr_unit_of(o->r.rhs_name);
+	if (o->r.rel == REL_BETWEEN) {
+		char lo[32], hi[32];
+		snprintf(t, sizeof t, "%s..%s", lesson_fmt_value(lo, sizeof lo, o->r.rhs, runit),
+			 lesson_fmt_value(hi, sizeof hi, o->r.rhs2, runit));
+	} else
+		lesson_fmt_value(t, sizeof t, o->r.rhs, runit);
+	fprintf(out, "        predicted %s | measured %s | theory %s | %s\n",
+		lesson_fmt_value(p, sizeof p, o->predicted_here ? res->predicted : NAN, o->unit),
+		lesson_fmt_value(m, sizeof m, o->r.lhs, o->unit), t, o->r.relation);
+	fprintf(out, "        check: %s\n", ck->expr);
+}
+
+/* Run step i and judge its claims; adds to tot. */
+static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, bool verbose, FILE *out,
+		       struct check_totals *tot)
+{
+	const struct lesson *l = c->lesson;
+	const struct lesson_step *st = &l->step[i];
+	struct step_result *res = &c->result[i];
+	char err[300];
+	fprintf(out, "step %d%s%s%s: %.1f s warm-up + %.1f s measured\n", i + 1, st->title[0] ? " \"" : "", st->title,
+		st->title[0] ? "\"" : "", st->warmup_s, st->check_run_s);
+	fflush(out);
+	uint64_t t0 = clock_now_ns();
+	int rc = lesson_runner_step(r, st, true, NULL, NULL, res->measured, err, sizeof err);
+	for (int side = 0; side < SIDE_COUNT; side++)
+		theory_for_scenario(&st->sc, side, &res->theory[side]);
+	res->predicted = st->typical_guess;
+	res->ran = rc == 0;
+	if (rc < 0)
+		fprintf(out, "  step did not run: %s\n", err);
+	else if (err[0])
+		fprintf(out, "  note: %s\n", err);
+	c->current = i;
+	if (res->ran) {
+		print_prediction(out, c);
+		if (verbose)
+			lesson_print_figures(out, res);
+	}
+	struct check_outcome o[LESSON_MAX_CHECKS];
+	lesson_judge(c, o);
+	for (int k = 0; k < st->n_checks; k++) {
+		print_claim(out, st, k, &o[k], res);
+		if (o[k].rc == 0 && o[k].r.pass)
+			tot->passed++;
+		else
+			tot->failed++;
+	}
+	if (st->if_fail[0] && st->n_checks && tot->failed && verbose)
+		fprintf(out, "  hint: %s\n", st->if_fail);
+	fprintf(out, "  (%.1f s)\n", (clock_now_ns() - t0) / 1e9);
+	fflush(out);
+}
+
+int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, FILE *out, struct check_totals *tot)
+{
+	memset(tot, 0, sizeof *tot);
+	struct step_result *res = calloc((size_t)l->n_steps + 1, sizeof *res);
+	struct lesson_runner r;
+	char err[300];
+	int rc = 0;
+	fprintf(out, "lesson %d: %s (%s)\n", l->number, l->title, l->path);
+	if (!res) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if ((rc = lesson_validate(l, err, sizeof err)) < 0 ||
+	    (rc = lesson_runner_init(&r, bin_dir, err, sizeof err)) < 0) {
+		fprintf(out, "  FAIL  %s\n", err);
+		tot->failed++;
+		goto out_free;
+	}
+	bool referenced[LESSON_MAX_STEPS];
+	lesson_referenced_steps(l, referenced);
+	struct lesson_ctx c = { .lesson = l, .result = res };
+	for (int i = 0; i < l->n_steps; i++) {
+		res[i].predicted = NAN;
+		if (l->step[i].n_checks > 0 || referenced[i])
+			check_step(&r, &c, i, verbose, out, tot);
+	}
+	lesson_runner_destroy(&r);
+out_free:
+	free(res);
+out:
+	fprintf(out, "lesson %d: %d passed, %d failed (claims)\n", l->number, tot->passed, tot->failed);
+	return rc;
+}

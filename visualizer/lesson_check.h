@@ -1,0 +1,22 @@
+/* lesson_check.h: `bin/dashboard --lesson N --check`: a lesson run headless with short
+ * durations, each claim measured on this machine and judged with its tolerance. The
+ * lesson's own test: lessons/check-all.sh runs it for every lesson. No ncurses.
+ */
+#ifndef LUNCHRUSH_LESSON_CHECK_H
+#define LUNCHRUSH_LESSON_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lesson_doc.h"
+
+struct check_totals {
+	int passed, failed;   /* claims */
+};
+
+/* Run every step that has checks (or that a later check names) and print one verdict
+ * per claim on out, then "lesson N: P passed, F failed". verbose also prints every
+ * figure measured. 0, or a negative errno when nothing could run (totals say the rest). */
+int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, FILE *out, struct check_totals *tot);
+
+#endif

@@ -1,0 +1,252 @@
+/* lesson_run.c: one lesson step, for real (see lesson_run.h).
+ *
+ * The arena starts the step's restaurants and their load; lessons add two things the
+ * dashboard has no key for: slow talkers (a second bin/loadgen per server that sends
+ * its order one byte every few ms: lesson 6) and a chef who faints at a set moment of
+ * the measurement (lesson 7), through the control slot or SIGSTOP. Every process
+ * started here is stopped here, by its pid.
+ */
+#include "lesson_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "control.h"
+
+#define SAMPLE_NS (100 * NS_PER_MS)   /* gauges and the screen, ten times a second */
+#define BOARDS_TIMEOUT_NS (6 * NS_PER_SEC)
+#define CHECK_TAIL_S 3                /* loadgen -d beyond the window under --check */
+#define LIVE_TAIL_S 120               /* ... and interactively, to watch after the run */
+
+int lesson_runner_init(struct lesson_runner *r, const char *bin_dir, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->bin_dir, sizeof r->bin_dir, "%s", bin_dir);
+	r->model = model_new();
+	r->measure = measure_new();
+	int rc = r->model && r->measure ? arena_init(&r->arena, bin_dir) : -ENOMEM;
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot prepare the lesson's processes: %s", strerror(-rc));
+		model_free(r->model);
+		measure_free(r->measure);
+		r->model = NULL;
+		r->measure = NULL;
+		return rc;
+	}
+	r->arena_ready = true;
+	return 0;
+}
+
+/* A slow talker: bin/loadgen in closed loop, n customers trickling one byte every
+ * trickle_ms, for duration_s, against the server of one side. */
+static pid_t spawn_slow(struct lesson_runner *r, enum arena_side side, const struct lesson_step *st,
+			unsigned duration_s)
+{
+	char exe[ARENA_PATH_MAX + 16], url[64], c[16], trickle[16], dur[16], cook[32], work[32], err_path[ARENA_PATH_MAX + 32];
+	snprintf(exe, sizeof exe, "%s/loadgen", r->bin_dir);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/order", r->arena.server[side].port);
+	snprintf(c, sizeof c, "%u", st->slow_talkers);
+	snprintf(trickle, sizeof trickle, "%u", st->slow_trickle_ms ? st->slow_trickle_ms : 100);
+	snprintf(dur, sizeof dur, "%us", duration_s);
+	snprintf(cook, sizeof cook, "cook_ms=%u", st->sc.cook_ms);
+	snprintf(work, sizeof work, "work_us=%u", st->sc.work_us);
+	snprintf(err_path, sizeof err_path, "%s/slow-%s.err", r->arena.dir, arena_side_name(side));
+	char *argv[] = { exe, url, "-c", c, "--trickle-ms", trickle, "-d", dur, "--timeout", "600s",
+			 "--param", cook, "--param", work, NULL };
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid < 0 ? 0 : pid;
+	/* the child: like arena.c's, quiet and tied to our life */
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
+	int null = open("/dev/null", O_RDWR), e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	dup2(e >= 0 ? e : null, STDERR_FILENO);
+	signal(SIGPIPE, SIG_DFL);
+	execv(exe, argv);
+	_exit(127);
+}
+
+/* SIGTERM, up to a second to leave, then SIGKILL; always reaped. */
+static void stop_pid(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(*pid, NULL, WNOHANG) == *pid)
+			goto out;
+		clock_sleep_ns(10 * NS_PER_MS);
+	}
+	kill(*pid, SIGKILL);
+	waitpid(*pid, NULL, 0);
+out:
+	*pid = 0;
+}
+
+void lesson_runner_stop(struct lesson_runner *r)
+{
+	if (r->stopped > 0) {
+		kill(r->stopped, SIGCONT);
+		r->stopped = 0;
+	}
+	for (int i = 0; i < SIDE_COUNT; i++)
+		stop_pid(&r->slow[i]);
+	if (r->arena_ready && r->running)
+		arena_stop(&r->arena, 3000);
+	r->running = false;
+}
+
+void lesson_runner_destroy(struct lesson_runner *r)
+{
+	lesson_runner_stop(r);
+	if (r->arena_ready)
+		arena_destroy(&r->arena);
+	r->arena_ready = false;
+	model_free(r->model);
+	measure_free(r->measure);
+	r->model = NULL;
+	r->measure = NULL;
+}
+
+const struct snapshot *lesson_runner_poll(struct lesson_runner *r)
+{
+	if (r->running) {
+		arena_poll(&r->arena);
+		model_update(r->model, clock_now_ns());
+	}
+	return model_snapshot(r->model);
+}
+
+/* Every board of the running sides is mapped (the model retries once a second). */
+static bool boards_ready(struct lesson_runner *r)
+{
+	bool on[SIDE_COUNT] = { r->arena.sc.blocking, r->arena.sc.evented };
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (on[i] && (!model_server_board(r->model, i) || !model_loadgen_board(r->model, i)))
+			return false;
+	return true;
+}
+
+/* The chef faints at faint_at and wakes faint_ms later (SIGSTOP needs the SIGCONT). */
+static const char *faint_step(struct lesson_runner *r, const struct lesson_step *st, double t_s, bool *fainted)
+{
+	if (st->faint == FAINT_NONE)
+		return NULL;
+	if (!*fainted && t_s >= st->faint_at_s) {
+		*fainted = true;
+		if (st->faint == FAINT_FREEZE) {
+			control_freeze(model_server_board(r->model, st->faint_side), st->faint_ms, 0);
+		} else if (r->arena.server[st->faint_side].pid > 0) {
+			r->stopped = r->arena.server[st->faint_side].pid;
+			kill(r->stopped, SIGSTOP);
+		}
+		return "the chef faints";
+	}
+	if (r->stopped > 0 && t_s >= st->faint_at_s + st->faint_ms / 1000.0) {
+		kill(r->stopped, SIGCONT);
+		r->stopped = 0;
+		return "the chef wakes up";
+	}
+	return NULL;
+}
+
+/* Start the step's processes and wait until the model sees their scoreboards. */
+static int start_step(struct lesson_runner *r, const struct lesson_step *st, bool check_mode, char *err,
+		      size_t errlen)
+{
+	lesson_runner_stop(r);
+	double run_s = check_mode ? st->check_run_s : st->run_s;
+	r->arena.duration_s = (uint32_t)ceil(st->warmup_s + run_s) + (check_mode ? CHECK_TAIL_S : LIVE_TAIL_S);
+	int rc = arena_start(&r->arena, &st->sc, err, errlen);
+	if (rc < 0)
+		return rc;
+	r->running = true;
+	if (st->slow_talkers) {
+		bool on[SIDE_COUNT] = { st->sc.blocking, st->sc.evented };
+		for (int i = 0; i < SIDE_COUNT; i++)
+			if (on[i])
+				r->slow[i] = spawn_slow(r, i, st, r->arena.duration_s);
+	}
+	model_attach_arena(r->model, &r->arena, clock_now_ns());
+	return 0;
+}
+
+/* Why a step's figures may be off: a process that went down during it. */
+static void note_down(struct lesson_runner *r, char *err, size_t errlen)
+{
+	arena_poll(&r->arena);
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		const struct arena_proc *p[2] = { &r->arena.server[i], &r->arena.loadgen[i] };
+		for (int k = 0; k < 2; k++)
+			if (p[k]->started && !p[k]->up) {
+				snprintf(err, errlen, "the %s %s went down: %s", arena_side_name(i),
+					 k ? "load generator" : "server", p[k]->reason);
+				return;
+			}
+	}
+}
+
+int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bool check_mode, run_tick_fn tick,
+		       void *ctx, struct measured_side out[SIDE_COUNT], char *err, size_t errlen)
+{
+	err[0] = '\0';
+	int rc = start_step(r, st, check_mode, err, errlen);
+	if (rc < 0)
+		return rc;
+	double run_s = check_mode ? st->check_run_s : st->run_s;
+	uint64_t t0 = clock_now_ns(), warm_end = t0 + (uint64_t)(st->warmup_s * 1e9), begin = 0;
+	enum run_phase phase = PHASE_STARTING;
+	bool fainted = false;
+	for (uint64_t now = t0;; now = clock_now_ns()) {
+		arena_poll(&r->arena);
+		model_update(r->model, now);
+		const char *event = NULL;
+		if (phase == PHASE_STARTING && boards_ready(r))
+			phase = PHASE_WARMUP;
+		if (phase == PHASE_STARTING && now - t0 > BOARDS_TIMEOUT_NS) {
+			note_down(r, err, errlen);
+			if (!err[0])
+				snprintf(err, errlen, "the scoreboards of the step's processes did not appear within %llu s",
+					 BOARDS_TIMEOUT_NS / NS_PER_SEC);
+			return -ETIMEDOUT;
+		}
+		if (phase == PHASE_WARMUP && now >= warm_end) {
+			phase = PHASE_MEASURING;
+			begin = now;
+			measure_begin(r->measure, r->model, now);
+		} else if (phase == PHASE_MEASURING) {
+			measure_sample(r->measure, r->model, now);
+			event = faint_step(r, st, (now - begin) / 1e9, &fainted);
+			if ((now - begin) / 1e9 >= run_s)
+				break;
+		}
+		double left = phase == PHASE_MEASURING ? run_s - (now - begin) / 1e9
+						       : st->warmup_s + run_s - (now - t0) / 1e9;
+		if (tick && tick(ctx, model_snapshot(r->model), phase, left, event))
+			return -ECANCELED;
+		clock_sleep_ns(SAMPLE_NS);
+	}
+	measure_end(r->measure, r->model, clock_now_ns(), out);
+	if (r->stopped > 0) {
+		kill(r->stopped, SIGCONT);
+		r->stopped = 0;
+	}
+	note_down(r, err, errlen);
+	if (check_mode)
+		lesson_runner_stop(r);
+	return 0;
+}

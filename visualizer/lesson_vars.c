@@ -1,0 +1,416 @@
+/* lesson_vars.c: names to numbers for the checks (see lesson_vars.h), and the theory
+ * of a scenario: which queue each restaurant is, fed to theory.c.
+ *
+ * The blocking restaurant is an M/D/c queue: c cashier threads, each holding an order
+ * for cook + CPU time. The evented restaurant cooks in parallel without bound (timers);
+ * its only queue is the CPU part, served by the loops (or the helpers), at most one per
+ * core. Lessons 2, 3, 5 and 8 lean on this split.
+ */
+#include "lesson_vars.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson_expr.h"
+#include "theory.h"
+
+static double cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (double)n : 1.0;
+}
+
+/* The CPU part of an order can use at most one core per thread doing it. */
+static double cpu_servers(const struct scenario *sc, enum arena_side side)
+{
+	double c;
+	if (side == SIDE_BLOCKING)
+		c = sc->threads ? sc->threads : INFINITY;
+	else
+		c = sc->helpers ? sc->helpers : (sc->loops ? sc->loops : 1);
+	return fmin(c, cores());
+}
+
+void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *t)
+{
+	memset(t, 0, sizeof *t);
+	t->present = side == SIDE_BLOCKING ? sc->blocking : sc->evented;
+	t->open_loop = sc->rate > 0;
+	t->rate_rps = sc->rate;
+	t->connections = sc->rate > 0 ? 0 : sc->connections;
+	double work_s = sc->work_us / 1e6, service_s = sc->cook_ms / 1e3 + work_s;
+	t->service_ms = service_s * 1e3;
+	double cpu_c = cpu_servers(sc, side);
+	double cpu_bound = work_s > 0 ? cpu_c / work_s : INFINITY;
+	/* the queue: blocking, the cashiers for the whole order; evented, the CPU part */
+	double c, s_q;
+	if (side == SIDE_BLOCKING) {
+		c = sc->threads ? (double)sc->threads : -1;
+		s_q = service_s;
+		t->bound_rps = fmin(theory_bound_rps(c, service_s), cpu_bound);
+	} else {
+		c = cpu_c;
+		s_q = work_s;
+		t->bound_rps = cpu_bound;
+	}
+	t->servers = c;
+	if (t->open_loop) {
+		t->rho = isinf(t->bound_rps) ? 0 : sc->rate / t->bound_rps;
+		t->growth_rps = theory_growth_rps(sc->rate, t->bound_rps);
+		t->throughput_rps = fmin(sc->rate, t->bound_rps);
+		if (c > 0 && s_q > 0) {
+			unsigned ci = (unsigned)c;
+			t->p_wait = theory_erlang_c(ci, sc->rate * s_q);
+			t->wait_mmc_ms = theory_mmc_wait_s(sc->rate, s_q, ci) * 1e3;
+			t->wait_mdc_ms = theory_mdc_wait_s(sc->rate, s_q, ci) * 1e3;
+		}
+		t->latency_ms = t->service_ms + t->wait_mdc_ms;
+		t->latency_mmc_ms = t->service_ms + t->wait_mmc_ms;
+	} else {
+		double x = theory_closed_rps(t->connections, side == SIDE_BLOCKING ? c : -1, service_s);
+		t->throughput_rps = fmin(x, t->bound_rps);
+		t->rho = isinf(t->bound_rps) ? 0 : t->throughput_rps / t->bound_rps;
+		t->latency_ms = t->throughput_rps > 0 ? t->connections / t->throughput_rps * 1e3 : INFINITY;
+		t->latency_mmc_ms = t->latency_ms;
+	}
+	t->little_l = theory_little_l(t->throughput_rps, t->latency_ms / 1e3);
+}
+
+/* Where a theory figure comes from, in one line with the numbers in it. */
+void theory_explain(const struct scenario *sc, const char *name, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	const char *dot = strrchr(name, '.');
+	const char *field = dot ? dot + 1 : name;
+	enum arena_side side = strstr(name, "evented") ? SIDE_EVENTED : SIDE_BLOCKING;
+	struct theory_side t;
+	theory_for_scenario(sc, side, &t);
+	double work_s = sc->work_us / 1e6;
+	if (strcmp(field, "bound_rps") == 0) {
+		if (isinf(t.bound_rps))
+			snprintf(buf, len, "no cashier limit: %s", side == SIDE_BLOCKING ? "a thread per connection" :
+				 "the loop does no CPU work, the kitchen cooks in parallel");
+		else if (side == SIDE_BLOCKING && t.servers > 0 && t.bound_rps < t.servers / (t.service_ms / 1e3) * 0.999)
+			snprintf(buf, len, "cores / CPU time = %.0f / %.4f s = %.1f/s", cores(), work_s, t.bound_rps);
+		else if (side == SIDE_BLOCKING)
+			snprintf(buf, len, "cashiers / service time = %.0f / %.3f s = %.1f/s", t.servers,
+				 t.service_ms / 1e3, t.bound_rps);
+		else
+			snprintf(buf, len, "%s (at most the %.0f cores) / CPU time = %.0f / %.4f s = %.1f/s",
+				 sc->helpers ? "helpers" : "loops", cores(), t.servers, work_s, t.bound_rps);
+	} else if (strcmp(field, "rho") == 0) {
+		snprintf(buf, len, "rho = offered / bound = %.1f / %.1f = %.2f%s%s", t.open_loop ? t.rate_rps : t.throughput_rps,
+			 t.bound_rps, t.rho, theory_unstable(t.rho) ? ": " : "", theory_rho_warning(t.rho));
+	} else if (strcmp(field, "growth_rps") == 0) {
+		snprintf(buf, len, "arrivals - bound = %.1f - %.1f = %.1f more customers in line every second",
+			 t.rate_rps, t.bound_rps, t.growth_rps);
+	} else if (strcmp(field, "throughput_rps") == 0) {
+		if (t.open_loop)
+			snprintf(buf, len, "min(arrivals, bound) = min(%.1f, %.1f) = %.1f/s", t.rate_rps, t.bound_rps,
+				 t.throughput_rps);
+		else
+			snprintf(buf, len, "customers busy at once / service time = min(%.0f, %s) / %.3f s = %.1f/s",
+				 t.connections, side == SIDE_BLOCKING && sc->threads ? "cashiers" : "no limit",
+				 t.service_ms / 1e3, t.throughput_rps);
+	} else if (strcmp(field, "latency_ms") == 0) {
+		if (t.open_loop)
+			snprintf(buf, len, "service + wait in line (M/D/c) = %.1f + %.1f ms = %.1f ms", t.service_ms,
+				 t.wait_mdc_ms, t.latency_ms);
+		else
+			snprintf(buf, len, "Little's law: W = N / X = %.0f / %.1f/s = %.1f ms", t.connections,
+				 t.throughput_rps, t.latency_ms);
+	} else if (strcmp(field, "wait_mmc_ms") == 0 || strcmp(field, "latency_mmc_ms") == 0 ||
+		   strcmp(field, "p_wait") == 0) {
+		snprintf(buf, len, "Erlang C with %.0f servers, load %.2f erlangs: P(wait) = %.2f, mean wait %.1f ms",
+			 t.servers, t.rate_rps * (side == SIDE_BLOCKING ? t.service_ms / 1e3 : work_s), t.p_wait,
+			 t.wait_mmc_ms);
+	} else if (strcmp(field, "service_ms") == 0) {
+		snprintf(buf, len, "cook + CPU work = %u ms + %.1f ms", sc->cook_ms, sc->work_us / 1e3);
+	} else if (strcmp(field, "little_l") == 0) {
+		snprintf(buf, len, "Little's law: L = lambda W = %.1f/s x %.3f s = %.1f", t.throughput_rps,
+			 t.latency_ms / 1e3, t.little_l);
+	}
+}
+
+/* ---- the name tables ---- */
+
+#define M(f, src, doc) { #f, offsetof(struct measured_side, f), src, doc }
+static const struct field {
+	const char *name;
+	size_t off;
+	char src;          /* 's' server board, 'l' loadgen board, 't' theory */
+	const char *doc;
+} measured_fields[] = {
+	M(offered_rps, 'l', "customers whose arrival came, per second"),
+	M(completed_rps, 'l', "responses the load generator read, per second"),
+	M(p50_ms, 'l', "latency p50 (open loop: from the scheduled arrival)"),
+	M(p90_ms, 'l', "latency p90"),
+	M(p99_ms, 'l', "latency p99"),
+	M(max_ms, 'l', "latency max"),
+	M(mean_ms, 'l', "latency mean"),
+	M(uncorrected_p50_ms, 'l', "latency p50 from the actual send"),
+	M(uncorrected_p99_ms, 'l', "latency p99 from the actual send (coordinated omission)"),
+	M(uncorrected_max_ms, 'l', "latency max from the actual send"),
+	M(uncorrected_mean_ms, 'l', "latency mean from the actual send"),
+	M(backlog_mean, 'l', "customers waiting or in flight, mean"),
+	M(backlog_end, 'l', "customers waiting or in flight at the end"),
+	M(backlog_growth_rps, 'l', "how fast the backlog grew (slope)"),
+	M(loadgen_errors, 'l', "load generator errors in the window"),
+	M(throughput_rps, 's', "orders served (200) per second"),
+	M(arrival_rps, 's', "orders reaching the server per second"),
+	M(server_errors, 's', "server errors in the window"),
+	M(error_rps, 's', "server + load generator errors per second"),
+	M(server_mean_ms, 's', "mean time of an order inside the server"),
+	M(server_p99_ms, 's', "p99 time of an order inside the server"),
+	M(line_mean, 's', "customers waiting for a cashier, mean"),
+	M(line_max, 's', "customers waiting for a cashier, most"),
+	M(line_end, 's', "customers waiting for a cashier at the end"),
+	M(line_growth_rps, 's', "how fast the line grew (slope)"),
+	M(in_system_mean, 's', "L: orders inside the server, mean"),
+	M(little_lw, 's', "lambda W: throughput x mean time inside"),
+	M(conns_max, 's', "open connections, most"),
+	M(loop_lag_p99_ms, 's', "evented: loop lag p99"),
+	M(loop_lag_max_ms, 's', "evented: loop lag max"),
+	M(busy_pct, 's', "cashiers (or loops) not idle, % of the time"),
+	M(threads_max, 's', "threads of the server process, most"),
+	M(rss_max_kb, 's', "resident memory, most"),
+	M(rss_end_kb, 's', "resident memory at the end"),
+	M(cpu_pct, 's', "server CPU, % of one core"),
+	M(ctx_per_s, 's', "context switches per second"),
+	M(ctx_per_order, 's', "context switches per order served"),
+};
+#undef M
+
+#define T(f, doc) { #f, offsetof(struct theory_side, f), 't', doc }
+static const struct field theory_fields[] = {
+	T(rate_rps, "arrivals per second (open loop)"),
+	T(connections, "customers (closed loop)"),
+	T(service_ms, "cook + CPU work of one order"),
+	T(servers, "cashiers doing the queued part (-1: unbounded)"),
+	T(bound_rps, "the most orders per second"),
+	T(rho, "utilisation; >= 1: the line grows without bound"),
+	T(growth_rps, "arrivals - bound, when positive"),
+	T(throughput_rps, "expected orders per second"),
+	T(p_wait, "Erlang C: share who wait"),
+	T(wait_mmc_ms, "mean wait in line, M/M/c"),
+	T(wait_mdc_ms, "mean wait in line, M/D/c"),
+	T(latency_ms, "expected mean time per order"),
+	T(latency_mmc_ms, "service + M/M/c wait"),
+	T(little_l, "orders in the restaurant, L = X W"),
+};
+#undef T
+
+#define S(f) { #f, offsetof(struct scenario, f) }
+static const struct { const char *name; size_t off; } scenario_u32[] = {
+	S(connections), S(cook_ms), S(work_us), S(max_conns), S(timeout_ms), S(loadgen_threads),
+	S(threads), S(loops), S(helpers), S(idle_ms),
+};
+#undef S
+
+static const struct field *find_field(const struct field *t, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	return NULL;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int side_of(const char *s)
+{
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (strcmp(s, arena_side_name(i)) == 0)
+			return i;
+	return -1;
+}
+
+static int scenario_value(const struct lesson_step *st, const char *key, double *out)
+{
+	if (strcmp(key, "rate") == 0)
+		return *out = st->sc.rate, 0;
+	if (strcmp(key, "slow_talkers") == 0)
+		return *out = st->slow_talkers, 0;
+	if (strcmp(key, "faint_ms") == 0)
+		return *out = st->faint_ms, 0;
+	for (size_t i = 0; i < COUNT(scenario_u32); i++)
+		if (strcmp(scenario_u32[i].name, key) == 0)
+			return *out = *(const uint32_t *)((const char *)&st->sc + scenario_u32[i].off), 0;
+	return -ENOENT;
+}
+
+/* measured.SIDE.FIELD or theory.SIDE.FIELD of step si. */
+static int side_value(struct lesson_ctx *c, int si, char **part, int n, double *out, char *err, size_t errlen)
+{
+	bool measured = strcmp(part[0], "measured") == 0;
+	int side = n == 3 ? side_of(part[1]) : -1;
+	const struct field *f = side < 0 ? NULL :
+		measured ? find_field(measured_fields, COUNT(measured_fields), part[2]) :
+			   find_field(theory_fields, COUNT(theory_fields), part[2]);
+	if (!f) {
+		snprintf(err, errlen, "not a figure: %s.SIDE.FIELD with SIDE blocking or evented and a FIELD "
+			 "of lessons/README.md", part[0]);
+		return -ENOENT;
+	}
+	if (c->validate)
+		return *out = 1, 0;
+	const struct step_result *r = &c->result[si];
+	if (!r->ran) {
+		snprintf(err, errlen, "step %d has not run", si + 1);
+		return -ENODATA;
+	}
+	if (measured) {
+		const struct measured_side *m = &r->measured[side];
+		if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen)) {
+			snprintf(err, errlen, "the %s %s was not measured in step %d", part[1],
+				 f->src == 's' ? "server" : "load generator", si + 1);
+			return -ENODATA;
+		}
+		return *out = *(const double *)((const char *)m + f->off), 0;
+	}
+	if (!r->theory[side].present) {
+		snprintf(err, errlen, "the %s restaurant is not in step %d", part[1], si + 1);
+		return -ENODATA;
+	}
+	return *out = *(const double *)((const char *)&r->theory[side] + f->off), 0;
+}
+
+int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
+{
+	struct lesson_ctx *c = ctx;
+	char copy[128];
+	char *part[5];
+	int n = 0;
+	snprintf(copy, sizeof copy, "%s", name);
+	for (char *save = NULL, *t = strtok_r(copy, ".", &save); t && n < 5; t = strtok_r(NULL, ".", &save))
+		part[n++] = t;
+	if (n == 1 && strcmp(part[0], "predicted") == 0) {
+		if (c->validate)
+			return *out = 1, 0;
+		*out = c->result[c->current].predicted;
+		if (isnan(*out)) {
+			snprintf(err, errlen, "no prediction was given");
+			return -ENODATA;
+		}
+		return 0;
+	}
+	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "cores") == 0)
+		return *out = cores(), 0;
+	int si = c->current;
+	char **p = part;
+	if (n >= 2 && strcmp(part[0], "measured") != 0 && strcmp(part[0], "theory") != 0 &&
+	    strcmp(part[0], "scenario") != 0) {
+		si = lesson_step_index(c->lesson, part[0], c->current + 1);
+		if (si < 0) {
+			snprintf(err, errlen, "no step with id '%s' before this check", part[0]);
+			return -ENOENT;
+		}
+		if (c->referenced)
+			c->referenced[si] = true;
+		p++;
+		n--;
+	}
+	if (n == 2 && strcmp(p[0], "scenario") == 0) {
+		if (scenario_value(&c->lesson->step[si], p[1], out) == 0)
+			return 0;
+		snprintf(err, errlen, "not a number of the scenario");
+		return -ENOENT;
+	}
+	if (n >= 1 && (strcmp(p[0], "measured") == 0 || strcmp(p[0], "theory") == 0))
+		return side_value(c, si, p, n, out, err, errlen);
+	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, machine.cores)");
+	return -ENOENT;
+}
+
+static int validate_expr(struct lesson_ctx *c, const char *path, int line, const char *what, const char *text,
+			 bool claim, char *err, size_t errlen)
+{
+	char why[300];
+	int rc;
+	if (claim) {
+		struct claim_result r;
+		rc = claim_eval(text, lesson_lookup, c, &r, why, sizeof why);
+	} else {
+		double v;
+		rc = expr_eval(text, lesson_lookup, c, &v, why, sizeof why);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s:%d: %s: %s", path, line, what, why);
+	return rc;
+}
+
+static int validate_into(const struct lesson *l, bool *referenced, char *err, size_t errlen)
+{
+	struct lesson_ctx c = { .lesson = l, .validate = true, .referenced = referenced };
+	for (int i = 0; i < l->n_steps; i++) {
+		const struct lesson_step *st = &l->step[i];
+		c.current = i;
+		if (st->predict_measured[0] &&
+		    validate_expr(&c, l->path, st->line, "predict_measured", st->predict_measured, false, err, errlen) < 0)
+			return -EINVAL;
+		if (st->predict_theory[0] &&
+		    validate_expr(&c, l->path, st->line, "predict_theory", st->predict_theory, false, err, errlen) < 0)
+			return -EINVAL;
+		for (int k = 0; k < st->n_checks; k++)
+			if (validate_expr(&c, l->path, st->check[k].line, "check", st->check[k].expr, true, err, errlen) < 0)
+				return -EINVAL;
+	}
+	return 0;
+}
+
+int lesson_validate(const struct lesson *l, char *err, size_t errlen)
+{
+	return validate_into(l, NULL, err, errlen);
+}
+
+void lesson_referenced_steps(const struct lesson *l, bool referenced[LESSON_MAX_STEPS])
+{
+	char err[8];
+	memset(referenced, 0, LESSON_MAX_STEPS * sizeof referenced[0]);
+	validate_into(l, referenced, err, sizeof err);
+}
+
+void lesson_print_names(FILE *out)
+{
+	fprintf(out, "measured.SIDE.FIELD (SIDE: blocking, evented):\n");
+	for (size_t i = 0; i < COUNT(measured_fields); i++)
+		fprintf(out, "  %-22s %s\n", measured_fields[i].name, measured_fields[i].doc);
+	fprintf(out, "theory.SIDE.FIELD:\n");
+	for (size_t i = 0; i < COUNT(theory_fields); i++)
+		fprintf(out, "  %-22s %s\n", theory_fields[i].name, theory_fields[i].doc);
+	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
+	for (size_t i = 0; i < COUNT(scenario_u32); i++)
+		fprintf(out, " %s", scenario_u32[i].name);
+	fprintf(out, "\npredicted, machine.cores\n");
+}
+
+void lesson_print_figures(FILE *out, const struct step_result *r)
+{
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		const struct measured_side *m = &r->measured[side];
+		if (!m->server && !m->loadgen)
+			continue;
+		fprintf(out, "      measured.%s:", arena_side_name(side));
+		for (size_t i = 0; i < COUNT(measured_fields); i++) {
+			const struct field *f = &measured_fields[i];
+			if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen))
+				continue;
+			fprintf(out, "%s%s=%.4g", i % 6 == 5 ? "\n        " : " ", f->name,
+				*(const double *)((const char *)m + f->off));
+		}
+		fprintf(out, "\n");
+	}
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		const struct theory_side *t = &r->theory[side];
+		if (!t->present)
+			continue;
+		fprintf(out, "      theory.%s:", arena_side_name(side));
+		for (size_t i = 0; i < COUNT(theory_fields); i++)
+			fprintf(out, "%s%s=%.4g", i % 6 == 5 ? "\n        " : " ", theory_fields[i].name,
+				*(const double *)((const char *)t + theory_fields[i].off));
+		fprintf(out, "\n");
+	}
+}

@@ -1,0 +1,84 @@
+/* lesson_vars.h: the names a lesson's checks use, and what theory says of a scenario.
+ *
+ *   [STEP.]measured.SIDE.FIELD   what a step measured (struct measured_side)
+ *   [STEP.]theory.SIDE.FIELD     what queueing theory predicts for its scenario
+ *   [STEP.]scenario.KEY          a number of its scenario (rate, cook_ms, threads, ...)
+ *   predicted                    the number the student typed (the typical guess in --check)
+ *   machine.cores                processors online
+ * SIDE is blocking or evented; STEP is the id of an earlier step (default: this one).
+ * lessons/README.md lists every FIELD.
+ */
+#ifndef LUNCHRUSH_LESSON_VARS_H
+#define LUNCHRUSH_LESSON_VARS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "lesson_doc.h"
+#include "lesson_measure.h"
+#include "scenario.h"
+
+/* What theory says of one restaurant under a scenario (theory.c does the math). */
+struct theory_side {
+	bool present;           /* this side runs in the scenario */
+	bool open_loop;
+	double rate_rps;        /* arrivals per second (open loop) */
+	double connections;     /* customers (closed loop) */
+	double service_ms;      /* one order, no waiting: cook + CPU work */
+	double servers;         /* blocking: cashier threads; evented: loops or helpers doing
+	                         * the CPU part, at most the cores; -1: unbounded */
+	double bound_rps;       /* the most orders per second it can serve */
+	double rho;             /* utilisation: offered / bound */
+	double growth_rps;      /* how fast the line grows when rho >= 1 */
+	double throughput_rps;  /* expected: min(rate, bound), or the closed-loop figure */
+	double p_wait;          /* Erlang C: share of customers who wait for a cashier */
+	double wait_mmc_ms;     /* mean wait in line, M/M/c */
+	double wait_mdc_ms;     /* mean wait in line, M/D/c (constant service: closer to us) */
+	double latency_ms;      /* expected mean time per order (service + M/D/c wait; closed loop N / X) */
+	double latency_mmc_ms;  /* service + M/M/c wait (an upper estimate) */
+	double little_l;        /* throughput * latency: orders in the restaurant */
+};
+
+void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *out);
+
+/* One line saying where a theory figure comes from, with the numbers:
+ * "threads / service time = 4 / 0.050 s = 80.0/s". "" for a name it has no words for. */
+void theory_explain(const struct scenario *sc, const char *name, char *buf, size_t len);
+
+struct step_result {
+	bool ran;
+	struct measured_side measured[SIDE_COUNT];
+	struct theory_side theory[SIDE_COUNT];
+	double predicted;       /* NAN when none */
+};
+
+/* The lookup context of one lesson run. */
+struct lesson_ctx {
+	const struct lesson *lesson;
+	struct step_result *result;   /* lesson->n_steps of them */
+	int current;                  /* the step whose checks are evaluated */
+	bool validate;                /* only check that names exist (every one is 1) */
+	bool *referenced;             /* validate: marks the steps named by id (or NULL) */
+};
+
+/* expr_lookup_fn for lesson_expr.h. */
+int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen);
+
+/* Check a whole lesson without running it: every check and predict expression parses
+ * and names only figures that exist and steps that come before. 0, or -EINVAL with
+ * "PATH:LINE: reason" in err. */
+int lesson_validate(const struct lesson *l, char *err, size_t errlen);
+
+/* Steps a later check names by id (they must run under --check too). */
+void lesson_referenced_steps(const struct lesson *l, bool referenced[LESSON_MAX_STEPS]);
+
+/* The table of measured and theory field names, for lessons/README.md and --help. */
+void lesson_print_names(FILE *out);
+
+/* Every figure of a step that ran, one "name = value" per line (--check --verbose:
+ * what a lesson writer tunes a scenario against). */
+void lesson_print_figures(FILE *out, const struct step_result *r);
+
+#endif

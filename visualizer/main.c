@@ -1,0 +1,328 @@
+/* main.c: bin/dashboard: two restaurants side by side, live, under the same lunch rush.
+ *
+ * Parses the flags and wires the modules: the arena starts the processes, the model
+ * reads their scoreboards, the view draws, the keys steer; headless mode prints a
+ * table instead, replay plays a recording back. --lesson and --check are handed to
+ * the lessons (lesson.h) untouched.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "clock.h"
+#include "headless.h"
+#include "lesson.h"
+#include "server_config.h"
+#include "ui.h"
+
+#define DEFAULT_HEADLESS_S 20
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: dashboard [options]            the lunch rush, live (both servers and their load)\n"
+		"       dashboard --headless --duration 20s [--json]\n"
+		"       dashboard --attach NAME...      watch scoreboards of processes started by hand\n"
+		"       dashboard --replay FILE         play a recording back, no server needed\n"
+		"       dashboard --lesson N [--check]  a guided lesson\n"
+		"\n"
+		"  --scenario FILE   key=value scenario (see visualizer/scenario.h)\n"
+		"  --preset N        preset scenario 1-9 (keys 1-9 on the screen)\n"
+		"  --record FILE     write one row per second per restaurant (CSV)\n"
+		"  --speed 1|4       replay speed (x1, x4)\n"
+		"  --headless        no screen: a per-second table and a summary\n"
+		"  --duration D      headless run length (20s, 2m; default 20s)\n"
+		"  --json            headless summary as JSON (the table goes to stderr)\n"
+		"  --big             projector layout: fewer, larger figures\n"
+		"  --ascii           ASCII glyphs instead of UTF-8\n"
+		"  --mono            no colours\n"
+		"  --bin DIR         where blocking, evented, loadgen are (default: beside dashboard)\n"
+		"  -h, --help        this help;  --version  the version\n"
+		"\n"
+		"keys: +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets\n"
+		"      f the chef faints  r restart  ? help  q quit\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "dashboard: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return 2;
+}
+
+/* "20s", "2m", "500ms", "1h" or plain seconds; whole seconds, at least 1. */
+static int parse_duration_s(const char *s, uint32_t *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double scale = 1;
+	if (end == s || v <= 0)
+		return -EINVAL;
+	if (strcmp(end, "ms") == 0)
+		scale = 0.001;
+	else if (strcmp(end, "m") == 0)
+		scale = 60;
+	else if (strcmp(end, "h") == 0)
+		scale = 3600;
+	else if (*end && strcmp(end, "s") != 0)
+		return -EINVAL;
+	double secs = v * scale;
+	if (secs < 1 || secs > 3600)
+		return -EINVAL;
+	*out = (uint32_t)(secs + 0.5);
+	return 0;
+}
+
+/* The folder of this executable: bin/ or bin/san-.../, where its siblings are. */
+static void self_dir(char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "bin");
+		return;
+	}
+	path[n] = '\0';
+	snprintf(buf, len, "%s", dirname(path));
+}
+
+static bool wants_lesson(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--check") == 0 || strcmp(argv[i], "--lesson") == 0 ||
+		    strncmp(argv[i], "--lesson=", 9) == 0)
+			return true;
+	return false;
+}
+
+struct options {
+	const char *scenario_file, *record, *replay, *bin;
+	int preset, speed;
+	bool headless, json, attach;
+	uint32_t duration_s;
+};
+
+static int parse_options(int argc, char **argv, struct options *opt, struct app *app)
+{
+	enum { O_SCENARIO = 256, O_PRESET, O_RECORD, O_REPLAY, O_SPEED, O_HEADLESS, O_DURATION, O_JSON, O_BIG,
+	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION };
+	static const struct option longopts[] = {
+		{ "scenario", required_argument, NULL, O_SCENARIO }, { "preset", required_argument, NULL, O_PRESET },
+		{ "record", required_argument, NULL, O_RECORD },     { "replay", required_argument, NULL, O_REPLAY },
+		{ "speed", required_argument, NULL, O_SPEED },       { "headless", no_argument, NULL, O_HEADLESS },
+		{ "duration", required_argument, NULL, O_DURATION }, { "json", no_argument, NULL, O_JSON },
+		{ "big", no_argument, NULL, O_BIG },                 { "ascii", no_argument, NULL, O_ASCII },
+		{ "mono", no_argument, NULL, O_MONO },               { "bin", required_argument, NULL, O_BIN },
+		{ "attach", no_argument, NULL, O_ATTACH },           { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },         { NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hd:", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_SCENARIO: opt->scenario_file = optarg; break;
+		case O_PRESET:
+			opt->preset = atoi(optarg);
+			if (opt->preset < 1 || opt->preset > SCENARIO_PRESETS)
+				return usage_error("--preset '%s': pick 1 to 9", optarg);
+			break;
+		case O_RECORD: opt->record = optarg; break;
+		case O_REPLAY: opt->replay = optarg; break;
+		case O_SPEED:
+			opt->speed = atoi(optarg);
+			if (opt->speed != 1 && opt->speed != 4)
+				return usage_error("--speed '%s': 1 or 4", optarg);
+			break;
+		case O_HEADLESS: opt->headless = true; break;
+		case 'd':
+		case O_DURATION:
+			if (parse_duration_s(optarg, &opt->duration_s) < 0)
+				return usage_error("--duration '%s': a time from 1s to 1h, like 20s or 2m", optarg);
+			break;
+		case O_JSON: opt->json = true; break;
+		case O_BIG: app->vopts.big = true; break;
+		case O_ASCII: app->vopts.ascii = true; break;
+		case O_MONO: app->vopts.color = false; break;
+		case O_BIN: opt->bin = optarg; break;
+		case O_ATTACH: opt->attach = true; break;
+		case 'h': usage(stdout); return 1;
+		case O_VERSION: printf("dashboard (lunchrush) %s\n", LUNCHRUSH_VERSION); return 1;
+		case ':': return usage_error("%s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!opt->attach && optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (opt->attach && optind >= argc)
+		return usage_error("%s: name at least one scoreboard", "--attach");
+	if (opt->attach + (opt->replay != NULL) + (opt->scenario_file || opt->preset) > 1)
+		return usage_error("%s: pick one of --attach, --replay, --scenario/--preset", "modes");
+	if (opt->json && !opt->headless)
+		return usage_error("%s goes with --headless", "--json");
+	return 0;
+}
+
+/* --attach: each name is a server (its model says which side) or a load generator
+ * (the side whose server port its URL names, else the first free side). */
+static int attach_boards(struct app *app, char **names, int n)
+{
+	const char *srv[SIDE_COUNT] = { NULL, NULL }, *lgn[SIDE_COUNT] = { NULL, NULL };
+	uint32_t port[SIDE_COUNT] = { 0, 0 };
+	char target[8][256];
+	int nlg = 0;
+	for (int i = 0; i < n; i++) {
+		void *p;
+		size_t size;
+		if (scoreboard_open(names[i], SCOREBOARD_SERVER, false, &p, &size) == 0) {
+			const struct scoreboard_server *b = p;
+			int side = strcmp(b->hdr.model, "evented") == 0 ? SIDE_EVENTED : SIDE_BLOCKING;
+			srv[side] = names[i];
+			port[side] = b->port;
+			scoreboard_unmap(p, size);
+		} else if (scoreboard_open(names[i], SCOREBOARD_LOADGEN, false, &p, &size) == 0) {
+			if (nlg == 8)
+				continue;
+			snprintf(target[nlg], sizeof target[0], "%s", ((const struct scoreboard_loadgen *)p)->target);
+			scoreboard_unmap(p, size);
+			names[nlg++] = names[i]; /* keep the loadgen names at the front, in order */
+		} else {
+			fprintf(stderr, "dashboard: no scoreboard '%s' (start the program with --scoreboard %s)\n",
+				names[i], names[i]);
+			return -ENOENT;
+		}
+	}
+	for (int i = 0; i < nlg; i++) {
+		int side = -1;
+		for (int s = 0; s < SIDE_COUNT && side < 0; s++) {
+			char pat[16];
+			snprintf(pat, sizeof pat, ":%u/", port[s]);
+			if (port[s] && strstr(target[i], pat) && !lgn[s])
+				side = s;
+		}
+		for (int s = 0; s < SIDE_COUNT && side < 0; s++)
+			if (!lgn[s])
+				side = s;
+		if (side >= 0)
+			lgn[side] = names[i];
+	}
+	for (int s = 0; s < SIDE_COUNT; s++)
+		if (srv[s] || lgn[s])
+			model_attach(app->model, s, srv[s], lgn[s]);
+	model_reset(app->model, clock_now_ns());
+	snprintf(app->sc.name, sizeof app->sc.name, "%d scoreboard%s", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int setup(struct app *app, struct options *opt, int argc, char **argv)
+{
+	char err[256], bin[PATH_MAX];
+	if (opt->replay) {
+		app->mode = APP_REPLAY;
+		app->replay = replay_open(opt->replay, err, sizeof err);
+		if (!app->replay) {
+			fprintf(stderr, "dashboard: %s\n", err);
+			return 1;
+		}
+		snprintf(app->sc.name, sizeof app->sc.name, "%.*s", (int)sizeof app->sc.name - 1,
+			 replay_scenario(app->replay)[0] ? replay_scenario(app->replay) : "replay");
+		return 0;
+	}
+	app->model = model_new();
+	if (!app->model)
+		return 1;
+	if (opt->attach) {
+		app->mode = APP_ATTACH;
+		return attach_boards(app, argv + optind, argc - optind) < 0 ? 1 : 0;
+	}
+	if (opt->preset)
+		scenario_preset(&app->sc, opt->preset);
+	if (opt->scenario_file && scenario_parse_file(&app->sc, opt->scenario_file, err, sizeof err) < 0) {
+		fprintf(stderr, "dashboard: %s\n", err);
+		return 2;
+	}
+	app->preset = opt->preset;
+	if (opt->bin)
+		snprintf(bin, sizeof bin, "%s", opt->bin);
+	else
+		self_dir(bin, sizeof bin);
+	app->arena = calloc(1, sizeof *app->arena);
+	if (!app->arena || arena_init(app->arena, bin) < 0) {
+		fprintf(stderr, "dashboard: cannot make a temp folder: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void teardown(struct app *app)
+{
+	if (app->arena) {
+		arena_destroy(app->arena);
+		free(app->arena);
+	}
+	recorder_close(app->rec);
+	replay_free(app->replay);
+	model_free(app->model);
+}
+
+int main(int argc, char **argv)
+{
+	if (wants_lesson(argc, argv))
+		return lesson_main(argc, argv);
+	setlocale(LC_ALL, "");
+	static struct app app;
+	struct options opt = { .duration_s = 0, .speed = 1 };
+	app.vopts.color = getenv("NO_COLOR") == NULL;
+	app.vopts.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	scenario_defaults(&app.sc);
+	int rc = parse_options(argc, argv, &opt, &app);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (!opt.headless && !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "dashboard: stdout is not a terminal: running headless for %u s\n",
+			opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S);
+		opt.headless = true;
+	}
+	app.replay_speed = opt.speed;
+	app_signals();
+	rc = setup(&app, &opt, argc, argv);
+	if (rc)
+		goto out;
+	if (opt.record) {
+		char line[256];
+		scenario_summary(&app.sc, line, sizeof line);
+		app.rec = recorder_open(opt.record, line);
+		if (!app.rec) {
+			fprintf(stderr, "dashboard: cannot write %s: %s\n", opt.record, strerror(errno));
+			rc = 1;
+			goto out;
+		}
+	}
+	if (opt.headless && app.mode == APP_REPLAY) {
+		for (size_t i = 0; i < replay_frames(app.replay); i++) {
+			replay_frame(app.replay, i, &app.replay_snap);
+			headless_row(stdout, &app.replay_snap);
+		}
+	} else if (opt.headless) {
+		rc = headless_run(&app, opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S, opt.json);
+	} else {
+		if (app.mode == APP_LIVE && app_restart(&app, clock_now_ns()) < 0) {
+			fprintf(stderr, "dashboard: %s\n", app.message);
+			rc = 1;
+			goto out;
+		}
+		rc = ui_run(&app);
+	}
+out:
+	teardown(&app);
+	return rc;
+}

@@ -1,0 +1,474 @@
+/* model.c: scoreboards in, snapshot out (see model.h). No ncurses here.
+ *
+ * Every update reads the gauges (the scene); every tick it also copies the counters
+ * and histograms and subtracts the copy of the previous tick: rates are deltas over
+ * the measured interval, percentiles come from hist_diff of the two copies. Nothing
+ * on a scoreboard is ever reset, so a second reader (a test, a lesson) sees the same.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "hist.h"
+#include "procstat.h"
+
+/* Counters and histograms of a server at one instant. */
+struct srv_reading {
+	uint64_t at_ns;
+	uint64_t arrived, served, errors;
+	uint64_t busy_ns;          /* summed over the cashier slots, current periods included */
+	uint32_t cashiers;
+	struct hist latency;
+	struct hist loop_lag;
+};
+
+struct lg_reading {
+	uint64_t at_ns;
+	uint64_t arrived, completed, errors;
+	struct hist latency;
+};
+
+struct side_state {
+	char srv_name[SCOREBOARD_NAME_MAX + 1];   /* "" when not watched */
+	char lg_name[SCOREBOARD_NAME_MAX + 1];
+	struct scoreboard_server *srv;
+	size_t srv_size;
+	struct scoreboard_loadgen *lg;
+	size_t lg_size;
+	uint64_t srv_retry_ns, lg_retry_ns;       /* next time to try mapping again */
+
+	bool have_srv_prev, have_lg_prev;
+	struct srv_reading srv_prev, srv_now;
+	struct lg_reading lg_prev, lg_now;
+	uint64_t cpu_prev_ns, cpu_prev_at;
+	bool have_cpu_prev;
+
+	double l_sum;                             /* orders in the server, summed per update */
+	uint32_t l_samples;
+
+	struct side_maxima max;
+	bool have_lag_start;
+	struct hist lag_start;                    /* loop lag at the first reading of the run */
+	struct hist scratch;
+
+	float ring_rps[MODEL_HISTORY], ring_p99[MODEL_HISTORY];
+	uint32_t ring_next, ring_len;
+};
+
+struct model {
+	uint64_t start_ns, last_tick_ns;
+	bool started;
+	struct side_state s[SIDE_COUNT];
+	struct snapshot snap;
+};
+
+struct model *model_new(void)
+{
+	struct model *m = calloc(1, sizeof *m);
+	return m;
+}
+
+static void unmap_server(struct side_state *st)
+{
+	scoreboard_unmap(st->srv, st->srv_size);
+	st->srv = NULL;
+	st->srv_size = 0;
+	st->have_srv_prev = false;
+	st->have_cpu_prev = false;
+}
+
+static void unmap_loadgen(struct side_state *st)
+{
+	scoreboard_unmap(st->lg, st->lg_size);
+	st->lg = NULL;
+	st->lg_size = 0;
+	st->have_lg_prev = false;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		unmap_server(&m->s[i]);
+		unmap_loadgen(&m->s[i]);
+	}
+	free(m);
+}
+
+static void reset_side(struct side_state *st, struct side_snapshot *ss)
+{
+	st->have_srv_prev = st->have_lg_prev = st->have_cpu_prev = false;
+	st->l_sum = 0;
+	st->l_samples = 0;
+	memset(&st->max, 0, sizeof st->max);
+	st->have_lag_start = false;
+	st->ring_next = st->ring_len = 0;
+	st->srv_retry_ns = st->lg_retry_ns = 0;
+	bool present = st->srv_name[0] || st->lg_name[0];
+	memset(ss, 0, sizeof *ss);
+	ss->present = present;
+}
+
+void model_reset(struct model *m, uint64_t now_ns)
+{
+	m->start_ns = m->last_tick_ns = now_ns;
+	m->started = true;
+	for (int i = 0; i < SIDE_COUNT; i++)
+		reset_side(&m->s[i], &m->snap.side[i]);
+	m->snap.ticks = 0;
+	m->snap.elapsed_s = 0;
+}
+
+int model_attach(struct model *m, enum arena_side side, const char *server_board, const char *loadgen_board)
+{
+	if ((unsigned)side >= SIDE_COUNT)
+		return -EINVAL;
+	if ((server_board && !scoreboard_name_valid(server_board)) ||
+	    (loadgen_board && !scoreboard_name_valid(loadgen_board)))
+		return -EINVAL;
+	struct side_state *st = &m->s[side];
+	unmap_server(st);
+	unmap_loadgen(st);
+	snprintf(st->srv_name, sizeof st->srv_name, "%s", server_board ? server_board : "");
+	snprintf(st->lg_name, sizeof st->lg_name, "%s", loadgen_board ? loadgen_board : "");
+	reset_side(st, &m->snap.side[side]);
+	return 0;
+}
+
+void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns)
+{
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		const struct arena_proc *s = &a->server[i], *l = &a->loadgen[i];
+		model_attach(m, i, s->started ? s->board : NULL, l->started ? l->board : NULL);
+	}
+	model_reset(m, now_ns);
+}
+
+void model_set_reason(struct model *m, enum arena_side side, const char *reason)
+{
+	if ((unsigned)side < SIDE_COUNT)
+		snprintf(m->snap.side[side].reason, sizeof m->snap.side[side].reason, "%s", reason ? reason : "");
+}
+
+const struct snapshot *model_snapshot(const struct model *m)
+{
+	return &m->snap;
+}
+
+struct scoreboard_server *model_server_board(struct model *m, enum arena_side side)
+{
+	return (unsigned)side < SIDE_COUNT ? m->s[side].srv : NULL;
+}
+
+struct scoreboard_loadgen *model_loadgen_board(struct model *m, enum arena_side side)
+{
+	return (unsigned)side < SIDE_COUNT ? m->s[side].lg : NULL;
+}
+
+void model_maxima(const struct model *m, enum arena_side side, struct side_maxima *out)
+{
+	memset(out, 0, sizeof *out);
+	if ((unsigned)side < SIDE_COUNT)
+		*out = m->s[side].max;
+}
+
+/* A writer is live while it says so and its heartbeat is recent. */
+static bool writer_live(const struct scoreboard_header *h, uint64_t now_ns)
+{
+	if (!SB_GET(h->alive))
+		return false;
+	uint64_t beat = SB_GET(h->heartbeat_ns);
+	return beat + MODEL_STALE_NS >= now_ns;
+}
+
+/* Map the boards not mapped yet, and drop ones whose writer went away, so that a
+ * restarted server (same name, new segment) is picked up. Retries once a second. */
+static void refresh_maps(struct side_state *st, uint64_t now_ns)
+{
+	if (st->srv && !writer_live(&st->srv->hdr, now_ns) && now_ns >= st->srv_retry_ns)
+		unmap_server(st);
+	if (st->lg && !writer_live(&st->lg->hdr, now_ns) && now_ns >= st->lg_retry_ns &&
+	    !SB_GET(st->lg->finished))
+		unmap_loadgen(st);
+	if (!st->srv && st->srv_name[0] && now_ns >= st->srv_retry_ns) {
+		void *p;
+		if (scoreboard_open(st->srv_name, SCOREBOARD_SERVER, true, &p, &st->srv_size) == 0)
+			st->srv = p;
+		st->srv_retry_ns = now_ns + NS_PER_SEC;
+	}
+	if (!st->lg && st->lg_name[0] && now_ns >= st->lg_retry_ns) {
+		void *p;
+		if (scoreboard_open(st->lg_name, SCOREBOARD_LOADGEN, true, &p, &st->lg_size) == 0)
+			st->lg = p;
+		st->lg_retry_ns = now_ns + NS_PER_SEC;
+	}
+}
+
+static uint64_t sum_u64(const uint64_t *v, size_t n)
+{
+	uint64_t s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += SB_GET(v[i]);
+	return s;
+}
+
+/* The scene now: gauges and cashier slots. */
+static void read_gauges(const struct scoreboard_server *b, struct side_snapshot *ss)
+{
+	snprintf(ss->model, sizeof ss->model, "%.15s", b->hdr.model);
+	ss->pid = SB_GET(b->hdr.pid);
+	ss->threads_cfg = b->threads_cfg;
+	ss->loops_cfg = b->loops_cfg;
+	ss->helpers_cfg = b->helpers_cfg;
+	ss->cook_ms_default = b->cook_ms_default;
+	ss->work_us_default = b->work_us_default;
+	ss->door = SB_GET(b->accept_queue);
+	ss->door_max = SB_GET(b->accept_queue_max);
+	ss->in_line = SB_GET(b->in_line);
+	ss->at_counter = SB_GET(b->at_counter);
+	ss->in_kitchen = SB_GET(b->in_kitchen);
+	ss->handing_over = SB_GET(b->handing_over);
+	ss->conns_open = SB_GET(b->conns_open);
+	uint32_t n = SB_GET(b->cashiers);
+	if (n > SCOREBOARD_MAX_CASHIERS)
+		n = SCOREBOARD_MAX_CASHIERS;
+	ss->cashiers = n;
+	memset(ss->cashier_by_state, 0, sizeof ss->cashier_by_state);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t s = SB_GET(b->cashier[i].state);
+		if (s >= CASHIER_STATE_COUNT)
+			s = CASHIER_IDLE;
+		ss->cashier_by_state[s]++;
+		if (i < SNAP_CASHIERS)
+			ss->cashier_state[i] = (uint8_t)s;
+	}
+	for (int e = 0; e < SERR_COUNT; e++)
+		ss->server_errors[e] = SB_GET(b->errors[e]);
+	ss->served_total = SB_GET(b->served);
+}
+
+static void read_server(const struct scoreboard_server *b, uint64_t now_ns, struct srv_reading *r)
+{
+	r->at_ns = now_ns;
+	r->arrived = SB_GET(b->arrived);
+	r->served = SB_GET(b->served);
+	r->errors = sum_u64(b->errors, SERR_COUNT);
+	uint32_t n = SB_GET(b->cashiers);
+	if (n > SCOREBOARD_MAX_CASHIERS)
+		n = SCOREBOARD_MAX_CASHIERS;
+	r->cashiers = n;
+	r->busy_ns = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct scoreboard_cashier *c = &b->cashier[i];
+		uint64_t since = SB_GET(c->state_since_ns);
+		r->busy_ns += SB_GET(c->busy_ns);
+		if (SB_GET(c->state) != CASHIER_IDLE && since && now_ns > since)
+			r->busy_ns += now_ns - since;
+	}
+	hist_snapshot(&r->latency, &b->latency);
+	hist_snapshot(&r->loop_lag, &b->loop_lag);
+}
+
+static void read_loadgen_gauges(const struct scoreboard_loadgen *b, struct side_snapshot *ss)
+{
+	ss->outside = SB_GET(b->waiting);
+	ss->rate = SB_GET(b->rate_milli) / 1000.0;
+	ss->cook_ms = SB_GET(b->cook_ms);
+	ss->work_us = SB_GET(b->work_us);
+	ss->paused = SB_GET(b->paused) != 0;
+	ss->keepalive = SB_GET(b->keepalive) != 0;
+	ss->finished = SB_GET(b->finished) != 0;
+	ss->open_loop = b->open_loop != 0;
+	for (int e = 0; e < LERR_COUNT; e++)
+		ss->loadgen_errors[e] = SB_GET(b->errors[e]);
+	ss->offered_total = SB_GET(b->arrived);
+	ss->completed_total = SB_GET(b->completed);
+}
+
+static void read_loadgen(const struct scoreboard_loadgen *b, uint64_t now_ns, struct lg_reading *r)
+{
+	r->at_ns = now_ns;
+	r->arrived = SB_GET(b->arrived);
+	r->completed = SB_GET(b->completed);
+	r->errors = sum_u64(b->errors, LERR_COUNT);
+	hist_snapshot(&r->latency, &b->latency);
+}
+
+static double us_to_ms(uint64_t us)
+{
+	return us / 1000.0;
+}
+
+static double rate(uint64_t newer, uint64_t older, double dt_s)
+{
+	return newer > older && dt_s > 0 ? (double)(newer - older) / dt_s : 0.0;
+}
+
+/* Rates, percentiles, utilisation and Little's law over the tick from srv_prev. */
+static void tick_server(struct side_state *st, struct side_snapshot *ss)
+{
+	const struct srv_reading *a = &st->srv_prev, *b = &st->srv_now;
+	double dt = (b->at_ns - a->at_ns) / 1e9;
+	ss->arrival_rps = rate(b->arrived, a->arrived, dt);
+	ss->throughput_rps = rate(b->served, a->served, dt);
+	double srv_err_rps = rate(b->errors, a->errors, dt);
+	if (!st->lg)
+		ss->error_rps = srv_err_rps;
+
+	hist_diff(&st->scratch, &b->latency, &a->latency);
+	ss->server_p50_ms = us_to_ms(hist_percentile(&st->scratch, 50));
+	ss->server_p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
+	ss->server_mean_ms = hist_mean(&st->scratch) / 1000.0;
+	if (!st->lg) { /* no load generator watched: the server's own view of latency */
+		ss->p50_ms = ss->server_p50_ms;
+		ss->p99_ms = ss->server_p99_ms;
+		ss->max_ms = us_to_ms(st->scratch.count ? st->scratch.max_us : 0);
+		ss->mean_ms = ss->server_mean_ms;
+		ss->latency_count = st->scratch.count;
+	}
+
+	ss->little_l = st->l_samples ? st->l_sum / st->l_samples : 0;
+	ss->little_lambda = ss->throughput_rps;
+	ss->little_w_s = ss->server_mean_ms / 1000.0;
+	ss->little_lw = ss->little_lambda * ss->little_w_s;
+
+	uint32_t slots = b->cashiers ? b->cashiers : 1;
+	double busy = b->busy_ns > a->busy_ns ? (double)(b->busy_ns - a->busy_ns) : 0;
+	ss->loop_util_pct = dt > 0 ? 100.0 * busy / (dt * 1e9 * slots) : 0;
+	if (ss->loop_util_pct > 100)
+		ss->loop_util_pct = 100;
+
+	hist_diff(&st->scratch, &b->loop_lag, &a->loop_lag);
+	ss->loop_lag_p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
+	ss->loop_lag_max_ms = us_to_ms(st->scratch.count ? st->scratch.max_us : 0);
+}
+
+static void tick_loadgen(struct side_state *st, struct side_snapshot *ss)
+{
+	const struct lg_reading *a = &st->lg_prev, *b = &st->lg_now;
+	double dt = (b->at_ns - a->at_ns) / 1e9;
+	ss->offered_rps = rate(b->arrived, a->arrived, dt);
+	ss->completed_rps = rate(b->completed, a->completed, dt);
+	ss->error_rps = rate(b->errors, a->errors, dt);
+	hist_diff(&st->scratch, &b->latency, &a->latency);
+	ss->p50_ms = us_to_ms(hist_percentile(&st->scratch, 50));
+	ss->p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
+	ss->max_ms = us_to_ms(st->scratch.count ? st->scratch.max_us : 0);
+	ss->mean_ms = hist_mean(&st->scratch) / 1000.0;
+	ss->latency_count = st->scratch.count;
+}
+
+static void tick_process(struct side_state *st, struct side_snapshot *ss, uint64_t now_ns)
+{
+	struct procstat ps;
+	if (ss->pid <= 0 || procstat_read(ss->pid, &ps) != 0) {
+		st->have_cpu_prev = false;
+		return;
+	}
+	ss->threads = ps.threads;
+	ss->rss_kb = ps.rss_kb;
+	ss->ctx_switches = ps.ctx_switches;
+	if (st->have_cpu_prev && now_ns > st->cpu_prev_at && ps.cpu_ns >= st->cpu_prev_ns)
+		ss->cpu_pct = 100.0 * (double)(ps.cpu_ns - st->cpu_prev_ns) / (double)(now_ns - st->cpu_prev_at);
+	st->cpu_prev_ns = ps.cpu_ns;
+	st->cpu_prev_at = now_ns;
+	st->have_cpu_prev = true;
+	if (ps.threads > st->max.threads_max)
+		st->max.threads_max = ps.threads;
+	if (ps.rss_kb > st->max.rss_max_kb)
+		st->max.rss_max_kb = ps.rss_kb;
+}
+
+static void push_history(struct side_state *st, struct side_snapshot *ss)
+{
+	st->ring_rps[st->ring_next] = (float)ss->throughput_rps;
+	st->ring_p99[st->ring_next] = (float)ss->p99_ms;
+	st->ring_next = (st->ring_next + 1) % MODEL_HISTORY;
+	if (st->ring_len < MODEL_HISTORY)
+		st->ring_len++;
+	ss->history_len = st->ring_len;
+	uint32_t first = (st->ring_next + MODEL_HISTORY - st->ring_len) % MODEL_HISTORY;
+	for (uint32_t i = 0; i < st->ring_len; i++) {
+		ss->history_rps[i] = st->ring_rps[(first + i) % MODEL_HISTORY];
+		ss->history_p99_ms[i] = st->ring_p99[(first + i) % MODEL_HISTORY];
+	}
+}
+
+/* One side: gauges every call, figures when the tick is due. A board seen for the
+ * first time is read at once as the baseline, so its first tick is a full one. Returns
+ * true when figures were computed. */
+static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_t now_ns, bool tick)
+{
+	bool computed = false;
+	refresh_maps(st, now_ns);
+	ss->server_up = st->srv && writer_live(&st->srv->hdr, now_ns);
+	ss->loadgen_up = st->lg && (writer_live(&st->lg->hdr, now_ns) || SB_GET(st->lg->finished));
+	if (ss->server_up) {
+		read_gauges(st->srv, ss);
+		st->l_sum += (double)(ss->in_line + ss->at_counter + ss->in_kitchen + ss->handing_over);
+		st->l_samples++;
+		if (ss->in_line > st->max.line_max)
+			st->max.line_max = ss->in_line;
+	}
+	if (st->lg)
+		read_loadgen_gauges(st->lg, ss);
+
+	if (ss->server_up && (tick || !st->have_srv_prev)) {
+		read_server(st->srv, now_ns, &st->srv_now);
+		if (!st->have_lag_start) {
+			st->lag_start = st->srv_now.loop_lag;
+			st->have_lag_start = true;
+		}
+		if (st->have_srv_prev) {
+			tick_server(st, ss);
+			computed = true;
+		}
+		hist_diff(&st->scratch, &st->srv_now.loop_lag, &st->lag_start);
+		st->max.loop_lag_p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
+		st->srv_prev = st->srv_now;
+		st->have_srv_prev = true;
+		st->l_sum = 0;
+		st->l_samples = 0;
+		tick_process(st, ss, now_ns);
+	}
+	if (st->lg && (tick || !st->have_lg_prev)) {
+		read_loadgen(st->lg, now_ns, &st->lg_now);
+		if (st->have_lg_prev) {
+			tick_loadgen(st, ss);
+			computed = true;
+		}
+		st->lg_prev = st->lg_now;
+		st->have_lg_prev = true;
+	}
+	if (!computed)
+		return false;
+	ss->errors_total = 0;
+	for (int e = 0; e < SERR_COUNT; e++)
+		ss->errors_total += ss->server_errors[e];
+	for (int e = 0; e < LERR_COUNT; e++)
+		ss->errors_total += ss->loadgen_errors[e];
+	push_history(st, ss);
+	return true;
+}
+
+bool model_update(struct model *m, uint64_t now_ns)
+{
+	if (!m->started)
+		model_reset(m, now_ns);
+	bool tick = now_ns - m->last_tick_ns >= MODEL_TICK_NS;
+	if (tick)
+		m->last_tick_ns = now_ns;
+	bool computed = false;
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (m->s[i].srv_name[0] || m->s[i].lg_name[0])
+			computed |= update_side(&m->s[i], &m->snap.side[i], now_ns, tick);
+	m->snap.elapsed_s = (now_ns - m->start_ns) / 1e9;
+	if (computed)
+		m->snap.ticks++;
+	return computed;
+}

@@ -1,0 +1,145 @@
+/* model.h: scoreboards in, a snapshot of numbers out. Never includes ncurses.
+ *
+ * The model maps the scoreboards of one server and its load generator per side
+ * (blocking, evented), reads them without locks, and every tick (one second) turns the
+ * difference of two readings into rates, interval percentiles (hist_diff) and the
+ * Little's-law check; gauges (the line, the cashiers) are read at every update. Process
+ * figures (threads, resident memory, CPU %) come from /proc/PID. The view draws a
+ * snapshot, the recorder writes it, replay rebuilds it, the lessons read it: none of
+ * them touch a scoreboard. Everything in a snapshot is measured; nothing is animated.
+ */
+#ifndef LUNCHRUSH_MODEL_H
+#define LUNCHRUSH_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "scoreboard.h"
+
+#define MODEL_TICK_NS 1000000000ULL   /* rates and percentiles are per second */
+#define MODEL_HISTORY 60              /* seconds kept for the sparklines */
+#define SNAP_CASHIERS 64              /* cashier slots copied one by one; more are counted */
+#define MODEL_STALE_NS 2000000000ULL  /* a heartbeat older than this: the writer is down */
+
+/* One restaurant, as measured. Rates and percentiles are over the last tick. */
+struct side_snapshot {
+	bool present;             /* this side is part of the run (or attached) */
+	bool server_up;           /* scoreboard mapped, writer alive, heartbeat fresh */
+	bool loadgen_up;
+	char reason[160];         /* why the server or loadgen is down, for the screen */
+	char model[16];           /* "blocking" / "evented" (from the scoreboard) */
+	int32_t pid;              /* server pid */
+
+	/* configuration (from the server scoreboard) */
+	uint32_t threads_cfg, loops_cfg, helpers_cfg;
+	uint32_t cook_ms_default, work_us_default;
+
+	/* the scene now (gauges) */
+	int64_t outside;          /* loadgen: arrived, waiting for a connection */
+	int64_t door;             /* the listener's accept queue */
+	int64_t door_max;         /* its limit */
+	int64_t in_line;          /* waiting for a cashier */
+	int64_t at_counter;       /* being taken (request, CPU part) */
+	int64_t in_kitchen;       /* cooking */
+	int64_t handing_over;     /* response being written */
+	int64_t conns_open;
+	uint32_t cashiers;        /* slots in use */
+	uint8_t cashier_state[SNAP_CASHIERS];      /* enum cashier_state, first slots */
+	uint32_t cashier_by_state[CASHIER_STATE_COUNT];
+
+	/* the last tick */
+	double offered_rps;       /* loadgen arrivals per second (the schedule) */
+	double arrival_rps;       /* orders reaching the server */
+	double throughput_rps;    /* orders served 200 */
+	double completed_rps;     /* responses the loadgen read (any status) */
+	double error_rps;         /* server + loadgen errors per second */
+	double p50_ms, p99_ms, max_ms, mean_ms; /* loadgen latency (from the scheduled
+						 * arrival in open loop) this tick */
+	uint64_t latency_count;   /* responses in those percentiles */
+	double server_p50_ms, server_p99_ms, server_mean_ms; /* inside the server */
+
+	/* errors so far, by kind (totals) */
+	uint64_t server_errors[SERR_COUNT];
+	uint64_t loadgen_errors[LERR_COUNT];
+	uint64_t errors_total;
+
+	/* totals so far */
+	uint64_t offered_total, served_total, completed_total;
+
+	/* the process (from /proc/PID) */
+	long threads;             /* Threads: */
+	long rss_kb;              /* VmRSS */
+	double cpu_pct;           /* utime+stime over the tick, % of one core */
+	uint64_t ctx_switches;    /* voluntary + involuntary, total */
+
+	/* evented only (0 for blocking) */
+	double loop_lag_p99_ms;   /* this tick */
+	double loop_lag_max_ms;
+	double loop_util_pct;     /* share of the tick the loops (evented) or the cashiers
+	                           * (blocking) were not idle: utilisation rho, % */
+
+	/* Little's law, L = lambda * W, on the server side over the tick */
+	double little_l;          /* mean orders in the server (line+counter+kitchen+handing over) */
+	double little_lambda;     /* orders served per second */
+	double little_w_s;        /* mean time in the server of those orders, s */
+	double little_lw;         /* lambda * W */
+
+	/* the load in force (from the loadgen scoreboard) */
+	double rate;              /* arrivals per second asked */
+	uint32_t cook_ms, work_us;
+	bool paused, keepalive, finished, open_loop;
+
+	/* the last MODEL_HISTORY ticks, oldest first */
+	uint32_t history_len;
+	float history_rps[MODEL_HISTORY];
+	float history_p99_ms[MODEL_HISTORY];
+};
+
+struct snapshot {
+	uint64_t ticks;           /* ticks computed since the start (or the last reset) */
+	double elapsed_s;         /* since the start */
+	struct side_snapshot side[SIDE_COUNT];
+};
+
+struct model;
+
+/* A model with nothing attached. NULL on allocation failure. model_free(NULL) is a no-op. */
+struct model *model_new(void);
+void model_free(struct model *m);
+
+/* Watch these scoreboards for a side (loadgen may be NULL). They need not exist yet:
+ * every update retries the ones not mapped, and re-maps one whose writer went away
+ * (a restart). Resets the side's figures. 0 or -EINVAL for a bad name. */
+int model_attach(struct model *m, enum arena_side side, const char *server_board, const char *loadgen_board);
+
+/* Attach both sides to what the arena started, and reset the figures and the clock. */
+void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns);
+
+/* Read the gauges now; when a tick is due (MODEL_TICK_NS since the last), compute the
+ * rates and percentiles over it. Returns true when a tick was computed. Costs a few
+ * hundred microseconds: call it at most ten times a second. */
+bool model_update(struct model *m, uint64_t now_ns);
+
+/* Forget the history and the previous readings (after a restart), start the clock. */
+void model_reset(struct model *m, uint64_t now_ns);
+
+/* The reason a side is down, from the arena (waitpid), shown until it comes back. */
+void model_set_reason(struct model *m, enum arena_side side, const char *reason);
+
+const struct snapshot *model_snapshot(const struct model *m);
+
+/* The writable mappings, for the control slots (control.h); NULL when not mapped. */
+struct scoreboard_server *model_server_board(struct model *m, enum arena_side side);
+struct scoreboard_loadgen *model_loadgen_board(struct model *m, enum arena_side side);
+
+/* Maxima seen since the last reset, for the headless summary. */
+struct side_maxima {
+	int64_t line_max;          /* the server line (in_line), longest seen */
+	long threads_max;
+	long rss_max_kb;
+	double loop_lag_p99_ms;    /* loop lag p99 over the whole run */
+};
+void model_maxima(const struct model *m, enum arena_side side, struct side_maxima *out);
+
+#endif

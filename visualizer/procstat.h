@@ -1,0 +1,20 @@
+/* procstat.h: what /proc says about a process: threads, resident memory, CPU time,
+ * context switches. Lesson 4 reads memory per thread and context switches from here. */
+#ifndef LUNCHRUSH_PROCSTAT_H
+#define LUNCHRUSH_PROCSTAT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct procstat {
+	long threads;           /* Threads: in /proc/PID/status */
+	long rss_kb;            /* VmRSS: */
+	uint64_t cpu_ns;        /* utime + stime from /proc/PID/stat */
+	uint64_t ctx_switches;  /* voluntary + nonvoluntary */
+};
+
+/* Read it; 0, or a negative errno (-ENOENT once the process is gone). Costs two small
+ * file reads. */
+int procstat_read(pid_t pid, struct procstat *out);
+
+#endif

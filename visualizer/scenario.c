@@ -1,0 +1,292 @@
+/* scenario.c: the built-in lunch rush, the presets behind keys 1-9, and key=value
+ * files read with libinih (see scenario.h for the format). Pure data: no process is
+ * started here. Lessons 1-8 describe each of their steps as a scenario.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+/* The defaults: 4 cashiers that each need cook_ms = 50 ms per order serve at most
+ * 4 / 0.05 = 80 orders/s; 120 Poisson arrivals/s overload them by half, so the
+ * blocking line grows by ~40 customers a second while one event loop keeps up. */
+void scenario_defaults(struct scenario *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	snprintf(sc->name, sizeof sc->name, "lunch rush");
+	sc->rate = 120;
+	sc->connections = 16;
+	sc->poisson = true;
+	sc->seed = 42;
+	sc->cook_ms = 50;
+	sc->work_us = 0;
+	sc->keepalive = true;
+	sc->max_conns = 2000;
+	sc->timeout_ms = 30000;
+	sc->loadgen_threads = 1;
+	sc->blocking = true;
+	sc->threads = 4;
+	sc->evented = true;
+	sc->loops = 1;
+	sc->helpers = 0;
+	sc->idle_ms = 60000; /* idle keep-alive connections of a Poisson burst stay open */
+}
+
+/* Presets, one row each, applied on top of the defaults.
+ * columns: name, rate/s, cook ms, work us, blocking threads, evented helpers, keep-alive */
+static const struct preset {
+	const char *name;
+	double rate;
+	uint32_t cook_ms;
+	uint32_t work_us;
+	uint32_t threads;
+	uint32_t helpers;
+	bool keepalive;
+} presets[SCENARIO_PRESETS] = {
+	{ "lunch rush",          120, 50,    0,  4, 0, true  },
+	{ "quiet morning",        20, 50,    0,  4, 0, true  },
+	{ "at capacity",          80, 50,    0,  4, 0, true  },
+	{ "more cashiers",       120, 50,    0, 16, 0, true  },
+	{ "chef at the register",120, 50, 5000,  4, 0, true  },
+	{ "kitchen helpers",     120, 50, 5000,  4, 2, true  },
+	{ "walk-ins (no keep-alive)", 120, 50, 0, 4, 0, false },
+	{ "thread per request",  120, 50,    0,  0, 0, true  },
+	{ "big rush",           1000, 50,    0, 16, 0, true  },
+};
+
+int scenario_preset(struct scenario *sc, int n)
+{
+	if (n < 1 || n > SCENARIO_PRESETS)
+		return -EINVAL;
+	const struct preset *p = &presets[n - 1];
+	scenario_defaults(sc);
+	snprintf(sc->name, sizeof sc->name, "%s", p->name);
+	sc->rate = p->rate;
+	sc->cook_ms = p->cook_ms;
+	sc->work_us = p->work_us;
+	sc->threads = p->threads;
+	sc->helpers = p->helpers;
+	sc->keepalive = p->keepalive;
+	return 0;
+}
+
+const char *scenario_preset_name(int n)
+{
+	return n >= 1 && n <= SCENARIO_PRESETS ? presets[n - 1].name : NULL;
+}
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, const char *a, const char *b)
+{
+	if (err && errlen)
+		snprintf(err, errlen, fmt, a, b);
+	return rc;
+}
+
+static int parse_u32(const char *key, const char *v, uint32_t max, uint32_t *out, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (errno || end == v || *end || *v == '-' || x > max)
+		return fail(err, errlen, -EINVAL, "%s: '%s' is not a whole number in range", key, v);
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int parse_bool(const char *key, const char *v, bool *out, char *err, size_t errlen)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" };
+	static const char *no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return fail(err, errlen, -EINVAL, "%s: '%s' is not yes or no", key, v);
+}
+
+static int parse_text(const char *key, const char *v, char *dst, size_t cap, char *err, size_t errlen)
+{
+	if (strlen(v) >= cap)
+		return fail(err, errlen, -EINVAL, "%s: '%s' is too long", key, v);
+	snprintf(dst, cap, "%s", v);
+	return 0;
+}
+
+/* Numbers the flags of our binaries accept, with units in the key names. */
+int scenario_set(struct scenario *sc, const char *key, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(key, "name") == 0)
+		return parse_text(key, v, sc->name, sizeof sc->name, err, errlen);
+	if (strcmp(key, "rate") == 0) {
+		char *end;
+		double r = strtod(v, &end);
+		if (end == v || *end || !(r >= 0 && r <= SCENARIO_RATE_MAX))
+			return fail(err, errlen, -EINVAL, "%s: '%s' is not a rate between 0 and 100000 per second", key, v);
+		sc->rate = r;
+		return 0;
+	}
+	if (strcmp(key, "arrivals") == 0) {
+		if (strcmp(v, "poisson") != 0 && strcmp(v, "even") != 0)
+			return fail(err, errlen, -EINVAL, "%s: '%s' is not poisson or even", key, v);
+		sc->poisson = strcmp(v, "poisson") == 0;
+		return 0;
+	}
+	if (strcmp(key, "seed") == 0) {
+		char *end;
+		errno = 0;
+		unsigned long long s = strtoull(v, &end, 10);
+		if (errno || end == v || *end || *v == '-')
+			return fail(err, errlen, -EINVAL, "%s: '%s' is not a whole number", key, v);
+		sc->seed = s;
+		return 0;
+	}
+	static const struct { const char *key; size_t off; uint32_t max; } nums[] = {
+		{ "connections", offsetof(struct scenario, connections), 100000 },
+		{ "cook_ms", offsetof(struct scenario, cook_ms), 60000 },
+		{ "work_us", offsetof(struct scenario, work_us), 1000000 },
+		{ "max_conns", offsetof(struct scenario, max_conns), 1000000 },
+		{ "timeout_ms", offsetof(struct scenario, timeout_ms), 3600000 },
+		{ "loadgen_threads", offsetof(struct scenario, loadgen_threads), 64 },
+		{ "threads", offsetof(struct scenario, threads), 100000 },
+		{ "loops", offsetof(struct scenario, loops), 64 },
+		{ "helpers", offsetof(struct scenario, helpers), 256 },
+		{ "idle_ms", offsetof(struct scenario, idle_ms), 3600000 },
+	};
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (strcmp(key, nums[i].key) == 0)
+			return parse_u32(key, v, nums[i].max, (uint32_t *)((char *)sc + nums[i].off), err, errlen);
+	static const struct { const char *key; size_t off; } bools[] = {
+		{ "keepalive", offsetof(struct scenario, keepalive) },
+		{ "blocking", offsetof(struct scenario, blocking) },
+		{ "evented", offsetof(struct scenario, evented) },
+		{ "hold_connection", offsetof(struct scenario, hold_connection) },
+		{ "kitchen", offsetof(struct scenario, kitchen) },
+	};
+	for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++)
+		if (strcmp(key, bools[i].key) == 0)
+			return parse_bool(key, v, (bool *)((char *)sc + bools[i].off), err, errlen);
+	static const struct { const char *key; size_t off; } texts[] = {
+		{ "blocking_args", offsetof(struct scenario, blocking_args) },
+		{ "evented_args", offsetof(struct scenario, evented_args) },
+		{ "loadgen_args", offsetof(struct scenario, loadgen_args) },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (strcmp(key, texts[i].key) == 0)
+			return parse_text(key, v, (char *)sc + texts[i].off, SCENARIO_ARGS_MAX, err, errlen);
+	return fail(err, errlen, -ENOENT, "unknown key '%s'%s", key, " (see scenario.h for the keys)");
+}
+
+/* libinih calls this once per key; the first error is kept, later ones ignored. */
+struct parse_ctx {
+	struct scenario *sc;
+	char err[200];
+	bool failed;
+};
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *ctx = user;
+	if (section[0] && strcmp(section, "scenario") != 0) {
+		if (!ctx->failed)
+			snprintf(ctx->err, sizeof ctx->err, "unknown section [%s] (only [scenario])", section);
+		ctx->failed = true;
+		return 0;
+	}
+	char err[200];
+	if (scenario_set(ctx->sc, name, value, err, sizeof err) == 0)
+		return 1;
+	if (!ctx->failed)
+		snprintf(ctx->err, sizeof ctx->err, "%s", err);
+	ctx->failed = true;
+	return 0;
+}
+
+/* ini_parse* return 0, -1 (file not opened), -2 (memory) or the first bad line. */
+static int finish(struct parse_ctx *ctx, int rc, const char *where, char *err, size_t errlen)
+{
+	if (rc == 0)
+		return scenario_check(ctx->sc, err, errlen);
+	if (rc == -1) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open: %s", where, strerror(errno ? errno : ENOENT));
+		return -ENOENT;
+	}
+	if (rc < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", where);
+		return -ENOMEM;
+	}
+	if (err && errlen)
+		snprintf(err, errlen, "%s:%d: %s", where, rc,
+			 ctx->failed ? ctx->err : "not a key = value line");
+	return -EINVAL;
+}
+
+int scenario_parse_string(struct scenario *sc, const char *text, char *err, size_t errlen)
+{
+	struct parse_ctx ctx = { .sc = sc };
+	return finish(&ctx, ini_parse_string(text, on_key, &ctx), "scenario", err, errlen);
+}
+
+int scenario_parse_file(struct scenario *sc, const char *path, char *err, size_t errlen)
+{
+	struct parse_ctx ctx = { .sc = sc };
+	errno = 0;
+	return finish(&ctx, ini_parse(path, on_key, &ctx), path, err, errlen);
+}
+
+int scenario_check(const struct scenario *sc, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	if (!sc->blocking && !sc->evented)
+		why = "blocking and evented are both off: nothing to show";
+	else if (sc->rate <= 0 && sc->connections == 0)
+		why = "rate is 0 and connections is 0: no load (set one of them)";
+	else if (sc->loops == 0)
+		why = "loops must be at least 1";
+	else if (sc->loadgen_threads == 0)
+		why = "loadgen_threads must be at least 1";
+	if (!why)
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", why);
+	return -EINVAL;
+}
+
+void scenario_write(const struct scenario *sc, FILE *out)
+{
+	fprintf(out, "# lunchrush scenario (bin/dashboard --scenario FILE)\n");
+	fprintf(out, "name = %s\nrate = %g\nconnections = %u\narrivals = %s\nseed = %" PRIu64 "\n",
+		sc->name, sc->rate, sc->connections, sc->poisson ? "poisson" : "even", sc->seed);
+	fprintf(out, "cook_ms = %u\nwork_us = %u\nkeepalive = %s\nmax_conns = %u\ntimeout_ms = %u\n",
+		sc->cook_ms, sc->work_us, sc->keepalive ? "yes" : "no", sc->max_conns, sc->timeout_ms);
+	fprintf(out, "loadgen_threads = %u\nblocking = %s\nthreads = %u\nhold_connection = %s\n",
+		sc->loadgen_threads, sc->blocking ? "yes" : "no", sc->threads,
+		sc->hold_connection ? "yes" : "no");
+	fprintf(out, "evented = %s\nloops = %u\nhelpers = %u\nkitchen = %s\nidle_ms = %u\n",
+		sc->evented ? "yes" : "no", sc->loops, sc->helpers, sc->kitchen ? "yes" : "no", sc->idle_ms);
+	if (sc->blocking_args[0])
+		fprintf(out, "blocking_args = %s\n", sc->blocking_args);
+	if (sc->evented_args[0])
+		fprintf(out, "evented_args = %s\n", sc->evented_args);
+	if (sc->loadgen_args[0])
+		fprintf(out, "loadgen_args = %s\n", sc->loadgen_args);
+}
+
+void scenario_summary(const struct scenario *sc, char *buf, size_t len)
+{
+	char load[48];
+	if (sc->rate > 0)
+		snprintf(load, sizeof load, "%g/s", sc->rate);
+	else
+		snprintf(load, sizeof load, "%u clients", sc->connections);
+	snprintf(buf, len, "%s: %s, cook %u ms, cpu %u us, %u cashiers%s", sc->name, load, sc->cook_ms,
+		 sc->work_us, sc->threads, sc->keepalive ? "" : ", no keep-alive");
+}

@@ -1,0 +1,104 @@
+/* ui.c: the screen loop, as in htop: wait for a key with a timeout, update the model
+ * when it is due, draw, one doupdate(). At most ten frames a second: the model reads
+ * the gauges every 100 ms and computes its figures once a second, so drawing faster
+ * would show nothing new and cost CPU the restaurants should have.
+ */
+#include "ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+
+#include "clock.h"
+#include "keys.h"
+
+#define FRAME_NS (100 * NS_PER_MS)
+
+/* Replay: the next frame when its time has come (1 s, or 250 ms at x4). */
+static void replay_advance(struct app *app, uint64_t now_ns)
+{
+	size_t n = replay_frames(app->replay);
+	if (app->replay_paused || now_ns < app->replay_next_ns)
+		return;
+	if (app->replay_pos + 1 < n) {
+		app->replay_pos++;
+		replay_frame(app->replay, app->replay_pos, &app->replay_snap);
+	} else {
+		app->replay_paused = true;
+		app_say(app, now_ns, "end of the recording (r rewinds)");
+	}
+	app->replay_next_ns = now_ns + NS_PER_SEC / (uint64_t)app->replay_speed;
+}
+
+/* Everything that changes with time, once per FRAME_NS. */
+static void update(struct app *app, uint64_t now_ns)
+{
+	if (app->mode == APP_REPLAY) {
+		replay_advance(app, now_ns);
+		return;
+	}
+	if (app->arena && arena_poll(app->arena))
+		app_sync_reasons(app);
+	if (model_update(app->model, now_ns) && app->rec)
+		recorder_write(app->rec, model_snapshot(app->model));
+}
+
+static void draw(struct app *app, uint64_t now_ns)
+{
+	char mode[64];
+	struct view_status st;
+	const struct snapshot *s = app_snapshot(app);
+	app_status(app, s, now_ns, mode, sizeof mode, &st);
+	view_draw(stdscr, s, &st, &app->vopts);
+	doupdate();
+}
+
+static void screen_open(struct app *app)
+{
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	view_setup(&app->vopts);
+}
+
+int ui_run(struct app *app)
+{
+	screen_open(app);
+	if (app->mode == APP_REPLAY) {
+		replay_frame(app->replay, 0, &app->replay_snap);
+		app->replay_next_ns = clock_now_ns() + NS_PER_SEC / (uint64_t)app->replay_speed;
+	}
+	uint64_t next_update = 0, last_draw = 0;
+	bool dirty = true;
+	while (!app_stop) {
+		uint64_t now = clock_now_ns();
+		if (now >= next_update) {
+			update(app, now);
+			next_update = now + FRAME_NS;
+			dirty = true;
+		}
+		if (dirty && now >= last_draw + FRAME_NS) {
+			draw(app, now);
+			last_draw = now;
+			dirty = false;
+		}
+		uint64_t wake = next_update;
+		if (dirty && last_draw + FRAME_NS < wake)
+			wake = last_draw + FRAME_NS;
+		now = clock_now_ns();
+		wtimeout(stdscr, wake > now ? (int)((wake - now) / NS_PER_MS) + 1 : 0);
+		int ch = wgetch(stdscr);
+		if (ch == ERR)
+			continue;
+		int flags = keys_handle(app, ch, clock_now_ns());
+		if (flags & KEYS_QUIT)
+			break;
+		if (flags & KEYS_REDRAW)
+			dirty = true;
+	}
+	endwin();
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* viewkit.c: see viewkit.h. Every glyph in both sets is one column wide, so clipping
+ * counts UTF-8 lead bytes instead of calling wcwidth per character. */
+#include "viewkit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct glyphs utf8 = {
+	.customer = "\u25cf",       /* ● */
+	.cooking = "\u2668",        /* ♨ */
+	.cashier = {
+		[CASHIER_IDLE] = "\u00b7",            /* · */
+		[CASHIER_TAKING_ORDER] = "\u270e",    /* ✎ */
+		[CASHIER_WAITING_KITCHEN] = "\u2668", /* ♨ */
+		[CASHIER_HANDING_OVER] = "\u279c",    /* ➜ */
+		[CASHIER_FROZEN] = "\u2716",          /* ✖ */
+	},
+	.spark = { "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
+	.block = "\u2588",
+	.vline = "\u2502",
+	.ok = "\u2713",
+	.bad = "\u2260",
+	.lambda = "\u03bb",
+};
+
+static const struct glyphs ascii = {
+	.customer = "o",
+	.cooking = "*",
+	.cashier = {
+		[CASHIER_IDLE] = ".",
+		[CASHIER_TAKING_ORDER] = "T",
+		[CASHIER_WAITING_KITCHEN] = "K",
+		[CASHIER_HANDING_OVER] = "H",
+		[CASHIER_FROZEN] = "X",
+	},
+	.spark = { "_", ".", "-", "~", "=", "+", "*", "#" },
+	.block = "#",
+	.vline = "|",
+	.ok = "ok",
+	.bad = "!=",
+	.lambda = "lambda",
+};
+
+const struct glyphs *viewkit_glyphs(const struct view_opts *o)
+{
+	return o->ascii ? &ascii : &utf8;
+}
+
+/* Colour pairs are numbered as enum vattr (view_setup creates them). Without colour,
+ * the same meaning is carried by bold, reverse and dim. */
+attr_t viewkit_attr(const struct view_opts *o, enum vattr a)
+{
+	static const attr_t mono[VA_COUNT] = {
+		[VA_NORMAL] = A_NORMAL, [VA_TITLE] = A_BOLD | A_REVERSE, [VA_GOOD] = A_NORMAL,
+		[VA_WARN] = A_BOLD,     [VA_BAD] = A_BOLD | A_UNDERLINE,  [VA_DIM] = A_DIM,
+		[VA_BAR] = A_REVERSE,   [VA_CUSTOMER] = A_BOLD,
+	};
+	if ((unsigned)a >= VA_COUNT)
+		return A_NORMAL;
+	if (!o->color)
+		return mono[a];
+	if (a == VA_NORMAL)
+		return A_NORMAL;
+	attr_t bold = (a == VA_TITLE || a == VA_BAD) ? A_BOLD : A_NORMAL;
+	return COLOR_PAIR(a) | bold;
+}
+
+/* Bytes of s that fill at most cols columns (UTF-8: continuation bytes are free). */
+static size_t clip_bytes(const char *s, int cols, int *used)
+{
+	size_t i = 0;
+	int c = 0;
+	while (s[i]) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == cols)
+				break;
+			c++;
+		}
+		i++;
+	}
+	*used = c;
+	return i;
+}
+
+int vk_put(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	if (maxw <= 0)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	int used;
+	size_t n = clip_bytes(buf, maxw, &used);
+	wattr_on(w, attr, NULL);
+	mvwaddnstr(w, y, x, buf, (int)n);
+	wattr_off(w, attr, NULL);
+	return used;
+}
+
+void vk_sparkline(WINDOW *w, int y, int x, int width, int height, const float *v, int n,
+		  const struct glyphs *g, attr_t attr)
+{
+	if (width <= 0 || height <= 0)
+		return;
+	int first = n > width ? n - width : 0;
+	float top = 0;
+	for (int i = first; i < n; i++)
+		if (v[i] > top)
+			top = v[i];
+	wattr_on(w, attr, NULL);
+	for (int i = first; i < n; i++) {
+		int col = x + (i - first);
+		/* eighths of the whole height, at least one for any value above zero */
+		int level = top > 0 && v[i] > 0 ? (int)(v[i] / top * (float)(height * 8) + 0.5f) : 0;
+		if (v[i] > 0 && level == 0)
+			level = 1;
+		for (int r = 0; r < height; r++) {
+			int cell = level - (height - 1 - r) * 8; /* eighths in this row, from the bottom */
+			if (cell <= 0)
+				continue;
+			mvwaddstr(w, y + r, col, g->spark[cell >= 8 ? 7 : cell - 1]);
+		}
+	}
+	wattr_off(w, attr, NULL);
+}
+
+/* 3x5 digits, one string of 15 pixels each, row by row. */
+static const char *big_digit(char c)
+{
+	static const char *const digits[10] = {
+		"###" "# #" "# #" "# #" "###", " # " "## " " # " " # " "###",
+		"###" "  #" "###" "#  " "###", "###" "  #" "###" "  #" "###",
+		"# #" "# #" "###" "  #" "  #", "###" "#  " "###" "  #" "###",
+		"###" "#  " "###" "# #" "###", "###" "  #" "  #" "  #" "  #",
+		"###" "# #" "###" "# #" "###", "###" "# #" "###" "  #" "###",
+	};
+	return c >= '0' && c <= '9' ? digits[c - '0'] : NULL;
+}
+
+int vk_bigtext(WINDOW *w, int y, int x, int maxw, const char *text, const struct glyphs *g, attr_t attr)
+{
+	int col = 0;
+	wattr_on(w, attr, NULL);
+	for (const char *p = text; *p; p++) {
+		const char *d = big_digit(*p);
+		int cw = d ? 4 : (*p == '.' || *p == ':') ? 2 : 1;
+		if (col + cw > maxw)
+			break;
+		if (d) {
+			for (int r = 0; r < 5; r++)
+				for (int c = 0; c < 3; c++)
+					if (d[r * 3 + c] == '#')
+						mvwaddstr(w, y + r, x + col + c, g->block);
+		} else if (*p == '.') {
+			mvwaddstr(w, y + 4, x + col, g->block);
+		} else if (*p == ':') {
+			mvwaddstr(w, y + 1, x + col, g->block);
+			mvwaddstr(w, y + 3, x + col, g->block);
+		} else if (*p != ' ') {
+			mvwaddnstr(w, y + 4, x + col, p, 1);
+		}
+		col += cw;
+	}
+	wattr_off(w, attr, NULL);
+	return col;
+}
