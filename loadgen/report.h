@@ -30,7 +30,7 @@ struct lg_report {
 	uint32_t cook_ms, work_us; /* in force at the end; PARAM_ABSENT: not sent */
 	double warmup_s;
 	double duration_s;         /* the measured part of the run */
-	const struct lg_stats *stats; /* the measured customers, summed over threads */
+	const struct lg_stats *stats; /* what happened after the warm-up, summed over threads */
 	uint64_t outstanding;      /* waiting or in flight when the run stopped (not counted) */
 	int64_t waiting_max;       /* most customers waiting for a connection at once */
 	int64_t conns_max;         /* most connections open at once */

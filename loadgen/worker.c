@@ -24,11 +24,15 @@
 #define LINE_CAP0 4096
 #define BACKOFF_NS (10 * NS_PER_MS)   /* closed loop: after a failed connect */
 
-/* Count into the live statistics and, for a measured customer, the report's. */
-#define COUNT(w, t, field, n)                                                  \
+/* Count into the live statistics and, for an event at time `when` after the
+ * warm-up, the report's. Events are classed by when they happen (a response by its
+ * arrival, an arrival by its scheduled time), as if the counters were reset when the
+ * warm-up ends: classing by the customer's start instead would drop the responses of
+ * the first moments and bias the throughput low by about L / duration. */
+#define COUNT(w, when, field, n)                                               \
 	do {                                                                   \
 		STAT_ADD((w)->all->field, (n));                                \
-		if ((w)->measured != (w)->all && (t) >= (w)->measure_ns)       \
+		if ((w)->measured != (w)->all && (when) >= (w)->measure_ns)    \
 			STAT_ADD((w)->measured->field, (n));                   \
 	} while (0)
 
@@ -140,9 +144,9 @@ static void check_done(struct lg_worker *w)
 		stop_loop(w);
 }
 
-static void note_failure(struct lg_worker *w, uint64_t t_start, enum loadgen_error kind, int err_no)
+static void note_failure(struct lg_worker *w, uint64_t now, enum loadgen_error kind, int err_no)
 {
-	COUNT(w, t_start, errors[kind], 1);
+	COUNT(w, now, errors[kind], 1);
 	if (kind == LERR_EMFILE)
 		STAT_SET(w->emfile_seen, 1);
 	if (err_no == EADDRNOTAVAIL)
@@ -165,7 +169,7 @@ static int start_order(struct lg_worker *w, struct lg_conn *c, uint64_t t_start,
 	STAT_ADD(w->gauges.in_flight, 1);
 	int rc = conn_start(c, w->req, t_start, now, w->cfg->timeout_ns, &kind);
 	if (rc) {
-		note_failure(w, t_start, kind, -rc);
+		note_failure(w, now, kind, -rc);
 		return rc;
 	}
 	note_conns_max(w);
@@ -232,7 +236,7 @@ static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
 	if (!c) {
 		if (line_push(w, t)) {
 			STAT_ADD(w->gauges.in_flight, 1);
-			note_failure(w, t, LERR_CONNECT, ENOMEM); /* out of memory for the line */
+			note_failure(w, now, LERR_CONNECT, ENOMEM); /* out of memory for the line */
 		}
 		return;
 	}
@@ -298,24 +302,23 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 {
 	struct lg_worker *w = c->env->owner;
 	uint64_t now = clock_now_ns();
-	uint64_t t = c->t_start_ns;
-	uint64_t lat_us = (now - t) / NS_PER_US;
+	uint64_t lat_us = (now - c->t_start_ns) / NS_PER_US;
 	uint64_t unc_us = (now - c->t_send_ns) / NS_PER_US;
 	(void)reusable;
 
 	hist_record(&w->all->latency, lat_us);
 	hist_record(&w->all->uncorrected, unc_us);
-	if (w->measured != w->all && t >= w->measure_ns) {
+	if (w->measured != w->all && now >= w->measure_ns) {
 		hist_record(&w->measured->latency, lat_us);
 		hist_record(&w->measured->uncorrected, unc_us);
 	}
-	COUNT(w, t, completed, 1);
+	COUNT(w, now, completed, 1);
 	unsigned cls = (unsigned)status / 100;
-	COUNT(w, t, status_class[cls < 6 ? cls : 0], 1);
+	COUNT(w, now, status_class[cls < 6 ? cls : 0], 1);
 	if (status >= 0 && status < STATUS_CODE_MAX)
-		COUNT(w, t, status_code[status], 1);
+		COUNT(w, now, status_code[status], 1);
 	if (status >= 400)
-		COUNT(w, t, errors[LERR_STATUS], 1);
+		COUNT(w, now, errors[LERR_STATUS], 1);
 	else
 		STAT_SET(w->all->last_ok_ns, now);
 	STAT_ADD(w->gauges.in_flight, -1);
@@ -325,20 +328,21 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 static void on_failure(struct lg_conn *c, enum loadgen_error kind, int err_no)
 {
 	struct lg_worker *w = c->env->owner;
-	note_failure(w, c->t_start_ns, kind, err_no);
-	next_for(w, c, clock_now_ns(), kind == LERR_CONNECT || kind == LERR_EMFILE);
+	uint64_t now = clock_now_ns();
+	note_failure(w, now, kind, err_no);
+	next_for(w, c, now, kind == LERR_CONNECT || kind == LERR_EMFILE);
 }
 
 static void on_sent(struct lg_conn *c)
 {
 	struct lg_worker *w = c->env->owner;
-	COUNT(w, c->t_start_ns, sent, 1);
+	COUNT(w, c->t_send_ns, sent, 1);
 }
 
 static void on_retry(struct lg_conn *c)
 {
 	struct lg_worker *w = c->env->owner;
-	COUNT(w, c->t_start_ns, retried, 1);
+	COUNT(w, c->t_send_ns, retried, 1);
 }
 
 static void on_idle_closed(struct lg_conn *c)
@@ -351,11 +355,25 @@ static void on_idle_closed(struct lg_conn *c)
 
 /* ---- timers and control ---- */
 
+/* libev runs the end timer before the arrivals callback of the same wakeup, so a
+ * thread that woke late would lose the arrivals due before the end: they are counted
+ * here as arrived and still outstanding, and the schedule stays whole. */
 static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 {
+	struct lg_worker *w = t->data;
+	uint64_t now = clock_now_ns();
 	(void)loop;
 	(void)revents;
-	stop_loop(t->data);
+	while (open_loop(w) && !w->arrivals_done && !w->ctl.paused && w->started < w->quota) {
+		uint64_t next = schedule_peek(&w->sched);
+		if (next == UINT64_MAX || w->start_ns + next > now || w->start_ns + next >= w->end_ns)
+			break;
+		schedule_next(&w->sched);
+		w->started++;
+		COUNT(w, w->start_ns + next, arrived, 1);
+		w->unserved_at_end++;
+	}
+	stop_loop(w);
 }
 
 /* Timeouts by a sweep rather than a timer per request: no timer heap work on the
@@ -459,7 +477,8 @@ static void *worker_main(void *arg)
 		ev_run(w->loop, 0);
 
 	w->ended_ns = clock_now_ns();
-	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight)) +
+			     w->unserved_at_end;
 	for (uint32_t i = 0; i < w->nconns; i++) {
 		conn_close(&w->conns[i]);
 		ev_timer_stop(w->loop, &w->conns[i].pause);

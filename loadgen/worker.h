@@ -48,7 +48,7 @@ struct lg_worker {
 	pthread_t thread;
 	bool thread_started;
 	uint64_t start_ns;         /* the run's start (monotonic): schedule time 0 */
-	uint64_t measure_ns;       /* warm-up over: customers from here on are measured */
+	uint64_t measure_ns;       /* warm-up over: events from here on are measured */
 	uint64_t end_ns;           /* no customer arrives from here on */
 	uint32_t nconns;           /* this thread's share of -c or --max-conns */
 	uint64_t quota;            /* customers this thread may start (-n share); UINT64_MAX: none */
@@ -70,13 +70,14 @@ struct lg_worker {
 	struct lg_control ctl;     /* in force in this thread */
 	uint64_t ctl_seq;
 	uint64_t started;          /* customers started (for the quota) */
+	uint64_t unserved_at_end;  /* arrivals counted by the end timer, never started */
 	bool arrivals_done;
 	bool stopping;
 	char *rbuf;
 
 	/* read by the coordinator (relaxed atomics) */
 	struct lg_stats *all;      /* everything, for the live scoreboard */
-	struct lg_stats *measured; /* customers after the warm-up; == all without one */
+	struct lg_stats *measured; /* events after the warm-up; == all without one */
 	struct lg_gauges gauges;
 	int finished;              /* 1 once the thread is done */
 	int emfile_seen;           /* 1 once a connect ran out of descriptors */

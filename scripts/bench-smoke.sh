@@ -63,8 +63,8 @@ csv_check() { # file "required numeric columns" "optional numeric columns"
 		END { if (NR < 2 && !bad) { print "no rows"; bad = 1 } exit bad }' "$1"
 }
 check "runs.csv parses (columns, numeric fields)" csv_check "$res/runs.csv" \
-	"run_id connections rate_rps rep requests errors throughput_rps rss_peak_kib threads_max server_cpu_s server_util_pct ctxsw_vol ctxsw_invol client_cpu_s server_pid" \
-	"duration_s p50_ms p90_ms p99_ms p999_ms max_ms mean_ms unc_p99_ms cpu_us_per_req bound_rps"
+	"run_id connections rate_rps rep requests errors throughput_rps rss_peak_kib threads_max server_cpu_s server_util_pct ctxsw_vol ctxsw_invol client_cpu_s server_pid client_rps served" \
+	"duration_s p50_ms p90_ms p99_ms p999_ms max_ms mean_ms unc_p99_ms cpu_us_per_req bound_rps latency_sample_pct little_ms server_core_busy_pct client_core_busy_pct"
 check "summary.csv parses" csv_check "$res/summary.csv" "connections rate_rps runs" \
 	"throughput_rps p50_ms p99_ms p999_ms max_ms errors rss_peak_kib threads_max cpu_us_per_req bound_rps of_bound"
 check "ratios.csv parses" csv_check "$res/ratios.csv" "connections median min max n" ""

@@ -66,6 +66,7 @@ OUT=$(cd "$OUT" && pwd)
 LOGDIR=$OUT/logs
 rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/lunchrush-bench.XXXXXX")
+bench_sleep_init
 RUNS_CSV=$OUT/runs.csv
 echo "$RUNS_HEADER" >"$RUNS_CSV"
 # nginx's fixed body: 66 characters and a newline, as long as the answer of our servers.

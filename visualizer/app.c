@@ -101,6 +101,7 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 	case APP_REPLAY:
 		snprintf(mode_buf, mode_len, "replay x%d%s %zu/%zu", app->replay_speed,
 			 app->replay_paused ? " paused" : "", app->replay_pos + 1, replay_frames(app->replay));
+		st->keys = " space pause  x speed x1/x4  . or -> step  , or <- back  r rewind  ? help  q quit";
 		break;
 	}
 	st->mode = mode_buf;

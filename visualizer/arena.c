@@ -488,7 +488,7 @@ int arena_loadgen_json(const struct arena *a, enum arena_side side, char *buf, s
 /* Stops what still runs, then removes the temp folder and what is in it. */
 void arena_destroy(struct arena *a)
 {
-	arena_stop(a, 3000);
+	arena_stop(a, 2000);
 	if (!a->dir[0])
 		return;
 	DIR *d = opendir(a->dir);

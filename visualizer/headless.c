@@ -164,27 +164,31 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 			json_side(mem, app, i, duration_s);
 		fclose(mem);
 	}
-	static const struct { const char *label, *after, *key; bool ms; } rows[] = {
-		{ "arrival rate /s", NULL, "rate", false },   { "requests", NULL, "requests", false },
-		{ "throughput /s", NULL, "throughput_rps", false },
-		{ "latency p50", "latency_ms", "p50", true }, { "latency p99", "latency_ms", "p99", true },
-		{ "latency max", "latency_ms", "max", true }, { "line max", NULL, "line_max", false },
-		{ "threads max", NULL, "threads_max", false }, { "rss max KB", NULL, "rss_max_kb", false },
-		{ "loop lag p99", NULL, "loop_lag_p99_ms", true },
+	enum kind { WHOLE, RATE, MS, LAG };
+	static const struct { const char *label, *after, *key; enum kind kind; } rows[] = {
+		{ "arrivals asked", NULL, "rate", RATE },        { "arrivals", NULL, "arrival_rps", RATE },
+		{ "throughput", NULL, "throughput_rps", RATE },  { "requests served", NULL, "requests", WHOLE },
+		{ "still waiting", NULL, "outstanding", WHOLE },
+		{ "latency p50", "latency_ms", "p50", MS },      { "latency p99", "latency_ms", "p99", MS },
+		{ "latency max", "latency_ms", "max", MS },      { "line max", NULL, "line_max", WHOLE },
+		{ "threads max", NULL, "threads_max", WHOLE },   { "rss max KB", NULL, "rss_max_kb", WHOLE },
+		{ "loop lag p99", NULL, "loop_lag_p99_ms", LAG },
 	};
 	fprintf(out, "\nsummary: %s, %.0f s\n%-18s %14s %14s\n", app->sc.name, duration_s, "", "blocking", "evented");
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		fprintf(out, "%-18s", rows[r].label);
 		for (int i = 0; i < SIDE_COUNT; i++) {
-			bool found;
+			bool found = false;
 			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
 			char buf[24];
-			if (!json[i] || !found)
+			if (!found || (rows[r].kind == LAG && i == SIDE_BLOCKING))
 				fprintf(out, " %14s", "-");
-			else if (rows[r].ms)
+			else if (rows[r].kind == MS || rows[r].kind == LAG)
 				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
+			else if (rows[r].kind == RATE)
+				fprintf(out, " %14s", fmt_rate(buf, sizeof buf, v));
 			else
-				fprintf(out, " %14.1f", v);
+				fprintf(out, " %14.0f", v);
 		}
 		fputc('\n', out);
 	}

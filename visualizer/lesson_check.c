@@ -24,8 +24,9 @@ static void print_prediction(FILE *out, struct lesson_ctx *c)
 	char p[32], m[32], t[32];
 	fprintf(out, "  guess %s\n", c->lesson->step[c->current].predict);
 	fprintf(out, "        predicted %s (typical guess) | measured %s | theory %s\n",
-		lesson_fmt_value(p, sizeof p, row.predicted, row.unit), lesson_fmt_value(m, sizeof m, row.measured, row.unit),
-		lesson_fmt_value(t, sizeof t, row.theory, row.unit));
+		lesson_fmt_value(p, sizeof p, row.predicted, row.unit),
+		lesson_fmt_value(m, sizeof m, row.have_measured ? row.measured : NAN, row.unit),
+		lesson_fmt_value(t, sizeof t, row.have_theory ? row.theory : NAN, row.unit));
 }
 
 static void print_claim(FILE *out, const struct lesson_step *st, int k, const struct check_outcome *o,

@@ -26,6 +26,8 @@
 #define BOARDS_TIMEOUT_NS (6 * NS_PER_SEC)
 #define CHECK_TAIL_S 3                /* loadgen -d beyond the window under --check */
 #define LIVE_TAIL_S 120               /* ... and interactively, to watch after the run */
+#define CHECK_STOP_MS 1000            /* SIGTERM to SIGKILL under --check */
+#define LIVE_STOP_MS 2000
 
 int lesson_runner_init(struct lesson_runner *r, const char *bin_dir, char *err, size_t errlen)
 {
@@ -106,7 +108,7 @@ void lesson_runner_stop(struct lesson_runner *r)
 	for (int i = 0; i < SIDE_COUNT; i++)
 		stop_pid(&r->slow[i]);
 	if (r->arena_ready && r->running)
-		arena_stop(&r->arena, 3000);
+		arena_stop(&r->arena, r->stop_timeout_ms ? r->stop_timeout_ms : 2000);
 	r->running = false;
 }
 
@@ -169,6 +171,8 @@ static int start_step(struct lesson_runner *r, const struct lesson_step *st, boo
 		      size_t errlen)
 {
 	lesson_runner_stop(r);
+	/* a server drains what it holds on SIGTERM; under --check nobody watches that */
+	r->stop_timeout_ms = check_mode ? CHECK_STOP_MS : LIVE_STOP_MS;
 	double run_s = check_mode ? st->check_run_s : st->run_s;
 	r->arena.duration_s = (uint32_t)ceil(st->warmup_s + run_s) + (check_mode ? CHECK_TAIL_S : LIVE_TAIL_S);
 	int rc = arena_start(&r->arena, &st->sc, err, errlen);

@@ -29,6 +29,7 @@ struct lesson_runner {
 	struct measure *measure;
 	pid_t slow[SIDE_COUNT];      /* the slow talkers' load generators, 0 when none */
 	pid_t stopped;               /* a server stopped with SIGSTOP, to continue */
+	int stop_timeout_ms;         /* SIGTERM to SIGKILL when a step ends */
 	char bin_dir[ARENA_PATH_MAX];
 };
 

@@ -1,3 +1,552 @@
+/* lesson_ui.c: the interactive lessons (see lesson_ui.h). The screen: the lesson pane on
+ * the left (the page's text, the prediction typed in, the results), the live
+ * restaurants on the right (the dashboard's view when there is room for it, else the
+ * narrow stacked one), the keys on the last row. The loop, as in the dashboard: wait
+ * for a key with a timeout, update the model, draw, one doupdate().
+ */
 #include "lesson_ui.h"
-int lesson_ui_menu(const struct lesson_ui_opts *o) { (void)o; return 2; }
-int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l) { (void)o; (void)l; return 2; }
+
+#include <curses.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "lesson_progress.h"
+#include "lesson_report.h"
+#include "lesson_run.h"
+#include "lesson_text.h"
+#include "lesson_vars.h"
+#include "lesson_view.h"
+#include "view.h"
+#include "viewkit.h"
+
+#define PANE_MIN_COLS 38
+#define FULL_VIEW_MIN_COLS 76     /* view.c's MIN_COLS */
+#define SCREEN_MIN_COLS 80
+#define SCREEN_MIN_ROWS 24
+#define KEY_ENTER_CR 13
+#define KEY_ESC 27
+
+enum ui_state { S_PAGE, S_PREDICT, S_RUN, S_RESULTS };
+
+struct ui {
+	const struct lesson_ui_opts *o;
+	struct view_opts vo;
+	const struct lesson *l;
+	struct lesson_runner runner;
+	bool runner_ok;
+	struct step_result res[LESSON_MAX_STEPS];
+	struct lesson_ctx ctx;
+	int page;                  /* the step whose page is shown; n_steps: the closing page */
+	enum ui_state state;
+	struct text_lines text;    /* the pane's lines */
+	int scroll;
+	char input[24];            /* the prediction being typed */
+	char status[200];          /* run phase or the last error */
+	WINDOW *pane, *side;
+	int pane_w, rows, cols;
+	bool full_view;            /* the right column fits the dashboard's own view */
+};
+
+static volatile sig_atomic_t ui_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	ui_stop = 1;
+}
+
+static bool screen_is_open;
+
+static void screen_open(struct view_opts *vo)
+{
+	if (screen_is_open)
+		return;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	view_setup(vo);
+	screen_is_open = true;
+}
+
+static void screen_close(void)
+{
+	if (screen_is_open)
+		endwin();
+	screen_is_open = false;
+}
+
+/* ---- layout and drawing ---- */
+
+static void layout(struct ui *u)
+{
+	getmaxyx(stdscr, u->rows, u->cols);
+	if (u->pane)
+		delwin(u->pane);
+	if (u->side)
+		delwin(u->side);
+	u->pane = u->side = NULL;
+	if (u->cols < SCREEN_MIN_COLS || u->rows < SCREEN_MIN_ROWS)
+		return;
+	int side_w;
+	u->full_view = u->cols >= PANE_MIN_COLS + 1 + FULL_VIEW_MIN_COLS;
+	if (u->full_view) {
+		side_w = u->cols * 55 / 100 > FULL_VIEW_MIN_COLS ? u->cols * 55 / 100 : FULL_VIEW_MIN_COLS;
+		u->pane_w = u->cols - side_w - 1;
+	} else {
+		u->pane_w = u->cols * 52 / 100;
+		side_w = u->cols - u->pane_w - 1;
+	}
+	u->pane = newwin(u->rows - 1, u->pane_w, 0, 0);
+	u->side = newwin(u->rows - 1, side_w, 0, u->pane_w + 1);
+}
+
+static attr_t kind_attr(const struct ui *u, int kind)
+{
+	switch (kind) {
+	case TK_HEADING: return A_BOLD | A_UNDERLINE;
+	case TK_CODE: return viewkit_attr(&u->vo, VA_DIM);
+	case TK_QUOTE: return A_NORMAL;
+	case TK_GOOD: return viewkit_attr(&u->vo, VA_GOOD) | A_BOLD;
+	case TK_BAD: return viewkit_attr(&u->vo, VA_BAD);
+	case TK_DIM: return viewkit_attr(&u->vo, VA_DIM);
+	default: return A_NORMAL;
+	}
+}
+
+/* Rows at the bottom of the pane kept for the prompt or the run status. */
+static int pane_footer_rows(const struct ui *u)
+{
+	return u->state == S_PREDICT || u->state == S_RUN ? 4 : 0;
+}
+
+static void draw_pane(struct ui *u)
+{
+	WINDOW *w = u->pane;
+	int h = u->rows - 1 - pane_footer_rows(u);
+	werase(w);
+	if (u->scroll > u->text.n - h)
+		u->scroll = u->text.n - h > 0 ? u->text.n - h : 0;
+	for (int r = 0; r < h && u->scroll + r < u->text.n; r++)
+		vk_put(w, r, 0, u->pane_w, kind_attr(u, u->text.kind[u->scroll + r]), "%s", u->text.line[u->scroll + r]);
+	if (u->text.n > h)
+		vk_put(w, 0, u->pane_w - 5, 5, viewkit_attr(&u->vo, VA_DIM), "%3d%%",
+		       100 * (u->scroll + h) / u->text.n);
+	int y = h;
+	const struct lesson_step *st = u->page < u->l->n_steps ? &u->l->step[u->page] : NULL;
+	if (u->state == S_PREDICT && st) {
+		vk_put(w, y++, 0, u->pane_w, A_BOLD, "Your prediction:");
+		vk_put(w, y++, 0, u->pane_w, A_NORMAL, "%s", st->predict);
+		vk_put(w, y++, 0, u->pane_w, A_REVERSE, "> %s_ %s%*s", u->input, st->unit, u->pane_w, "");
+	} else if (u->state == S_RUN) {
+		vk_put(w, y++, 0, u->pane_w, A_BOLD, "Running step %d ...", u->page + 1);
+		vk_put(w, y++, 0, u->pane_w, A_NORMAL, "%s", u->status);
+	}
+	wnoutrefresh(w);
+}
+
+static void draw_keys(struct ui *u)
+{
+	static const char *keys[] = {
+		[S_PAGE] = "Enter next   Up/Down PgUp/PgDn scroll   q leave the lesson",
+		[S_PREDICT] = "type a number, Enter runs the step, Esc runs without a guess",
+		[S_RUN] = "measuring: watch the restaurants   q stops the step",
+		[S_RESULTS] = "Enter next   r run again   Up/Down scroll   q leave the lesson",
+	};
+	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%*s", u->l->number, keys[u->state], u->cols, "");
+	wnoutrefresh(stdscr);
+}
+
+static void draw(struct ui *u, const struct snapshot *s)
+{
+	if (!u->pane) {
+		erase();
+		mvprintw(0, 0, "The lessons need a terminal of at least %dx%d (this one is %dx%d).", SCREEN_MIN_COLS,
+			 SCREEN_MIN_ROWS, u->cols, u->rows);
+		mvprintw(1, 0, "Resize it, or q to leave.");
+		refresh();
+		return;
+	}
+	for (int r = 0; r < u->rows - 1; r++)
+		mvwaddstr(stdscr, r, u->pane_w, viewkit_glyphs(&u->vo)->vline);
+	draw_keys(u);
+	draw_pane(u);
+	if (u->full_view) {
+		const struct scenario *sc = &u->runner.arena.sc;
+		char mode[32];
+		snprintf(mode, sizeof mode, "lesson %d", u->l->number);
+		struct view_status vs = { .scenario = sc->name, .mode = mode, .elapsed_s = s->elapsed_s,
+					  .rate = sc->rate, .cook_ms = sc->cook_ms, .work_us = sc->work_us,
+					  .keepalive = sc->keepalive };
+		view_draw(u->side, s, &vs, &u->vo);
+	} else
+		lesson_view_draw(u->side, s, &u->vo);
+	doupdate();
+}
+
+/* ---- the pane's contents ---- */
+
+static int pane_width(const struct ui *u)
+{
+	return u->pane_w > 10 ? u->pane_w - 1 : 78;
+}
+
+static void build_page(struct ui *u)
+{
+	const struct lesson *l = u->l;
+	char line[200];
+	text_lines_clear(&u->text);
+	u->scroll = 0;
+	snprintf(line, sizeof line, "Lesson %d: %s", l->number, l->title);
+	text_lines_add(&u->text, line, TK_DIM);
+	if (u->page < l->n_steps) {
+		const struct lesson_step *st = &l->step[u->page];
+		text_wrap_markdown(&u->text, st->text_before, pane_width(u));
+		text_lines_add(&u->text, "", TK_NORMAL);
+		snprintf(line, sizeof line, "> Step %d of %d%s%s: %.0f s with %s", u->page + 1, l->n_steps,
+			 st->title[0] ? ", " : "", st->title, st->warmup_s + st->run_s, st->sc.name);
+		text_wrap_plain(&u->text, line, pane_width(u), "", TK_GOOD);
+		text_lines_add(&u->text, st->predict[0] ? "  Enter: make your prediction" : "  Enter: run it", TK_DIM);
+	} else {
+		text_wrap_markdown(&u->text, l->text_after, pane_width(u));
+		text_lines_add(&u->text, "", TK_NORMAL);
+		text_lines_add(&u->text, "> End of the lesson. Enter: back to the menu", TK_GOOD);
+	}
+}
+
+static void add_results_table(struct ui *u, const struct prediction_row *row)
+{
+	char line[240], p[32], m[32], t[32];
+	if (!row->asked && !row->have_theory)
+		return;
+	snprintf(line, sizeof line, "  %-12s %-12s %-12s", "you said", "measured", "theory");
+	text_lines_add(&u->text, line, TK_HEADING);
+	snprintf(line, sizeof line, "  %-12s %-12s %-12s", lesson_fmt_value(p, sizeof p, row->predicted, row->unit),
+		 lesson_fmt_value(m, sizeof m, row->have_measured ? row->measured : NAN, row->unit),
+		 lesson_fmt_value(t, sizeof t, row->have_theory ? row->theory : NAN, row->unit));
+	text_lines_add(&u->text, line, TK_NORMAL);
+	text_lines_add(&u->text, "", TK_NORMAL);
+}
+
+static void add_claims(struct ui *u, const struct lesson_step *st, const struct check_outcome *o)
+{
+	char line[400], m[32], t[32];
+	for (int k = 0; k < st->n_checks; k++) {
+		bool pass = o[k].rc == 0 && o[k].r.pass;
+		snprintf(line, sizeof line, "%s %s", pass ? "[PASS]" : "[FAIL]",
+			 st->check[k].claim[0] ? st->check[k].claim : st->check[k].expr);
+		text_wrap_plain(&u->text, line, pane_width(u), "", pass ? TK_GOOD : TK_BAD);
+		if (o[k].rc < 0)
+			snprintf(line, sizeof line, "not judged: %s", o[k].err);
+		else
+			snprintf(line, sizeof line, "measured %s, against %s: %s",
+				 lesson_fmt_value(m, sizeof m, o[k].r.lhs, o[k].unit),
+				 lesson_fmt_value(t, sizeof t, o[k].r.rhs, expr_unit_of(o[k].r.rhs_name)), o[k].r.relation);
+		text_wrap_plain(&u->text, line, pane_width(u), "       ", TK_NORMAL);
+	}
+	if (st->n_checks)
+		text_lines_add(&u->text, "", TK_NORMAL);
+}
+
+/* After a run: the prediction beside measurement and theory, the claims, the words. */
+static void build_results(struct ui *u, double window_s, const char *note)
+{
+	const struct lesson_step *st = &u->l->step[u->page];
+	char line[300], explain[3000];
+	text_lines_clear(&u->text);
+	u->scroll = 0;
+	snprintf(line, sizeof line, "Step %d%s%s: what happened (%.1f s measured)", u->page + 1,
+		 st->title[0] ? ", " : "", st->title, window_s);
+	text_wrap_plain(&u->text, line, pane_width(u), "", TK_HEADING);
+	text_lines_add(&u->text, "", TK_NORMAL);
+	u->ctx.current = u->page;
+	struct prediction_row row;
+	lesson_prediction(&u->ctx, &row);
+	add_results_table(u, &row);
+	struct check_outcome o[LESSON_MAX_CHECKS];
+	int passed = lesson_judge(&u->ctx, o);
+	add_claims(u, st, o);
+	lesson_explain(&u->ctx, &row, explain, sizeof explain);
+	text_wrap_plain(&u->text, explain, pane_width(u), "", TK_NORMAL);
+	if (passed < st->n_checks && st->if_fail[0]) {
+		text_lines_add(&u->text, "", TK_NORMAL);
+		text_wrap_plain(&u->text, st->if_fail, pane_width(u), "", TK_DIM);
+	}
+	if (note && note[0]) {
+		text_lines_add(&u->text, "", TK_NORMAL);
+		text_wrap_plain(&u->text, note, pane_width(u), "note: ", TK_BAD);
+	}
+	text_lines_add(&u->text, "", TK_NORMAL);
+	text_lines_add(&u->text, "  Enter: next page   r: run it again", TK_DIM);
+}
+
+/* ---- running a step ---- */
+
+static int read_key(int wait_ms)
+{
+	wtimeout(stdscr, wait_ms);
+	return wgetch(stdscr);
+}
+
+static bool on_tick(void *ctx, const struct snapshot *s, enum run_phase phase, double left_s, const char *event)
+{
+	struct ui *u = ctx;
+	static const char *names[] = { "starting the restaurants", "warming up", "measuring", "done" };
+	if (event)
+		snprintf(u->status, sizeof u->status, "%s: %.1f s left (%s)", names[phase], left_s, event);
+	else if (!strstr(u->status, "chef"))
+		snprintf(u->status, sizeof u->status, "%s: %.1f s left", names[phase], left_s > 0 ? left_s : 0);
+	int key = read_key(0);
+	if (key == KEY_RESIZE) {
+		layout(u);
+		build_page(u);
+	}
+	draw(u, s);
+	return ui_stop || key == 'q';
+}
+
+static void run_step(struct ui *u)
+{
+	const struct lesson_step *st = &u->l->step[u->page];
+	struct step_result *r = &u->res[u->page];
+	char err[300];
+	char *end;
+	r->predicted = strtod(u->input, &end);
+	if (end == u->input)
+		r->predicted = NAN;
+	u->state = S_RUN;
+	u->status[0] = '\0';
+	int rc = lesson_runner_step(&u->runner, st, false, on_tick, u, r->measured, err, sizeof err);
+	for (int side = 0; side < SIDE_COUNT; side++)
+		theory_for_scenario(&st->sc, side, &r->theory[side]);
+	u->state = S_RESULTS;
+	if (rc == -ECANCELED) {
+		r->ran = false;
+		u->state = S_PAGE;
+		build_page(u);
+		return;
+	}
+	r->ran = rc == 0;
+	if (rc < 0) {
+		text_lines_clear(&u->text);
+		text_wrap_plain(&u->text, "The step could not run:", pane_width(u), "", TK_BAD);
+		text_wrap_plain(&u->text, err, pane_width(u), "  ", TK_NORMAL);
+		text_lines_add(&u->text, "  Enter: next page   r: try again", TK_DIM);
+		return;
+	}
+	build_results(u, r->measured[0].window_s > 0 ? r->measured[0].window_s : r->measured[1].window_s, err);
+}
+
+/* ---- keys ---- */
+
+static void scroll_by(struct ui *u, int n)
+{
+	u->scroll += n;
+	if (u->scroll < 0)
+		u->scroll = 0;
+}
+
+/* Returns true when the lesson ends (finished or left). */
+static bool handle_key(struct ui *u, int key, bool *finished)
+{
+	int page_rows = u->rows > 4 ? u->rows - 4 : 1;
+	if (u->state == S_PREDICT) {
+		size_t n = strlen(u->input);
+		if ((key >= '0' && key <= '9') || key == '.' || (key == '-' && n == 0)) {
+			if (n + 1 < sizeof u->input)
+				u->input[n] = (char)key, u->input[n + 1] = '\0';
+		} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0)
+			u->input[n - 1] = '\0';
+		else if (key == KEY_ESC) {
+			u->input[0] = '\0';
+			run_step(u);
+		} else if (key == '\n' || key == KEY_ENTER_CR || key == KEY_ENTER)
+			run_step(u);
+		return false;
+	}
+	switch (key) {
+	case KEY_UP: case 'k': scroll_by(u, -1); break;
+	case KEY_DOWN: case 'j': scroll_by(u, 1); break;
+	case KEY_PPAGE: scroll_by(u, -page_rows); break;
+	case KEY_NPAGE: case ' ': scroll_by(u, page_rows); break;
+	case 'q': return true;
+	case 'r':
+		if (u->state == S_RESULTS)
+			run_step(u);
+		break;
+	case '\n': case KEY_ENTER_CR: case KEY_ENTER:
+		if (u->state == S_RESULTS) {
+			u->page++;
+			u->state = S_PAGE;
+			build_page(u);
+		} else if (u->page >= u->l->n_steps) {
+			*finished = true;
+			return true;
+		} else if (u->l->step[u->page].predict[0]) {
+			u->input[0] = '\0';
+			u->state = S_PREDICT;
+		} else
+			run_step(u);
+		break;
+	}
+	return false;
+}
+
+static int lesson_loop(struct ui *u)
+{
+	bool finished = false;
+	layout(u);
+	build_page(u);
+	progress_set(u->l->slug, MARK_STARTED);
+	while (!ui_stop) {
+		draw(u, lesson_runner_poll(&u->runner));
+		int key = read_key(100);
+		if (key == ERR)
+			continue;
+		if (key == KEY_RESIZE) {
+			layout(u);
+			if (u->state == S_PAGE)
+				build_page(u);
+			continue;
+		}
+		if ((!u->pane && key == 'q') || (u->pane && handle_key(u, key, &finished)))
+			break;
+	}
+	if (finished)
+		progress_set(u->l->slug, MARK_DONE);
+	return ui_stop ? 130 : 0;
+}
+
+int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
+{
+	struct ui *u = calloc(1, sizeof *u);
+	char err[300];
+	if (!u)
+		return 1;
+	u->o = o;
+	u->l = l;
+	u->vo = (struct view_opts){ .ascii = o->ascii, .big = o->big, .color = o->color };
+	u->ctx = (struct lesson_ctx){ .lesson = l, .result = u->res };
+	for (int i = 0; i < LESSON_MAX_STEPS; i++)
+		u->res[i].predicted = NAN;
+	text_lines_init(&u->text);
+	if (lesson_runner_init(&u->runner, o->bin_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "dashboard: %s\n", err);
+		free(u);
+		return 1;
+	}
+	bool opened_here = !screen_is_open;
+	screen_open(&u->vo);
+	int rc = lesson_loop(u);
+	lesson_runner_destroy(&u->runner);
+	if (u->pane)
+		delwin(u->pane);
+	if (u->side)
+		delwin(u->side);
+	if (opened_here)
+		screen_close();
+	text_lines_free(&u->text);
+	free(u);
+	return rc;
+}
+
+/* ---- the menu ---- */
+
+struct menu_item {
+	char path[LESSON_PATH_MAX];
+	char slug[64];
+	char title[LESSON_TITLE_MAX];
+	int number;
+};
+
+static int menu_load(const char *dir, struct menu_item *items, int max)
+{
+	static char paths[LESSON_MAX_FILES][LESSON_PATH_MAX];
+	char err[300];
+	int n = lesson_list_files(dir, paths, max < LESSON_MAX_FILES ? max : LESSON_MAX_FILES), k = 0;
+	for (int i = 0; i < n; i++) {
+		struct lesson *l = lesson_load(paths[i], err, sizeof err);
+		if (!l)
+			continue;
+		snprintf(items[k].path, sizeof items[k].path, "%s", l->path);
+		snprintf(items[k].slug, sizeof items[k].slug, "%s", l->slug);
+		snprintf(items[k].title, sizeof items[k].title, "%s", l->title);
+		items[k++].number = l->number;
+		lesson_free(l);
+	}
+	return k;
+}
+
+static void menu_draw(const struct view_opts *vo, const struct menu_item *items, int n, int sel)
+{
+	char path[512];
+	erase();
+	int cols = COLS;
+	vk_put(stdscr, 0, 0, cols, viewkit_attr(vo, VA_TITLE), " lunchrush lessons: predict, run, observe, explain%*s",
+	       cols, "");
+	for (int i = 0; i < n; i++) {
+		attr_t a = i == sel ? A_REVERSE : A_NORMAL;
+		vk_put(stdscr, 2 + i, 2, cols - 2, a, " %s %2d  %-50s ", progress_mark_text(progress_get(items[i].slug)),
+		       items[i].number, items[i].title);
+	}
+	if (progress_path(path, sizeof path) < 0)
+		snprintf(path, sizeof path, "(no HOME: progress is not kept)");
+	vk_put(stdscr, n + 3, 2, cols - 2, viewkit_attr(vo, VA_DIM), "[x] done  [~] started.  Progress: %s", path);
+	vk_put(stdscr, LINES - 1, 0, cols, A_REVERSE, " Up/Down choose   Enter start   q quit%*s", cols, "");
+	refresh();
+}
+
+int lesson_ui_menu(const struct lesson_ui_opts *o)
+{
+	struct menu_item items[LESSON_MAX_FILES];
+	char err[300];
+	int n = menu_load(o->lessons_dir, items, LESSON_MAX_FILES), sel = 0, rc = 0;
+	if (n == 0) {
+		fprintf(stderr, "dashboard: no lessons in %s\n", o->lessons_dir);
+		return 1;
+	}
+	struct view_opts vo = { .ascii = o->ascii, .big = o->big, .color = o->color };
+	screen_open(&vo);
+	for (int i = 0; i < n; i++) /* start on the first lesson not done */
+		if (progress_get(items[i].slug) != MARK_DONE) {
+			sel = i;
+			break;
+		}
+	while (!ui_stop) {
+		menu_draw(&vo, items, n, sel);
+		int key = read_key(1000);
+		if (key == 'q' || key == KEY_ESC)
+			break;
+		if ((key == KEY_UP || key == 'k') && sel > 0)
+			sel--;
+		if ((key == KEY_DOWN || key == 'j') && sel < n - 1)
+			sel++;
+		if (key >= '1' && key <= '9' && key - '1' < n)
+			sel = key - '1';
+		if (key != '\n' && key != KEY_ENTER_CR && key != KEY_ENTER)
+			continue;
+		struct lesson *l = lesson_load(items[sel].path, err, sizeof err);
+		if (l && lesson_validate(l, err, sizeof err) == 0)
+			rc = lesson_ui_lesson(o, l);
+		lesson_free(l);
+		if (rc == 130)
+			break;
+		if (sel < n - 1 && progress_get(items[sel].slug) == MARK_DONE)
+			sel++;
+	}
+	screen_close();
+	return ui_stop ? 130 : 0;
+}

@@ -233,8 +233,10 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
 			fprintf(stderr, "dashboard: %s\n", err);
 			return 1;
 		}
-		snprintf(app->sc.name, sizeof app->sc.name, "%.*s", (int)sizeof app->sc.name - 1,
-			 replay_scenario(app->replay)[0] ? replay_scenario(app->replay) : "replay");
+		/* the recording names its scenario "NAME: figures"; the status bar shows NAME */
+		const char *rs = replay_scenario(app->replay);
+		int len = (int)strcspn(rs, ":");
+		snprintf(app->sc.name, sizeof app->sc.name, "%.*s", len ? len : 6, len ? rs : "replay");
 		return 0;
 	}
 	app->model = model_new();

@@ -16,6 +16,8 @@
 #include "hist.h"
 #include "procstat.h"
 
+#define MODEL_RETRY_NS (200 * NS_PER_MS)
+
 /* Counters and histograms of a server at one instant. */
 struct srv_reading {
 	uint64_t at_ns;
@@ -44,7 +46,7 @@ struct side_state {
 	bool have_srv_prev, have_lg_prev;
 	struct srv_reading srv_prev, srv_now;
 	struct lg_reading lg_prev, lg_now;
-	uint64_t cpu_prev_ns, cpu_prev_at;
+	uint64_t cpu_prev_ns, cpu_prev_at, ctx_prev;
 	bool have_cpu_prev;
 
 	double l_sum;                             /* orders in the server, summed per update */
@@ -177,17 +179,23 @@ void model_maxima(const struct model *m, enum arena_side side, struct side_maxim
 		*out = m->s[side].max;
 }
 
-/* A writer is live while it says so and its heartbeat is recent. */
+/* A writer is live while it says so, its heartbeat is recent and its process exists
+ * (a crashed writer never clears alive; its heartbeat would take MODEL_STALE_NS to go
+ * stale, kill(pid, 0) knows as soon as it is reaped). */
 static bool writer_live(const struct scoreboard_header *h, uint64_t now_ns)
 {
 	if (!SB_GET(h->alive))
+		return false;
+	pid_t pid = (pid_t)SB_GET(h->pid);
+	if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
 		return false;
 	uint64_t beat = SB_GET(h->heartbeat_ns);
 	return beat + MODEL_STALE_NS >= now_ns;
 }
 
 /* Map the boards not mapped yet, and drop ones whose writer went away, so that a
- * restarted server (same name, new segment) is picked up. Retries once a second. */
+ * restarted server (same name, new segment) is picked up. A failed shm_open costs a
+ * few microseconds, so retrying five times a second is cheap and keys work at once. */
 static void refresh_maps(struct side_state *st, uint64_t now_ns)
 {
 	if (st->srv && !writer_live(&st->srv->hdr, now_ns) && now_ns >= st->srv_retry_ns)
@@ -199,13 +207,13 @@ static void refresh_maps(struct side_state *st, uint64_t now_ns)
 		void *p;
 		if (scoreboard_open(st->srv_name, SCOREBOARD_SERVER, true, &p, &st->srv_size) == 0)
 			st->srv = p;
-		st->srv_retry_ns = now_ns + NS_PER_SEC;
+		st->srv_retry_ns = now_ns + MODEL_RETRY_NS;
 	}
 	if (!st->lg && st->lg_name[0] && now_ns >= st->lg_retry_ns) {
 		void *p;
 		if (scoreboard_open(st->lg_name, SCOREBOARD_LOADGEN, true, &p, &st->lg_size) == 0)
 			st->lg = p;
-		st->lg_retry_ns = now_ns + NS_PER_SEC;
+		st->lg_retry_ns = now_ns + MODEL_RETRY_NS;
 	}
 }
 
@@ -373,8 +381,12 @@ static void tick_process(struct side_state *st, struct side_snapshot *ss, uint64
 	ss->threads = ps.threads;
 	ss->rss_kb = ps.rss_kb;
 	ss->ctx_switches = ps.ctx_switches;
-	if (st->have_cpu_prev && now_ns > st->cpu_prev_at && ps.cpu_ns >= st->cpu_prev_ns)
-		ss->cpu_pct = 100.0 * (double)(ps.cpu_ns - st->cpu_prev_ns) / (double)(now_ns - st->cpu_prev_at);
+	if (st->have_cpu_prev && now_ns > st->cpu_prev_at && ps.cpu_ns >= st->cpu_prev_ns) {
+		double dt_ns = (double)(now_ns - st->cpu_prev_at);
+		ss->cpu_pct = 100.0 * (double)(ps.cpu_ns - st->cpu_prev_ns) / dt_ns;
+		ss->ctx_switches_rps = ps.ctx_switches >= st->ctx_prev ? (ps.ctx_switches - st->ctx_prev) * 1e9 / dt_ns : 0;
+	}
+	st->ctx_prev = ps.ctx_switches;
 	st->cpu_prev_ns = ps.cpu_ns;
 	st->cpu_prev_at = now_ns;
 	st->have_cpu_prev = true;

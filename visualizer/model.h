@@ -71,7 +71,8 @@ struct side_snapshot {
 	long threads;             /* Threads: */
 	long rss_kb;              /* VmRSS */
 	double cpu_pct;           /* utime+stime over the tick, % of one core */
-	uint64_t ctx_switches;    /* voluntary + involuntary, total */
+	uint64_t ctx_switches;    /* voluntary + involuntary, all threads, total */
+	double ctx_switches_rps;  /* the same per second over the tick */
 
 	/* evented only (0 for blocking) */
 	double loop_lag_p99_ms;   /* this tick */

@@ -2,12 +2,15 @@
  * after the last ')' (the command name may hold spaces and parentheses). */
 #include "procstat.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define PROCSTAT_TASKS_MAX 1024
 
 static ssize_t read_file(const char *path, char *buf, size_t cap)
 {
@@ -29,6 +32,39 @@ static long status_field(const char *text, const char *name)
 	return p ? strtol(p + strlen(name), NULL, 10) : 0;
 }
 
+static uint64_t switches_in(const char *status_path)
+{
+	char buf[4096];
+	if (read_file(status_path, buf, sizeof buf) < 0)
+		return 0;
+	return (uint64_t)status_field(buf, "\nvoluntary_ctxt_switches:") +
+	       (uint64_t)status_field(buf, "\nnonvoluntary_ctxt_switches:");
+}
+
+/* /proc/PID/status counts the main thread's switches only: sum every thread's. Costs
+ * one small read per thread, so at most PROCSTAT_TASKS_MAX threads are read. */
+static uint64_t task_switches(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	uint64_t sum = 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < PROCSTAT_TASKS_MAX) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char status[96];
+		snprintf(status, sizeof status, "/proc/%d/task/%.20s/status", (int)pid, e->d_name);
+		sum += switches_in(status);
+		n++;
+	}
+	closedir(d);
+	return sum;
+}
+
 int procstat_read(pid_t pid, struct procstat *out)
 {
 	char path[64], buf[4096];
@@ -41,8 +77,7 @@ int procstat_read(pid_t pid, struct procstat *out)
 		return (int)n;
 	out->threads = status_field(buf, "\nThreads:");
 	out->rss_kb = status_field(buf, "\nVmRSS:");
-	out->ctx_switches = (uint64_t)status_field(buf, "\nvoluntary_ctxt_switches:") +
-			    (uint64_t)status_field(buf, "\nnonvoluntary_ctxt_switches:");
+	out->ctx_switches = task_switches(pid);
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	n = read_file(path, buf, sizeof buf);

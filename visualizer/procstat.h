@@ -10,7 +10,7 @@ struct procstat {
 	long threads;           /* Threads: in /proc/PID/status */
 	long rss_kb;            /* VmRSS: */
 	uint64_t cpu_ns;        /* utime + stime from /proc/PID/stat */
-	uint64_t ctx_switches;  /* voluntary + nonvoluntary */
+	uint64_t ctx_switches;  /* voluntary + nonvoluntary, summed over the threads (first 1024) */
 };
 
 /* Read it; 0, or a negative errno (-ENOENT once the process is gone). Costs two small

@@ -43,6 +43,7 @@ static const struct column {
 	COL(paused, COL_BOOL),           COL(keepalive, COL_BOOL),
 	COL(open_loop, COL_BOOL),        COL(threads_cfg, COL_U32),
 	COL(loops_cfg, COL_U32),         COL(helpers_cfg, COL_U32),
+	COL(ctx_switches_rps, COL_DOUBLE),
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
 /* uint64 totals are stored through the int64 column type: same size, never negative */

@@ -115,8 +115,11 @@ static void draw_down(const struct half *h, int y, const struct side_snapshot *s
 static int draw_scene(const struct half *h, int y, int line_rows, const struct side_snapshot *ss)
 {
 	const struct glyphs *g = h->g;
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %lld  door %lld  conns %lld",
-	       (long long)ss->outside, (long long)ss->door, (long long)ss->conns_open);
+	char outside[24] = "-"; /* "-": no load generator watched (yet) */
+	if (ss->loadgen_up)
+		snprintf(outside, sizeof outside, "%lld", (long long)ss->outside);
+	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %lld  conns %lld", outside,
+	       (long long)ss->door, (long long)ss->conns_open);
 
 	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "line %-5lld ", (long long)ss->in_line);
 	draw_crowd(h, y, h->x + n, line_rows, ss->in_line, g->customer, A(h, VA_CUSTOMER));
@@ -209,8 +212,8 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 		       "loop lag p99 %s  loop busy %.0f%%", fmt_ms(a, sizeof a, ss->loop_lag_p99_ms), ss->loop_util_pct);
 	else
 		vk_put(h->w, y++, h->x, h->width, A(h, ss->loop_util_pct > 95 ? VA_WARN : VA_NORMAL),
-		       "cashiers busy %.0f%%  ctx switches %s", ss->loop_util_pct,
-		       fmt_count(a, sizeof a, (double)ss->ctx_switches));
+		       "cashiers busy %.0f%%  ctx switches %s/s", ss->loop_util_pct,
+		       fmt_count(a, sizeof a, ss->ctx_switches_rps));
 
 	bool ok = little_holds(ss);
 	const char *f = ss->little_l >= 100 || ss->little_lw >= 100 ? "Little L=%.0f %s %sW=%.0f" : "Little L=%.1f %s %sW=%.1f";
@@ -231,9 +234,9 @@ static void draw_half_normal(const struct half *h, enum arena_side side, const s
 	int spare = h->height - FIXED_ROWS;
 	if (spare < 0)
 		spare = 0;
-	/* a third of the room to each sparkline (at most 3 more rows), the rest to the line */
-	int spark_extra = spare / 3 < 3 ? spare / 3 : 3;
-	int line_extra = spare - 2 * spark_extra < 12 ? spare - 2 * spark_extra : 12;
+	/* a quarter of the room to each sparkline (at most 8 more rows), the rest to the line */
+	int spark_extra = spare / 4 < 8 ? spare / 4 : 8;
+	int line_extra = spare - 2 * spark_extra < 20 ? spare - 2 * spark_extra : 20;
 	int line_rows = 1 + line_extra, spark_h = 1 + spark_extra;
 	int y = draw_scene(h, h->y + 1, line_rows, ss);
 	draw_figures(h, y + 1, spark_h, ss);
@@ -289,7 +292,8 @@ static void draw_status(WINDOW *w, int rows, int cols, const struct view_status 
 	if (st->message && st->message[0])
 		vk_put(w, rows - 2, n, cols - n, bar | A_BOLD, " | %s", st->message);
 	vk_put(w, rows - 1, 0, cols, viewkit_attr(o, VA_DIM), "%s",
-	       cols >= 100 ? " +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets  f the chef faints"
+	       st->keys    ? st->keys
+	       : cols >= 100 ? " +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets  f the chef faints"
 			     "  r restart  ? help  q quit"
 			   : " +/- rate  [] cook  {} cpu  spc pause  k keep-alive  1-9  f faint  r  ? help  q");
 }
@@ -319,7 +323,7 @@ static void draw_help(WINDOW *w, int rows, int cols, const struct view_opts *o)
 		 g->cashier[CASHIER_IDLE], g->cashier[CASHIER_TAKING_ORDER], g->cashier[CASHIER_WAITING_KITCHEN],
 		 g->cashier[CASHIER_HANDING_OVER], g->cashier[CASHIER_FROZEN]);
 	int n = (int)(sizeof lines / sizeof lines[0]);
-	int bw = 54 < cols - 2 ? 54 : cols - 2, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
+	int bw = 60 < cols - 2 ? 60 : cols - 2, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
 	int y0 = (rows - bh) / 2, x0 = (cols - bw) / 2;
 	WINDOW *frame = derwin(w, bh, bw, y0, x0);
 	if (!frame)

@@ -28,6 +28,7 @@ struct view_status {
 	double rate;             /* arrivals per second in force */
 	uint32_t cook_ms, work_us;
 	bool keepalive, paused;
+	const char *keys;        /* the key line; NULL: the live keys */
 };
 
 /* After initscr/newterm: set up colour pairs when the terminal has colours (o->color is

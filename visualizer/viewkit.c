@@ -39,7 +39,7 @@ static const struct glyphs ascii = {
 	.vline = "|",
 	.ok = "ok",
 	.bad = "!=",
-	.lambda = "lambda",
+	.lambda = "lam",
 };
 
 const struct glyphs *viewkit_glyphs(const struct view_opts *o)

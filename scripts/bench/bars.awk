@@ -1,7 +1,7 @@
 # bars.awk: the bars of issue 7, measured: summary.csv and ratios.csv -> bars.csv with
 # id, bar, target, measured, status (MET | MISSED | NOT MEASURED) and the evidence a
 # reader needs to say why. Never invents a figure: a bar without its runs is NOT MEASURED.
-# Usage: awk -F, -v window_s=D+W -f bars.awk summary.csv ratios.csv
+# Usage: awk -F, -f bars.awk summary.csv ratios.csv
 BEGIN { OFS = ","; print "id,bar,target,measured,status,evidence" }
 
 FNR == 1 { file++; delete col; for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -9,7 +9,8 @@ FNR == 1 { file++; delete col; for (i = 1; i <= NF; i++) col[$i] = i; next }
 file == 1 {
 	k = $col["kind"] SUBSEP $col["workload"] SUBSEP $col["server"] SUBSEP $col["client"] SUBSEP $col["connections"]
 	thr[k] = $col["throughput_rps"]; p99[k] = $col["p99_ms"]; ofb[k] = $col["of_bound"]; bnd[k] = $col["bound_rps"]
-	util[k] = $col["server_util_pct"]; ccpu[k] = $col["client_cpu_s"]; err[k] = $col["errors"]; cpr[k] = $col["cpu_us_per_req"]
+	util[k] = $col["server_util_pct"]; busy_s[k] = $col["server_core_busy_pct"]; busy_c[k] = $col["client_core_busy_pct"]
+	err[k] = $col["errors"]; cpr[k] = $col["cpu_us_per_req"]
 	if ($col["kind"] == "closed" && $col["workload"] == "cook50" && $col["server"] ~ /^blocking-[0-9]+$/) {
 		b5[++nb5] = k
 	}
@@ -21,12 +22,12 @@ file == 2 {
 	rmed[k] = $col["median"]; rmin[k] = $col["min"]; rmax[k] = $col["max"]; rn[k] = $col["n"]
 }
 
-# Facts about one summary cell: throughput, p99, server and client core use, errors.
-function facts(k, label,    cu) {
+# Facts about one summary cell: throughput, p99, the server's CPU share, how busy the
+# server and client cores were (any process), errors, CPU per request.
+function facts(k, label) {
 	if (!(k in thr)) return label ": no runs"
-	cu = (window_s > 0 && ccpu[k] != "") ? sprintf("%.0f", 100 * ccpu[k] / window_s) : "?"
-	return sprintf("%s %s req/s, p99 %s ms, server core %s %%, client core ~%s %%, %s errors, %s us CPU/req",
-		label, thr[k], p99[k], util[k], cu, err[k], cpr[k])
+	return sprintf("%s %s req/s, p99 %s ms, server CPU %s %% (server core busy %s %%), client core busy %s %%, %s errors, %s us CPU/req",
+		label, thr[k], p99[k], util[k], busy_s[k], busy_c[k], err[k], cpr[k])
 }
 
 function emit(id, bar, target, measured, status, evidence) {

@@ -2,7 +2,9 @@
 # with "." and array elements by index (latency_ms.p99, errors.status.503), so the bench
 # reads bin/loadgen --json without jq or python. Escapes are kept as the escaped char.
 # A malformed document prints what was read so far and "json_error<TAB>offset".
-{ buf = buf $0 "\n" }
+# The document is the last line that starts with "{" (bin/loadgen --json prints one line;
+# wrk prints its summary first, then the line of scripts/bench/wrk_report.lua).
+/^[ \t]*\{/ { buf = $0 "\n" }
 
 END {
 	n = length(buf); i = 1; bad = 0

@@ -57,6 +57,7 @@ bench_spawn_listener() { # label command...
 	local label=$1; shift
 	SPAWN_NO=$((SPAWN_NO + 1))
 	local out="$LOGDIR/$label.$SPAWN_NO.out" err="$LOGDIR/$label.err"
+	rm -f "$out"
 	taskset -c "$SERVER_CORE" "$@" >"$out" 2>>"$err" &
 	local pid=$! port
 	STARTED_PIDS+=("$pid")

@@ -4,8 +4,7 @@
 bench_summarize() {
 	awk -F, -f "$BENCH_DIR/summary.awk" "$RUNS_CSV" >"$OUT/summary.csv"
 	awk -F, -f "$BENCH_DIR/ratios.awk" "$RUNS_CSV" >"$OUT/ratios.csv"
-	awk -F, -v window_s="$(awk -v d="$DURATION_S" -v w="$WARMUP_S" 'BEGIN { print d + w }')" \
-		-f "$BENCH_DIR/bars.awk" "$OUT/summary.csv" "$OUT/ratios.csv" >"$OUT/bars.csv"
+	awk -F, -f "$BENCH_DIR/bars.awk" "$OUT/summary.csv" "$OUT/ratios.csv" >"$OUT/bars.csv"
 }
 
 bench_machine() { # the machine section, Markdown
@@ -37,8 +36,9 @@ bench_closing_note() {
 		n++
 		printf "- **%s** (%s): measured %s against %s. Evidence: %s.", $1, $2, $4, $3, $6
 		why = ""
-		if ($6 ~ /client core ~(9[5-9]|1[0-9][0-9]) %/) why = why " The client core was saturated: the client, not the server, set the pace of these runs."
-		if ($6 ~ /server core (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " The server core was saturated."
+		if ($6 ~ /client core busy (9[5-9]|100)(\.[0-9])? %/) why = why " The client core was saturated: the client, not the server, set the pace of these runs."
+		if ($6 ~ /server CPU (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " The server used its whole core."
+		else if ($6 ~ /server core busy (9[5-9]|100)(\.[0-9])? %/) why = why " The server core was full, but not all of it was the server: other processes (the kitchen in kitchen50, anything else on the machine) took a share."
 		if ($6 ~ /[1-9][0-9]* errors/) why = why " Errors were counted (see the detail table for their kinds)."
 		if ($1 ~ /^B5\./ && $4 + 0 < 0.95) why = why " Below N / 0.05 s: each order costs more than its 50 ms wait (HTTP work, thread hand-offs and the timer slack of a 2-core machine add to it)."
 		if ($1 ~ /^B5\./ && $4 + 0 > 1.05) why = why " Above N / 0.05 s: more than N orders were in the kitchen at once, so the server does not bound concurrency to N."
@@ -114,6 +114,11 @@ bench_report() {
 		done
 		echo
 		echo "## Every closed-loop cell"
+		echo
+		echo "Medians of the runs of each cell. *Little mean ms* is N / throughput, the mean time an order takes by"
+		echo "Little's law; † marks latency figures drawn from under half of the window's orders (the others were still"
+		echo "waiting when it closed), which describe the fastest orders only. *server CPU %* is the server's own share"
+		echo "of its core; *core busy %* counts every process on that core (the kitchen too, in kitchen50)."
 		for g in "${BENCH_GROUPS[@]}"; do
 			echo; echo "### ${WORKLOAD_WHAT[$g]}"; echo
 			bench_table detail "$g"

@@ -3,7 +3,7 @@
 # (min and max). Usage: awk -F, -f summary.awk runs.csv. Columns: results/README.md.
 BEGIN {
 	OFS = ","
-	print "kind,workload,server,client,connections,rate_rps,runs,throughput_rps,throughput_min,throughput_max,spread_pct,p50_ms,p90_ms,p99_ms,p99_min_ms,p99_max_ms,p999_ms,max_ms,unc_p99_ms,errors,errors_pct,rss_peak_kib,threads_max,server_cpu_s,server_util_pct,cpu_us_per_req,ctxsw_per_req,client_cpu_s,bound_rps,bound_kind,of_bound"
+	print "kind,workload,server,client,connections,rate_rps,runs,throughput_rps,throughput_min,throughput_max,spread_pct,p50_ms,p90_ms,p99_ms,p99_min_ms,p99_max_ms,p999_ms,max_ms,unc_p99_ms,errors,errors_pct,rss_peak_kib,threads_max,server_cpu_s,server_util_pct,cpu_us_per_req,ctxsw_per_req,client_cpu_s,bound_rps,bound_kind,of_bound,client_rps,latency_sample_pct,little_ms,server_core_busy_pct,client_core_busy_pct"
 }
 
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -18,8 +18,10 @@ NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	add(key, "err", $col["errors"]); add(key, "rss", $col["rss_peak_kib"]); add(key, "thr_n", $col["threads_max"])
 	add(key, "cpu", $col["server_cpu_s"]); add(key, "util", $col["server_util_pct"])
 	add(key, "cpureq", $col["cpu_us_per_req"]); add(key, "ccpu", $col["client_cpu_s"])
+	add(key, "crps", $col["client_rps"]); add(key, "sample", $col["latency_sample_pct"]); add(key, "little", $col["little_ms"])
+	add(key, "busy_s", $col["server_core_busy_pct"]); add(key, "busy_c", $col["client_core_busy_pct"])
 	req = $col["requests"] + 0
-	if (req > 0) add(key, "csw", ($col["ctxsw_vol"] + $col["ctxsw_invol"]) / req)
+	if ($col["served"] + 0 > 0) add(key, "csw", ($col["ctxsw_vol"] + $col["ctxsw_invol"]) / $col["served"])
 	if (req + $col["errors"] > 0) add(key, "errpct", 100 * $col["errors"] / (req + $col["errors"]))
 	bound[key] = $col["bound_rps"]; bkind[key] = $col["bound_kind"]
 }
@@ -73,6 +75,7 @@ END {
 			f(med(key, "err"), "%d"), f(med(key, "errpct"), "%.2f"), f(med(key, "rss"), "%d"),
 			f(med(key, "thr_n"), "%d"), f(med(key, "cpu"), "%.3f"), f(med(key, "util"), "%.1f"),
 			f(med(key, "cpureq"), "%.3f"), f(med(key, "csw"), "%.4f"), f(med(key, "ccpu"), "%.3f"),
-			bound[key], bkind[key], f(ofb, "%.4f")
+			bound[key], bkind[key], f(ofb, "%.4f"), f(med(key, "crps"), "%.1f"), f(med(key, "sample"), "%.1f"),
+			f(med(key, "little"), "%.3f"), f(med(key, "busy_s"), "%.1f"), f(med(key, "busy_c"), "%.1f")
 	}
 }

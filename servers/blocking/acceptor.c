@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cashier.h"
+#include "crew.h"
 #include "clock.h"
 #include "order.h"
 #include "server.h"
@@ -140,7 +140,7 @@ static void admit(struct acceptor *a, int fd)
 	__atomic_fetch_add(&s->customers, 1, __ATOMIC_RELAXED);
 	c->counted = true;
 	if (s->cfg.threads == 0) {
-		int err = cashier_solo_spawn(s, c);
+		int err = crew_solo_spawn(s, c);
 		if (err < 0) {
 			server_board_error(&s->board, SERR_THREAD);
 			door_refuse(a, c, 503, "no thread for this connection: the system refused to create one");

@@ -1,6 +1,6 @@
 /* cashier.c: serve orders with blocking calls (see cashier.h).
  *
- * One order, top to bottom, is serve_order(): read the request (blocking reads, the
+ * One order, top to bottom, is cashier_serve_order(): read the request (blocking reads, the
  * connection keeps any pipelined bytes), the CPU part (cpuwork_do), the kitchen wait
  * (a sleep, or a blocking round trip to bin/kitchen), the response (a blocking write).
  * The gauges at_counter, in_kitchen and handing_over and the cashier's slot follow each
@@ -10,10 +10,6 @@
 #include "cashier.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include "acceptor.h"
 #include "clock.h"
@@ -22,25 +18,9 @@
 #include "order.h"
 #include "server.h"
 
-#define SOLO_STACK_BYTES (512 * 1024) /* --threads 0 may run thousands of threads */
 #define FREEZE_SLICE_MS 50
 
-struct cashier {
-	struct blocking_server *srv;
-	int slot;                        /* scoreboard slot; -1 when only counted */
-	struct scoreboard_cashier *sc;   /* the slot, NULL when -1 */
-	struct kitchen_client *kitchen;  /* --kitchen: this cashier's connection, else NULL */
-	struct conn *first;              /* --threads 0: the connection it was born for */
-	pthread_t thread;
-	char out[RESPONSE_MAX];          /* the response being handed over */
-};
-
-enum served {
-	SERVED_KEEP = 0,  /* answered; the connection stays open for the next order */
-	SERVED_DONE,      /* the connection is closed or lingering: no longer ours */
-};
-
-static void cashier_state(struct cashier *c, enum cashier_state st)
+void cashier_set_state(struct cashier *c, enum cashier_state st)
 {
 	if (c->sc)
 		scoreboard_cashier_set(c->sc, st, clock_now_ns());
@@ -48,7 +28,7 @@ static void cashier_state(struct cashier *c, enum cashier_state st)
 
 /* "The chef faints": a freeze asked for this slot is served before the next order,
  * in slices so that a shutdown is not held up by it. */
-static void freeze_if_asked(struct cashier *c)
+void cashier_freeze_if_asked(struct cashier *c)
 {
 	struct blocking_server *s = c->srv;
 	uint32_t ms;
@@ -58,13 +38,13 @@ static void freeze_if_asked(struct cashier *c)
 	ms = __atomic_exchange_n(&s->freeze_ms[c->slot], 0, __ATOMIC_ACQ_REL);
 	if (ms == 0)
 		return;
-	cashier_state(c, CASHIER_FROZEN);
+	cashier_set_state(c, CASHIER_FROZEN);
 	uint64_t until = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
 	for (uint64_t now = clock_now_ns(); now < until && !server_stopping(s); now = clock_now_ns()) {
 		uint64_t left = until - now;
 		clock_sleep_ns(left < FREEZE_SLICE_MS * NS_PER_MS ? left : FREEZE_SLICE_MS * NS_PER_MS);
 	}
-	cashier_state(c, CASHIER_IDLE);
+	cashier_set_state(c, CASHIER_IDLE);
 }
 
 /* Hand over a response; false (connection closed, failure counted) when it cannot. */
@@ -74,7 +54,7 @@ static bool hand_over(struct cashier *c, struct conn *conn, size_t len)
 	struct scoreboard_server *sb = s->board.sb;
 	int err;
 
-	cashier_state(c, CASHIER_HANDING_OVER);
+	cashier_set_state(c, CASHIER_HANDING_OVER);
 	if (sb)
 		SB_ADD(sb->handing_over, 1);
 	err = len ? conn_write_all(conn, c->out, len) : -EINVAL;
@@ -139,7 +119,7 @@ static int kitchen_wait(struct cashier *c, uint32_t cook_ms, const char **reason
 /* One order on conn, which entered the line (or the counter) at entered_ns and waited
  * line_ns for a cashier. Cost: the order's own work_us and cook_ms, plus a few
  * system calls. */
-static enum served serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns)
+enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns)
 {
 	struct blocking_server *s = c->srv;
 	struct scoreboard_server *sb = s->board.sb;
@@ -149,7 +129,7 @@ static enum served serve_order(struct cashier *c, struct conn *conn, uint64_t en
 	const char *reason = NULL;
 
 	uint64_t start = clock_now_ns();
-	cashier_state(c, CASHIER_TAKING_ORDER);
+	cashier_set_state(c, CASHIER_TAKING_ORDER);
 	if (sb)
 		SB_ADD(sb->at_counter, 1);
 	enum conn_read r = conn_read_request(conn, head_ms ? start + head_ms * NS_PER_MS : 0, &s->stopping);
@@ -168,7 +148,7 @@ static enum served serve_order(struct cashier *c, struct conn *conn, uint64_t en
 
 	uint64_t kitchen_start = clock_now_ns();
 	t.counter_ns = kitchen_start - start;
-	cashier_state(c, CASHIER_WAITING_KITCHEN);
+	cashier_set_state(c, CASHIER_WAITING_KITCHEN);
 	if (sb) {
 		SB_ADD(sb->in_kitchen, 1);
 		SB_ADD(sb->kitchen_tickets, 1);
@@ -198,14 +178,14 @@ static enum served serve_order(struct cashier *c, struct conn *conn, uint64_t en
 /* Stay with one customer until they leave, idle out (--idle-ms) or the server stops:
  * --hold-connection and --threads 0. The first wait of a fresh connection is bounded
  * by the header timeout, as in the waiting room. */
-static void serve_connection(struct cashier *c, struct conn *conn)
+void cashier_serve_connection(struct cashier *c, struct conn *conn)
 {
 	struct blocking_server *s = c->srv;
 	struct scoreboard_server *sb = s->board.sb;
 
 	for (;;) {
 		uint32_t ms = conn->fresh && s->cfg.header_timeout_ms ? s->cfg.header_timeout_ms : s->cfg.idle_ms;
-		cashier_state(c, CASHIER_IDLE);
+		cashier_set_state(c, CASHIER_IDLE);
 		switch (conn_wait_order(conn, ms ? clock_now_ns() + ms * NS_PER_MS : 0, &s->stopping)) {
 		case CONN_READY:
 			break;
@@ -219,15 +199,15 @@ static void serve_connection(struct cashier *c, struct conn *conn)
 		uint64_t entered = clock_now_ns();
 		if (sb)
 			SB_ADD(sb->arrived, 1);
-		freeze_if_asked(c);
-		if (serve_order(c, conn, entered, 0) != SERVED_KEEP)
+		cashier_freeze_if_asked(c);
+		if (cashier_serve_order(c, conn, entered, 0) != SERVED_KEEP)
 			return;
 	}
 }
 
 /* Thread per request: after one order the customer goes back to the waiting room, or
  * straight to the end of the line when their next request is already buffered. */
-static void send_back(struct cashier *c, struct conn *conn)
+void cashier_send_back(struct cashier *c, struct conn *conn)
 {
 	struct blocking_server *s = c->srv;
 
@@ -239,7 +219,7 @@ static void send_back(struct cashier *c, struct conn *conn)
 		acceptor_wait_room(s->acceptor, conn);
 }
 
-static void cashier_hello(struct cashier *c, int slot)
+void cashier_hello(struct cashier *c, int slot)
 {
 	c->slot = slot;
 	c->sc = server_board_cashier(&c->srv->board, slot);
@@ -247,172 +227,11 @@ static void cashier_hello(struct cashier *c, int slot)
 		SB_ADD(c->srv->board.sb->threads_alive, 1);
 }
 
-static void cashier_goodbye(struct cashier *c)
+void cashier_goodbye(struct cashier *c)
 {
-	cashier_state(c, CASHIER_IDLE);
+	cashier_set_state(c, CASHIER_IDLE);
 	kitchen_client_free(c->kitchen);
 	c->kitchen = NULL;
 	if (c->srv->board.sb)
 		SB_SUB(c->srv->board.sb->threads_alive, 1);
-}
-
-/* A crew cashier: take the oldest customer in line, serve one order, repeat until the
- * line is closed and empty. A freeze request wakes an idle cashier (LINE_WOKEN). */
-static void *crew_main(void *arg)
-{
-	struct cashier *c = arg;
-	struct blocking_server *s = c->srv;
-	const uint32_t *wake = c->slot >= 0 ? &s->freeze_ms[c->slot] : NULL;
-
-	for (;;) {
-		struct line_item *it;
-		freeze_if_asked(c);
-		cashier_state(c, CASHIER_IDLE);
-		enum line_pop_result r = line_pop(&s->line, &it, wake);
-		if (r == LINE_CLOSED)
-			break;
-		if (r == LINE_WOKEN)
-			continue;
-		struct conn *conn = (struct conn *)((char *)it - offsetof(struct conn, line));
-		if (s->board.sb)
-			SB_SUB(s->board.sb->in_line, 1);
-		uint64_t joined = it->joined_ns;
-		if (s->cfg.hold_connection) {
-			if (serve_order(c, conn, joined, clock_now_ns() - joined) == SERVED_KEEP)
-				serve_connection(c, conn);
-		} else if (serve_order(c, conn, joined, clock_now_ns() - joined) == SERVED_KEEP) {
-			send_back(c, conn);
-		}
-	}
-	cashier_goodbye(c);
-	return NULL;
-}
-
-int cashier_crew_start(struct blocking_server *s)
-{
-	uint32_t n = s->cfg.threads;
-
-	s->crew = calloc(n, sizeof(*s->crew));
-	if (!s->crew)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
-		struct cashier *c = calloc(1, sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		c->srv = s;
-		cashier_hello(c, server_board_cashier_take(&s->board));
-		int err = pthread_create(&c->thread, NULL, crew_main, c);
-		if (err) {
-			cashier_goodbye(c);
-			free(c);
-			return -err;
-		}
-		s->crew[s->crew_running++] = c;
-	}
-	return 0;
-}
-
-/* pthread_timedjoin_np counts on CLOCK_REALTIME: turn a monotonic deadline into one. */
-static struct timespec realtime_deadline(uint64_t deadline_ns)
-{
-	struct timespec rt;
-	uint64_t now = clock_now_ns();
-	uint64_t wait = deadline_ns > now ? deadline_ns - now : 0;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	uint64_t ns = (uint64_t)rt.tv_sec * NS_PER_SEC + (uint64_t)rt.tv_nsec + wait;
-	rt.tv_sec = (time_t)(ns / NS_PER_SEC);
-	rt.tv_nsec = (long)(ns % NS_PER_SEC);
-	return rt;
-}
-
-uint32_t cashier_crew_join(struct blocking_server *s, uint64_t deadline_ns)
-{
-	uint32_t left = 0;
-
-	for (uint32_t i = 0; i < s->crew_running; i++) {
-		struct cashier *c = s->crew[i];
-		if (!c)
-			continue;
-		struct timespec ts = realtime_deadline(deadline_ns);
-		if (pthread_timedjoin_np(c->thread, NULL, &ts) == 0) {
-			free(c);
-			s->crew[i] = NULL;
-		} else {
-			left++;
-		}
-	}
-	return left;
-}
-
-/* --threads 0: a thread for one connection, with a reused scoreboard slot. */
-static void *solo_main(void *arg)
-{
-	struct cashier *c = arg;
-	struct blocking_server *s = c->srv;
-
-	cashier_hello(c, server_slot_take(s));
-	serve_connection(c, c->first);
-	cashier_goodbye(c);
-	server_slot_give(s, c->slot);
-	free(c);
-	/* last touch of s: the server may be freed as soon as solo_threads reaches 0 */
-	pthread_mutex_lock(&s->solo_mu);
-	s->solo_threads--;
-	pthread_cond_broadcast(&s->solo_cv);
-	pthread_mutex_unlock(&s->solo_mu);
-	return NULL;
-}
-
-int cashier_solo_spawn(struct blocking_server *s, struct conn *conn)
-{
-	pthread_attr_t attr;
-	pthread_t tid;
-	struct cashier *c = calloc(1, sizeof(*c));
-	int err;
-
-	if (!c)
-		return -ENOMEM;
-	c->srv = s;
-	c->first = conn;
-	c->slot = -1;
-	err = pthread_attr_init(&attr);
-	if (err)
-		goto out_free;
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, SOLO_STACK_BYTES);
-	pthread_mutex_lock(&s->solo_mu);
-	s->solo_threads++;
-	pthread_mutex_unlock(&s->solo_mu);
-	err = pthread_create(&tid, &attr, solo_main, c);
-	pthread_attr_destroy(&attr);
-	if (err == 0)
-		return 0;
-	pthread_mutex_lock(&s->solo_mu);
-	s->solo_threads--;
-	pthread_cond_broadcast(&s->solo_cv);
-	pthread_mutex_unlock(&s->solo_mu);
-out_free:
-	free(c);
-	return -err;
-}
-
-uint32_t cashier_solo_wait(struct blocking_server *s, uint64_t deadline_ns)
-{
-	uint32_t left;
-
-	pthread_mutex_lock(&s->solo_mu);
-	while (s->solo_threads > 0 && clock_now_ns() < deadline_ns) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 50 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->solo_cv, &s->solo_mu, &ts);
-	}
-	left = s->solo_threads;
-	pthread_mutex_unlock(&s->solo_mu);
-	return left;
 }

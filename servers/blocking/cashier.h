@@ -1,33 +1,59 @@
-/* cashier.h: the cashiers of the blocking server, threads that serve with blocking calls.
+/* cashier.h: one cashier of the blocking server, serving with blocking calls.
  *
- * A cashier takes a customer from the line, reads their order, does the CPU part,
- * waits for the kitchen and hands the response over, each step a blocking call; then
- * the customer goes back to the waiting room (thread per request), or stays at the
- * counter (--hold-connection). With --threads 0 a new thread is born for each
- * connection and dies with it.
+ * A cashier reads a customer's order, does the CPU part, waits for the kitchen and
+ * hands the response over, each step a blocking call on that one customer. Which
+ * customer it serves next, and whether it is a crew member or a thread born for one
+ * connection, is crew.c's business.
  */
 #ifndef BLOCKING_CASHIER_H
 #define BLOCKING_CASHIER_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "conn.h"
+#include "order.h"
+#include "scoreboard.h"
 
 struct blocking_server;
+struct kitchen_client;
 
-/* Start cfg.threads cashier threads, each with its scoreboard slot. 0 or -errno (the
- * threads already started are left for cashier_crew_join). */
-int cashier_crew_start(struct blocking_server *s);
+struct cashier {
+	struct blocking_server *srv;
+	int slot;                        /* scoreboard slot; -1 when only counted */
+	struct scoreboard_cashier *sc;   /* the slot, NULL when -1 */
+	struct kitchen_client *kitchen;  /* --kitchen: this cashier's connection, else NULL */
+	struct conn *first;              /* --threads 0: the connection it was born for */
+	pthread_t thread;
+	char out[RESPONSE_MAX];          /* the response being handed over */
+};
 
-/* After line_close: wait for the crew to finish the line and go home, until
- * deadline_ns. Returns how many are still at work. */
-uint32_t cashier_crew_join(struct blocking_server *s, uint64_t deadline_ns);
+enum served {
+	SERVED_KEEP = 0,  /* answered; the connection stays open for the next order */
+	SERVED_DONE,      /* the connection is closed or lingering: no longer ours */
+};
 
-/* --threads 0: a new detached thread serves c until it closes. 0, or -errno with c
- * untouched (the caller answers 503). */
-int cashier_solo_spawn(struct blocking_server *s, struct conn *c);
+/* A new cashier takes its slot (-1: only counted) and counts itself alive. */
+void cashier_hello(struct cashier *c, int slot);
+/* ... and leaves: slot idle, kitchen connection closed, no longer alive. */
+void cashier_goodbye(struct cashier *c);
 
-/* Wait until every connection thread has ended or deadline_ns; returns how many run. */
-uint32_t cashier_solo_wait(struct blocking_server *s, uint64_t deadline_ns);
+/* Show the cashier's state on the scoreboard (its slot, if it has one). */
+void cashier_set_state(struct cashier *c, enum cashier_state st);
+
+/* "The chef faints": serve a freeze asked for this cashier's slot, if any. */
+void cashier_freeze_if_asked(struct cashier *c);
+
+/* One order on conn, which entered the line (or reached the counter) at entered_ns
+ * after line_ns in line. SERVED_KEEP hands conn back for its next order. */
+enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns);
+
+/* Stay with conn, order after order, until the customer leaves or idles out or the
+ * server stops (--hold-connection, --threads 0). conn is closed on return. */
+void cashier_serve_connection(struct cashier *c, struct conn *conn);
+
+/* Thread per request: after an order the customer goes back to the waiting room, or to
+ * the end of the line when their next request is already buffered. */
+void cashier_send_back(struct cashier *c, struct conn *conn);
 
 #endif

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "acceptor.h"
-#include "cashier.h"
+#include "crew.h"
 #include "clock.h"
 #include "housekeeping.h"
 #include "net.h"
@@ -207,7 +207,7 @@ int blocking_server_start(struct blocking_server *s)
 	int err = housekeeping_start(s, &s->housekeeping);
 
 	if (err == 0 && s->cfg.threads > 0)
-		err = cashier_crew_start(s);
+		err = crew_start(s);
 	if (err == 0)
 		err = acceptor_start(s->acceptor);
 	if (err)
@@ -223,7 +223,7 @@ void blocking_server_stop(struct blocking_server *s, uint32_t drain_ms)
 	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
 	acceptor_stop(s->acceptor);
 	line_close(&s->line);
-	left = cashier_crew_join(s, deadline) + cashier_solo_wait(s, deadline);
+	left = crew_join(s, deadline) + crew_solo_wait(s, deadline);
 	if (left) {
 		fprintf(stderr, "blocking: %u cashier(s) still busy after %u ms; leaving them\n", left, drain_ms);
 		s->unfinished = true;

@@ -3,8 +3,9 @@
  * The thread-driven restaurant: an acceptor takes customers from the door and seats
  * keep-alive customers in a waiting room between orders (acceptor.c); a customer whose
  * order has arrived joins the line (line.c); a fixed crew of cashier threads takes
- * them one order at a time and does everything with blocking calls (cashier.c), or,
- * with --threads 0, every connection gets a thread of its own. housekeeping.c keeps
+ * them one order at a time (crew.c) and does everything with blocking calls
+ * (cashier.c, conn.c, kitchen_client.c), or, with --threads 0, every connection gets
+ * a thread of its own. housekeeping.c keeps
  * the scoreboard's heartbeat and takes freeze requests. This struct is what they share.
  */
 #ifndef BLOCKING_SERVER_H

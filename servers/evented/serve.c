@@ -15,6 +15,10 @@
 #include "cpuwork.h"
 #include "kitchen_pool.h"
 
+/* the same words as bin/blocking */
+#define KITCHEN_DOWN "the kitchen is down or refused the ticket"
+#define KITCHEN_SLOW "the kitchen is too slow: no answer within cook_ms + --kitchen-timeout-ms"
+
 static int serve_respond(struct conn *c);
 
 static struct order_state *state_get(struct loop *l)
@@ -132,8 +136,7 @@ static void kitchen_back(struct conn *c, int status)
 	if (status == 0)
 		rc = serve_respond(c);
 	else
-		rc = serve_fail(c, status, status == 504 ? "the kitchen did not answer in time"
-							 : "the kitchen dropped the ticket");
+		rc = serve_fail(c, status, status == 504 ? KITCHEN_SLOW : KITCHEN_DOWN);
 	if (rc == 0)
 		conn_resume(c);
 }
@@ -178,7 +181,7 @@ static int serve_kitchen(struct conn *c)
 		os->ticket = kitchen_pool_submit(l->kitchen, os->order.cook_ms, kitchen_answer, c);
 		if (os->ticket == 0) {
 			os->kitchen_ns = clock_now_ns() - os->counter_done_ns;
-			return serve_fail(c, 502, "the kitchen cannot be reached");
+			return serve_fail(c, 502, KITCHEN_DOWN);
 		}
 		wait_s += l->srv->cfg->kitchen_timeout_ms / 1e3;
 	}
@@ -186,11 +189,15 @@ static int serve_kitchen(struct conn *c)
 	return 0;
 }
 
+/* Every order goes to the kitchen, as in bin/blocking; a zero wait on the built-in
+ * kitchen is only counted (no timer, so a trivial order is answered in one go). */
 static int serve_counter_done(struct conn *c)
 {
 	c->os->counter_done_ns = clock_now_ns();
-	if (c->os->order.cook_ms == 0)
+	if (c->os->order.cook_ms == 0 && c->loop->kitchen == NULL) {
+		SB_ADD(c->loop->sb->kitchen_tickets, 1);
 		return serve_respond(c);
+	}
 	return serve_kitchen(c);
 }
 

@@ -161,20 +161,42 @@ static void test_work_on_the_loop_shows_as_lag(void **state)
 	server_start(&s, extra);
 
 	lag_mark(&s);
-	unsigned orders = load(s.child.port, "/order?cook_ms=0&work_us=20000", 4, 1500);
+	unsigned orders = load(s.child.port, "/order?cook_ms=0&work_us=20000", 2, 1500);
 	lag_since_mark(&s);
 	uint64_t p50 = hist_percentile(&lag_diff, 50), p99 = hist_percentile(&lag_diff, 99);
-	print_message("1 loop, work_us=20000, 4 clients: %u orders in 1.5 s; loop lag over %llu samples: "
+	print_message("1 loop, work_us=20000, 2 clients: %u orders in 1.5 s; loop lag over %llu samples: "
 		      "p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", orders, (unsigned long long)lag_diff.count,
 		      p50 / 1e3, p99 / 1e3, lag_diff.max_us / 1e3);
 	assert_true(orders >= 10);
-	assert_true(lag_diff.count >= 10);
+	assert_true(lag_diff.count >= 5);
 	assert_true(p99 > 15000); /* each order blocks the loop for 20 ms */
 	server_stop(&s);
 }
 
+/* A control: how late a plain thread of this test wakes from a 10 ms sleep while the
+ * load runs. On a quiet machine it is well under a millisecond; when other work fills
+ * both cores it grows, and no loop can wake faster than the machine lets it. */
+struct control {
+	pthread_t thread;
+	int stop;                 /* atomic */
+	struct hist late;
+};
+
+static void *control_main(void *arg)
+{
+	struct control *c = arg;
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+		double t0 = tc_now_ms();
+		sleep_ms(10);
+		double late_us = (tc_now_ms() - t0 - 10.0) * 1e3;
+		hist_record(&c->late, late_us > 0 ? (uint64_t)late_us : 0);
+	}
+	return NULL;
+}
+
 static void test_helpers_keep_the_loop_responsive(void **state)
 {
+	static struct control ctl;
 	struct server s;
 	(void)state;
 	const char *extra[] = { "--loops", "1", "--helpers", "2", NULL };
@@ -184,16 +206,23 @@ static void test_helpers_keep_the_loop_responsive(void **state)
 		sleep_ms(5);
 	assert_int_equal(SB_GET(s.sb->threads_alive), 3); /* the loop and two helpers */
 
+	hist_init(&ctl.late);
+	__atomic_store_n(&ctl.stop, 0, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_create(&ctl.thread, NULL, control_main, &ctl), 0);
 	lag_mark(&s);
 	unsigned orders = load(s.child.port, "/order?cook_ms=0&work_us=20000", 4, 1500);
 	lag_since_mark(&s);
+	__atomic_store_n(&ctl.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(ctl.thread, NULL);
 	uint64_t p50 = hist_percentile(&lag_diff, 50), p99 = hist_percentile(&lag_diff, 99);
+	uint64_t ctl_p99 = hist_percentile(&ctl.late, 99);
 	print_message("1 loop + 2 helpers, work_us=20000, 4 clients: %u orders in 1.5 s; loop lag over %llu "
-		      "samples: p50 %.2f ms, p99 %.2f ms, max %.1f ms\n", orders, (unsigned long long)lag_diff.count,
-		      p50 / 1e3, p99 / 1e3, lag_diff.max_us / 1e3);
+		      "samples: p50 %.2f ms, p99 %.2f ms, max %.1f ms; a plain sleeping thread woke late by "
+		      "p99 %.2f ms (machine load)\n", orders, (unsigned long long)lag_diff.count, p50 / 1e3,
+		      p99 / 1e3, lag_diff.max_us / 1e3, ctl_p99 / 1e3);
 	assert_true(orders >= 10);
 	assert_true(lag_diff.count >= 50); /* the 10 ms timer kept firing */
-	assert_true(p99 < 5000);
+	assert_true(p99 < 5000 + ctl_p99);  /* under 5 ms, beyond what the machine adds to anyone */
 	server_stop(&s);
 }
 
@@ -219,6 +248,10 @@ static void test_two_loops_both_serve(void **state)
 				 0);
 		assert_int_equal(r.status, 200);
 	}
+	/* a loop counts an order just after writing it: give the count a moment */
+	deadline = tc_now_ms() + 2000;
+	while (SB_GET(s.sb->cashier[0].orders) + SB_GET(s.sb->cashier[1].orders) < 64 && tc_now_ms() < deadline)
+		sleep_ms(5);
 	uint64_t a = SB_GET(s.sb->cashier[0].orders), b = SB_GET(s.sb->cashier[1].orders);
 	print_message("--loops 2, 64 connections: loop 0 served %llu, loop 1 served %llu\n", (unsigned long long)a,
 		      (unsigned long long)b);

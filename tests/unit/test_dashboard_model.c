@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "control.h"
+#include "../../visualizer/control.h"
 #include "hist.h"
-#include "model.h"
+#include "../../visualizer/model.h"
 #include "scoreboard.h"
 
 struct fixture {

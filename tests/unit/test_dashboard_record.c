@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "../../visualizer/record.h"
 
 static struct snapshot written[3];
 

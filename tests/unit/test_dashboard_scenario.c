@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
+#include "../../visualizer/scenario.h"
 
 static void assert_contains(const char *text, const char *part)
 {
