@@ -23,6 +23,8 @@
 #define LOOP_ACCEPT_BATCH 64  /* accepts per wake-up, so a flood cannot starve the rest */
 #define LOOP_ACCEPT_PAUSE_S 0.1 /* out of descriptors: accept again after this */
 #define LOOP_DRAIN_MAX_S 5.0  /* shutdown: orders in hand get this long to finish */
+#define LOOP_HOUSEKEEPING_S 1.0 /* how often a loop looks at its memory */
+#define LOOP_TRIM_STATES 512  /* order states freed since the peak before memory is given back */
 
 struct kitchen_pool;
 struct order_state;
@@ -63,6 +65,9 @@ struct loop {
 	size_t nconns;
 	struct order_state *spare;        /* recycled order states, a list */
 	size_t nspare;
+	size_t live_states;               /* order states in use now */
+	size_t peak_states;               /* most in use since memory was last given back */
+	ev_timer housekeeping;            /* gives memory back after a burst */
 	char rbuf[LOOP_READ_BUF];
 };
 

@@ -33,6 +33,8 @@ static struct order_state *state_get(struct loop *l)
 		if (os == NULL)
 			return NULL;
 	}
+	if (++l->live_states > l->peak_states)
+		l->peak_states = l->live_states;
 	request_parser_init(&os->parser);
 	memset(&os->order, 0, sizeof(os->order));
 	os->status = 0;
@@ -50,6 +52,7 @@ void serve_state_put(struct loop *l, struct order_state *os)
 	if (os->ticket && l->kitchen)
 		kitchen_pool_cancel(l->kitchen, os->ticket);
 	os->ticket = 0;
+	l->live_states--;
 	if (l->nspare < CONN_SPARE_MAX) {
 		os->spare = l->spare;
 		l->spare = os;

@@ -300,7 +300,16 @@ static void test_dashboard_killed_takes_children(void **state)
 		skip();
 	char *argv[] = { (char *)test_bin("dashboard"), "--headless", "--duration", "30s", NULL };
 	struct child c;
-	assert_int_equal(child_start(&c, argv, false, 0), 0);
+	/* a dashboard killed outright cannot remove its temp folder: give it one of ours */
+	char tmp[] = "/tmp/test_dashboard.XXXXXX", *old_tmp = getenv("TMPDIR");
+	assert_non_null(mkdtemp(tmp));
+	setenv("TMPDIR", tmp, 1);
+	int rc = child_start(&c, argv, false, 0);
+	if (old_tmp)
+		setenv("TMPDIR", old_tmp, 1);
+	else
+		unsetenv("TMPDIR");
+	assert_int_equal(rc, 0);
 	pid_t kids[MAX_KIDS];
 	int n = 0;
 	double t0 = tc_now_ms();
@@ -313,6 +322,9 @@ static void test_dashboard_killed_takes_children(void **state)
 	child_stop(&c, SIGKILL, 2000);
 	for (int i = 0; i < n; i++)
 		assert_true(wait_gone(kids[i], 8000));
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	sh(NULL, 0, "%s", cmd);
 }
 
 int main(void)
