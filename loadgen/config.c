@@ -196,15 +196,19 @@ static int resolve(struct lg_config *cfg, char *err, size_t errlen)
 {
 	int rc = net_resolve(cfg->url.host, cfg->url.port, &cfg->addr, &cfg->addrlen);
 	if (rc)
-		return fail(err, errlen, "cannot resolve '%s': %s", cfg->url.host, strerror(-rc));
+		return fail(err, errlen, "cannot resolve '%s': %s", cfg->url.host,
+			    rc == -ENOENT ? "unknown host" : strerror(-rc));
 	const void *a = cfg->addr.ss_family == AF_INET6
 		? (const void *)&((const struct sockaddr_in6 *)&cfg->addr)->sin6_addr
 		: (const void *)&((const struct sockaddr_in *)&cfg->addr)->sin_addr;
 	if (!inet_ntop(cfg->addr.ss_family, a, cfg->addr_text, sizeof cfg->addr_text))
 		snprintf(cfg->addr_text, sizeof cfg->addr_text, "%s", cfg->url.host);
-	if (!cfg->allow_remote && !net_is_loopback(&cfg->addr))
-		return fail(err, errlen, "refusing %s (%s): not a loopback address; "
-				 "pass --allow-remote to load another machine", cfg->url.host, cfg->addr_text);
+	if (!cfg->allow_remote && !net_is_loopback(&cfg->addr)) {
+		bool numeric = strcmp(cfg->url.host, cfg->addr_text) == 0;
+		return fail(err, errlen, "refusing %s%s%s%s: not a loopback address; "
+				 "pass --allow-remote to load another machine", cfg->url.host,
+			    numeric ? "" : " (", numeric ? "" : cfg->addr_text, numeric ? "" : ")");
+	}
 	return 0;
 }
 

@@ -198,9 +198,10 @@ int main(int argc, char **argv)
 		}
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error(optind < argc ? "one URL expected, got '%s'%s" : "no URL given%s%s",
-				   optind < argc ? argv[optind + 1 < argc ? optind + 1 : optind] : "", "");
+	if (optind >= argc)
+		return usage_error("no URL given%s%s", "", "");
+	if (optind + 1 < argc)
+		return usage_error("one URL expected, '%s' is one too many%s", argv[optind + 1], "");
 	cfg.target = argv[optind];
 	if (config_finish(&cfg, err, sizeof err))
 		return usage_error("%s%s", err, "");

@@ -146,6 +146,8 @@ static void coordinate(struct run *r)
 		for (unsigned i = 0; i < r->nworkers; i++)
 			if (r->workers[i].ended_ns > end)
 				end = r->workers[i].ended_ns;
+		if (r->cfg->duration_ns && end > r->measure_ns + r->cfg->duration_ns)
+			end = r->measure_ns + r->cfg->duration_ns;
 		if (end > next_row - NS_PER_SEC + 100 * NS_PER_MS && end > r->measure_ns)
 			series_row(r, end);
 	}
@@ -166,6 +168,9 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->cook_ms = r->shared.ctl.cook_ms;
 	rep->work_us = r->shared.ctl.work_us;
 	rep->warmup_s = (double)cfg->warmup_ns / 1e9;
+	/* a thread that woke late still measured the scheduled window, no more */
+	if (cfg->duration_ns && end_ns > r->measure_ns + cfg->duration_ns)
+		end_ns = r->measure_ns + cfg->duration_ns;
 	rep->duration_s = end_ns > r->measure_ns ? (double)(end_ns - r->measure_ns) / 1e9 : 0.0;
 	rep->quiet_tail_s = -1.0;
 }

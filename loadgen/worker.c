@@ -59,36 +59,21 @@ static uint32_t share_u32(uint64_t total, unsigned threads, unsigned index)
 
 /* ---- the waiting line (open loop) ---- */
 
-/* Grows by doubling: an allocation only when the line reaches a new length. */
-static int line_push(struct lg_worker *w, uint64_t t)
+static int wait_in_line(struct lg_worker *w, uint64_t t)
 {
-	if (w->line_len == w->line_cap) {
-		size_t cap = w->line_cap * 2;
-		uint64_t *grown = malloc(cap * sizeof *grown);
-		if (!grown)
-			return -ENOMEM;
-		for (size_t i = 0; i < w->line_len; i++)
-			grown[i] = w->line[(w->line_head + i) % w->line_cap];
-		free(w->line);
-		w->line = grown;
-		w->line_cap = cap;
-		w->line_head = 0;
-	}
-	w->line[(w->line_head + w->line_len) % w->line_cap] = t;
-	w->line_len++;
+	int rc = line_push(&w->line, t);
+	if (rc)
+		return rc;
 	STAT_ADD(w->gauges.waiting, 1);
-	if ((int64_t)w->line_len > w->gauges.waiting_max)
-		STAT_SET(w->gauges.waiting_max, (int64_t)w->line_len);
+	if ((int64_t)w->line.len > w->gauges.waiting_max)
+		STAT_SET(w->gauges.waiting_max, (int64_t)w->line.len);
 	return 0;
 }
 
-static uint64_t line_pop(struct lg_worker *w)
+static uint64_t next_in_line(struct lg_worker *w)
 {
-	uint64_t t = w->line[w->line_head];
-	w->line_head = (w->line_head + 1) % w->line_cap;
-	w->line_len--;
 	STAT_ADD(w->gauges.waiting, -1);
-	return t;
+	return line_pop(&w->line);
 }
 
 /* ---- free connections (open loop): idle ones first, then closed slots ---- */
@@ -138,7 +123,7 @@ static void check_done(struct lg_worker *w)
 {
 	if (w->quota == UINT64_MAX || w->started < w->quota)
 		return;
-	if (open_loop(w) && (!w->arrivals_done || w->line_len > 0))
+	if (open_loop(w) && (!w->arrivals_done || w->line.len > 0))
 		return;
 	if (STAT_GET(w->gauges.in_flight) == 0)
 		stop_loop(w);
@@ -221,8 +206,8 @@ static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents)
 /* Offer the free connection c to the line; if nobody takes it, it waits on a stack. */
 static void open_offer(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
-	while (w->line_len > 0 && !w->stopping) {
-		uint64_t t = line_pop(w);
+	while (w->line.len > 0 && !w->stopping) {
+		uint64_t t = next_in_line(w);
 		if (start_order(w, c, t, now) == 0)
 			return;
 	}
@@ -234,7 +219,7 @@ static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
 	COUNT(w, t, arrived, 1);
 	struct lg_conn *c = pop_free(w);
 	if (!c) {
-		if (line_push(w, t)) {
+		if (wait_in_line(w, t)) {
 			STAT_ADD(w->gauges.in_flight, 1);
 			note_failure(w, now, LERR_CONNECT, ENOMEM); /* out of memory for the line */
 		}
@@ -544,10 +529,8 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	if (cfg->mode == LG_OPEN) {
 		w->idle = malloc(w->nconns * sizeof *w->idle);
 		w->closed = malloc(w->nconns * sizeof *w->closed);
-		w->line_cap = LINE_CAP0;
-		w->line = malloc(w->line_cap * sizeof *w->line);
 		w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (!w->idle || !w->closed || !w->line)
+		if (!w->idle || !w->closed || line_init(&w->line, LINE_CAP0))
 			return -ENOMEM;
 		if (w->timerfd < 0)
 			return -errno;
@@ -610,9 +593,8 @@ void worker_destroy(struct lg_worker *w)
 	free(w->rbuf);
 	free(w->idle);
 	free(w->closed);
-	free(w->line);
+	line_destroy(&w->line);
 	w->conns = NULL;
 	w->rbuf = NULL;
 	w->idle = w->closed = NULL;
-	w->line = NULL;
 }

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "line.h"
 #include "reqtext.h"
 #include "schedule.h"
 #include "stats.h"
@@ -58,8 +59,7 @@ struct lg_worker {
 	struct lg_conn *conns;
 	uint32_t *idle, *closed;   /* open loop: stacks of free connections (slot numbers) */
 	uint32_t n_idle, n_closed;
-	uint64_t *line;            /* open loop: arrival times of waiting customers (ring) */
-	size_t line_cap, line_head, line_len;
+	struct line line;          /* open loop: customers waiting for a connection */
 	struct schedule sched;
 	int timerfd;               /* open loop: the next arrival, to the nanosecond */
 	ev_io arrival_io;

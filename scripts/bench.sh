@@ -67,6 +67,10 @@ LOGDIR=$OUT/logs
 rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/lunchrush-bench.XXXXXX")
 bench_sleep_init
+# Our binaries are copied aside, so a rebuild during the run cannot mix two versions in it.
+mkdir -p "$TMPROOT/bin"
+for prog in blocking evented kitchen loadgen; do cp "$BIN/$prog" "$TMPROOT/bin/" || exit 1; done
+BIN_SRC=$BIN BIN=$TMPROOT/bin
 RUNS_CSV=$OUT/runs.csv
 echo "$RUNS_HEADER" >"$RUNS_CSV"
 # nginx's fixed body: 66 characters and a newline, as long as the answer of our servers.

@@ -165,6 +165,7 @@ static int step_key(struct parser *p, struct lesson_step *st, const char *key, c
 		if (strcmp(v, "yes") != 0)
 			return perr(p, "reset: only 'yes' (start from the built-in lunch rush)");
 		scenario_defaults(&st->sc);
+		st->sc.name[0] = '\0'; /* named after the step at its end */
 		return 0;
 	}
 	if (strcmp(key, "run") == 0)

@@ -279,6 +279,7 @@ static void end_server(struct measure *ms, const struct side_acc *a, const struc
 		o->cpu_pct = 100.0 * (double)(e->ps.cpu_ns - s->ps.cpu_ns) / (dt * 1e9);
 		o->ctx_per_s = ctx / dt;
 		o->ctx_per_order = served > 0 ? ctx / served : 0;
+		o->cpu_ms_per_order = served > 0 ? (double)(e->ps.cpu_ns - s->ps.cpu_ns) / 1e6 / served : 0;
 	}
 }
 

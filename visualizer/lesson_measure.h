@@ -50,6 +50,7 @@ struct measured_side {
 	double cpu_pct;            /* utime + stime over the window, % of one core */
 	double ctx_per_s;          /* context switches per second */
 	double ctx_per_order;      /* context switches per order served */
+	double cpu_ms_per_order;   /* server CPU time per order served: what work_us really costs here */
 };
 
 struct measure;

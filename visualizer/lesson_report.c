@@ -114,9 +114,14 @@ static void explain_prediction(struct out *o, const struct prediction_row *row)
 			say(o, "The measurement is %.0f%% %s theory: the model leaves something out (see below).\n",
 			    fabs(off), off < 0 ? "below" : "above");
 	}
-	if (row->have_predicted && row->have_theory && isfinite(row->theory) &&
-	    fabs(pct_off(row->predicted, row->theory)) <= CLOSE_PCT)
-		say(o, "Your guess agreed with theory: you have the model.\n");
+	if (row->have_predicted && row->have_measured && isfinite(row->theory)) {
+		bool guess_fits = fabs(pct_off(row->predicted, row->theory)) <= CLOSE_PCT;
+		bool machine_fits = fabs(pct_off(row->measured, row->theory)) <= CLOSE_PCT;
+		if (guess_fits && machine_fits)
+			say(o, "Your guess, the theory and the machine agree: you have the model.\n");
+		else if (guess_fits)
+			say(o, "Your guess matched the theory but not the machine.\n");
+	}
 }
 
 void lesson_explain(struct lesson_ctx *c, const struct prediction_row *row, char *buf, size_t len)

@@ -255,7 +255,8 @@ int text_wrap_markdown(struct text_lines *t, const char *md, int width)
 	return rc;
 }
 
-int text_wrap_plain(struct text_lines *t, const char *text, int width, const char *indent, enum text_kind kind)
+int text_wrap_plain(struct text_lines *t, const char *text, int width, const char *first, const char *indent,
+		    enum text_kind kind)
 {
 	char *copy = strdup(text);
 	if (!copy)
@@ -266,7 +267,7 @@ int text_wrap_plain(struct text_lines *t, const char *text, int width, const cha
 		save = strchr(line, '\n');
 		if (save)
 			*save++ = '\0';
-		rc = *line ? wrap(t, line, width, indent, indent, kind) : text_lines_add(t, "", kind);
+		rc = *line ? wrap(t, line, width, first, indent, kind) : text_lines_add(t, "", kind);
 	}
 	free(copy);
 	return rc;

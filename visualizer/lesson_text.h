@@ -24,9 +24,10 @@ int text_lines_add(struct text_lines *t, const char *s, enum text_kind kind);
 /* Append Markdown, wrapped to width columns. 0 or -ENOMEM. */
 int text_wrap_markdown(struct text_lines *t, const char *md, int width);
 
-/* Append plain text (lines separated by '\n'), each wrapped to width with indent
- * before every line (continuations too). 0 or -ENOMEM. */
-int text_wrap_plain(struct text_lines *t, const char *text, int width, const char *indent, enum text_kind kind);
+/* Append plain text (lines separated by '\n'), each wrapped to width: first before its
+ * first row, indent before the rows it continues on. 0 or -ENOMEM. */
+int text_wrap_plain(struct text_lines *t, const char *text, int width, const char *first, const char *indent,
+		    enum text_kind kind);
 
 /* Columns a UTF-8 string takes (one per character). */
 int text_columns(const char *s);

@@ -127,46 +127,66 @@ static attr_t kind_attr(const struct ui *u, int kind)
 	}
 }
 
-/* Rows at the bottom of the pane kept for the prompt or the run status. */
-static int pane_footer_rows(const struct ui *u)
+/* The prompt or the run status at the bottom of the pane, wrapped to its width. */
+static void footer_lines(const struct ui *u, struct text_lines *f)
 {
-	return u->state == S_PREDICT || u->state == S_RUN ? 4 : 0;
+	const struct lesson_step *st = u->page < u->l->n_steps ? &u->l->step[u->page] : NULL;
+	char line[120];
+	if (u->state == S_PREDICT && st) {
+		text_lines_add(f, "Your prediction:", TK_HEADING);
+		text_wrap_plain(f, st->predict, u->pane_w - 1, "", "", TK_NORMAL);
+		snprintf(line, sizeof line, "> %s_ %s", u->input, st->unit);
+		text_lines_add(f, line, TK_GOOD);
+	} else if (u->state == S_RUN) {
+		snprintf(line, sizeof line, "Running step %d ...", u->page + 1);
+		text_lines_add(f, line, TK_HEADING);
+		text_wrap_plain(f, u->status, u->pane_w - 1, "", "", TK_NORMAL);
+	}
+}
+
+/* Rows the page text can use above the footer. */
+static int pane_text_rows(const struct ui *u)
+{
+	struct text_lines f;
+	text_lines_init(&f);
+	footer_lines(u, &f);
+	int rows = u->rows - 1 - (f.n ? f.n + 1 : 0);
+	text_lines_free(&f);
+	return rows > 1 ? rows : 1;
 }
 
 static void draw_pane(struct ui *u)
 {
 	WINDOW *w = u->pane;
-	int h = u->rows - 1 - pane_footer_rows(u);
+	struct text_lines f;
+	text_lines_init(&f);
+	footer_lines(u, &f);
+	int h = u->rows - 1 - (f.n ? f.n + 1 : 0);
 	werase(w);
 	if (u->scroll > u->text.n - h)
 		u->scroll = u->text.n - h > 0 ? u->text.n - h : 0;
 	for (int r = 0; r < h && u->scroll + r < u->text.n; r++)
 		vk_put(w, r, 0, u->pane_w, kind_attr(u, u->text.kind[u->scroll + r]), "%s", u->text.line[u->scroll + r]);
-	if (u->text.n > h)
-		vk_put(w, 0, u->pane_w - 5, 5, viewkit_attr(&u->vo, VA_DIM), "%3d%%",
-		       100 * (u->scroll + h) / u->text.n);
-	int y = h;
-	const struct lesson_step *st = u->page < u->l->n_steps ? &u->l->step[u->page] : NULL;
-	if (u->state == S_PREDICT && st) {
-		vk_put(w, y++, 0, u->pane_w, A_BOLD, "Your prediction:");
-		vk_put(w, y++, 0, u->pane_w, A_NORMAL, "%s", st->predict);
-		vk_put(w, y++, 0, u->pane_w, A_REVERSE, "> %s_ %s%*s", u->input, st->unit, u->pane_w, "");
-	} else if (u->state == S_RUN) {
-		vk_put(w, y++, 0, u->pane_w, A_BOLD, "Running step %d ...", u->page + 1);
-		vk_put(w, y++, 0, u->pane_w, A_NORMAL, "%s", u->status);
-	}
+	for (int r = 0; r < f.n; r++)
+		vk_put(w, h + 1 + r, 0, u->pane_w, kind_attr(u, f.kind[r]), "%s", f.line[r]);
+	text_lines_free(&f);
 	wnoutrefresh(w);
 }
 
 static void draw_keys(struct ui *u)
 {
 	static const char *keys[] = {
-		[S_PAGE] = "Enter next   Up/Down PgUp/PgDn scroll   q leave the lesson",
+		[S_PAGE] = "Enter next   Up/Down PgUp/PgDn scroll   q leave",
 		[S_PREDICT] = "type a number, Enter runs the step, Esc runs without a guess",
 		[S_RUN] = "measuring: watch the restaurants   q stops the step",
-		[S_RESULTS] = "Enter next   r run again   Up/Down scroll   q leave the lesson",
+		[S_RESULTS] = "Enter next   r run again   Up/Down scroll   q leave",
 	};
-	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%*s", u->l->number, keys[u->state], u->cols, "");
+	int h = pane_text_rows(u);
+	char more[16] = "";
+	if (u->text.n > h && u->state != S_RUN && u->state != S_PREDICT)
+		snprintf(more, sizeof more, "%3d%%  ", 100 * (u->scroll + h < u->text.n ? u->scroll + h : u->text.n) / u->text.n);
+	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%s%*s", u->l->number, more, keys[u->state],
+	       u->cols, "");
 	wnoutrefresh(stdscr);
 }
 
@@ -192,6 +212,12 @@ static void draw(struct ui *u, const struct snapshot *s)
 					  .rate = sc->rate, .cook_ms = sc->cook_ms, .work_us = sc->work_us,
 					  .keepalive = sc->keepalive };
 		view_draw(u->side, s, &vs, &u->vo);
+		/* its last row lists the dashboard's keys, which the lesson does not take */
+		int h, w;
+		getmaxyx(u->side, h, w);
+		vk_put(u->side, h - 1, 0, w, viewkit_attr(&u->vo, VA_DIM), " live, measured; the lesson's keys are below%*s",
+		       w, "");
+		wnoutrefresh(u->side);
 	} else
 		lesson_view_draw(u->side, s, &u->vo);
 	doupdate();
@@ -210,7 +236,7 @@ static void build_page(struct ui *u)
 	char line[200];
 	text_lines_clear(&u->text);
 	u->scroll = 0;
-	snprintf(line, sizeof line, "Lesson %d: %s", l->number, l->title);
+	snprintf(line, sizeof line, "lesson %d, page %d of %d", l->number, u->page + 1, l->n_steps + 1);
 	text_lines_add(&u->text, line, TK_DIM);
 	if (u->page < l->n_steps) {
 		const struct lesson_step *st = &l->step[u->page];
@@ -218,7 +244,7 @@ static void build_page(struct ui *u)
 		text_lines_add(&u->text, "", TK_NORMAL);
 		snprintf(line, sizeof line, "> Step %d of %d%s%s: %.0f s with %s", u->page + 1, l->n_steps,
 			 st->title[0] ? ", " : "", st->title, st->warmup_s + st->run_s, st->sc.name);
-		text_wrap_plain(&u->text, line, pane_width(u), "", TK_GOOD);
+		text_wrap_plain(&u->text, line, pane_width(u), "", "  ", TK_GOOD);
 		text_lines_add(&u->text, st->predict[0] ? "  Enter: make your prediction" : "  Enter: run it", TK_DIM);
 	} else {
 		text_wrap_markdown(&u->text, l->text_after, pane_width(u));
@@ -232,11 +258,12 @@ static void add_results_table(struct ui *u, const struct prediction_row *row)
 	char line[240], p[32], m[32], t[32];
 	if (!row->asked && !row->have_theory)
 		return;
-	snprintf(line, sizeof line, "  %-12s %-12s %-12s", "you said", "measured", "theory");
+	snprintf(line, sizeof line, "  %-8s %9s %9s %9s", row->unit[0] ? row->unit : "", "you said", "measured",
+		 "theory");
 	text_lines_add(&u->text, line, TK_HEADING);
-	snprintf(line, sizeof line, "  %-12s %-12s %-12s", lesson_fmt_value(p, sizeof p, row->predicted, row->unit),
-		 lesson_fmt_value(m, sizeof m, row->have_measured ? row->measured : NAN, row->unit),
-		 lesson_fmt_value(t, sizeof t, row->have_theory ? row->theory : NAN, row->unit));
+	snprintf(line, sizeof line, "  %-8s %9s %9s %9s", "", lesson_fmt_value(p, sizeof p, row->predicted, ""),
+		 lesson_fmt_value(m, sizeof m, row->have_measured ? row->measured : NAN, ""),
+		 lesson_fmt_value(t, sizeof t, row->have_theory ? row->theory : NAN, ""));
 	text_lines_add(&u->text, line, TK_NORMAL);
 	text_lines_add(&u->text, "", TK_NORMAL);
 }
@@ -248,14 +275,14 @@ static void add_claims(struct ui *u, const struct lesson_step *st, const struct 
 		bool pass = o[k].rc == 0 && o[k].r.pass;
 		snprintf(line, sizeof line, "%s %s", pass ? "[PASS]" : "[FAIL]",
 			 st->check[k].claim[0] ? st->check[k].claim : st->check[k].expr);
-		text_wrap_plain(&u->text, line, pane_width(u), "", pass ? TK_GOOD : TK_BAD);
+		text_wrap_plain(&u->text, line, pane_width(u), "", "       ", pass ? TK_GOOD : TK_BAD);
 		if (o[k].rc < 0)
 			snprintf(line, sizeof line, "not judged: %s", o[k].err);
 		else
 			snprintf(line, sizeof line, "measured %s, against %s: %s",
 				 lesson_fmt_value(m, sizeof m, o[k].r.lhs, o[k].unit),
 				 lesson_fmt_value(t, sizeof t, o[k].r.rhs, expr_unit_of(o[k].r.rhs_name)), o[k].r.relation);
-		text_wrap_plain(&u->text, line, pane_width(u), "       ", TK_NORMAL);
+		text_wrap_plain(&u->text, line, pane_width(u), "       ", "       ", TK_NORMAL);
 	}
 	if (st->n_checks)
 		text_lines_add(&u->text, "", TK_NORMAL);
@@ -270,7 +297,7 @@ static void build_results(struct ui *u, double window_s, const char *note)
 	u->scroll = 0;
 	snprintf(line, sizeof line, "Step %d%s%s: what happened (%.1f s measured)", u->page + 1,
 		 st->title[0] ? ", " : "", st->title, window_s);
-	text_wrap_plain(&u->text, line, pane_width(u), "", TK_HEADING);
+	text_wrap_plain(&u->text, line, pane_width(u), "", "", TK_HEADING);
 	text_lines_add(&u->text, "", TK_NORMAL);
 	u->ctx.current = u->page;
 	struct prediction_row row;
@@ -280,14 +307,14 @@ static void build_results(struct ui *u, double window_s, const char *note)
 	int passed = lesson_judge(&u->ctx, o);
 	add_claims(u, st, o);
 	lesson_explain(&u->ctx, &row, explain, sizeof explain);
-	text_wrap_plain(&u->text, explain, pane_width(u), "", TK_NORMAL);
+	text_wrap_plain(&u->text, explain, pane_width(u), "", "", TK_NORMAL);
 	if (passed < st->n_checks && st->if_fail[0]) {
 		text_lines_add(&u->text, "", TK_NORMAL);
-		text_wrap_plain(&u->text, st->if_fail, pane_width(u), "", TK_DIM);
+		text_wrap_plain(&u->text, st->if_fail, pane_width(u), "", "", TK_DIM);
 	}
 	if (note && note[0]) {
 		text_lines_add(&u->text, "", TK_NORMAL);
-		text_wrap_plain(&u->text, note, pane_width(u), "note: ", TK_BAD);
+		text_wrap_plain(&u->text, note, pane_width(u), "note: ", "      ", TK_BAD);
 	}
 	text_lines_add(&u->text, "", TK_NORMAL);
 	text_lines_add(&u->text, "  Enter: next page   r: run it again", TK_DIM);
@@ -342,8 +369,8 @@ static void run_step(struct ui *u)
 	r->ran = rc == 0;
 	if (rc < 0) {
 		text_lines_clear(&u->text);
-		text_wrap_plain(&u->text, "The step could not run:", pane_width(u), "", TK_BAD);
-		text_wrap_plain(&u->text, err, pane_width(u), "  ", TK_NORMAL);
+		text_wrap_plain(&u->text, "The step could not run:", pane_width(u), "", "", TK_BAD);
+		text_wrap_plain(&u->text, err, pane_width(u), "  ", "  ", TK_NORMAL);
 		text_lines_add(&u->text, "  Enter: next page   r: try again", TK_DIM);
 		return;
 	}
@@ -388,6 +415,10 @@ static bool handle_key(struct ui *u, int key, bool *finished)
 			run_step(u);
 		break;
 	case '\n': case KEY_ENTER_CR: case KEY_ENTER:
+		if (u->scroll + pane_text_rows(u) < u->text.n) { /* read to the end before moving on */
+			scroll_by(u, page_rows);
+			break;
+		}
 		if (u->state == S_RESULTS) {
 			u->page++;
 			u->state = S_PAGE;

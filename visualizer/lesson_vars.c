@@ -181,6 +181,7 @@ static const struct field {
 	M(cpu_pct, 's', "server CPU, % of one core"),
 	M(ctx_per_s, 's', "context switches per second"),
 	M(ctx_per_order, 's', "context switches per order served"),
+	M(cpu_ms_per_order, 's', "server CPU time per order served, ms"),
 };
 #undef M
 

@@ -7,7 +7,8 @@
 #   servers_<workload>       the servers that have data for that workload
 #   title_<workload>         the panel title
 #   open_servers, open_title the open-loop sweep
-# Closed data columns: 1 conns, 2 req/s, 3 min, 4 max, 5 p99 ms, 6 min, 7 max, 8 RSS MiB.
+# Closed data columns: 1 conns, 2 req/s, 3 min, 4 max, 5 p99 ms, 6 min, 7 max, 8 RSS MiB,
+# 9 the Little's-law mean in ms where the p99 is not observable in a run (else NaN).
 # Open data columns: 1 asked req/s, 2 achieved, 3 p50 ms, 4 p99 ms, 5 min, 6 max, 7 uncorrected p99.
 
 set terminal pngcairo size 1400,1000 font ",10" noenhanced
@@ -25,6 +26,9 @@ cols = (n > 1) ? 2 : 1
 # One colour and point type per server in every chart, from its place in `order`; peers dashed.
 col(s) = words(substr(" " . order . " ", 1, strstrt(" " . order . " ", " " . s . " "))) + 1
 dash(s) = (s eq "nginx" || s eq "node") ? 2 : 1
+# blocking in blues, evented in reds and oranges, the peers black and purple (same order as `order`)
+palette = "#08519c #3182bd #6baed6 #17becf #d62728 #ff7f0e #e377c2 #000000 #7b4173 #636363"
+rgb(s) = word(palette, col(s) <= words(palette) ? col(s) : words(palette))
 file(w, s) = sprintf("%s/%s-%s.dat", datadir, w, s)
 srv(w) = value("servers_" . w)
 ttl(w) = value("title_" . w)
@@ -37,17 +41,18 @@ set ylabel "requests/s"
 do for [i = 1:n] {
 	w = word(workloads, i)
 	set title ttl(w)
-	plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc col(s) pt col(s) dt dash(s) title s
+	plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s
 }
 unset multiplot
 
 set output outdir . "/p99.png"
-set multiplot layout rows, cols title "p99 latency against concurrency (median ms, log axis; bars: min..max of the runs)"
+set multiplot layout rows, cols title "p99 latency against concurrency (median ms, log axis; bars: min..max of the runs)\nopen circles: mean time per order by Little's law, where an order outlasts the run and its p99 cannot be seen"
 set ylabel "p99 latency, ms"
 do for [i = 1:n] {
 	w = word(workloads, i)
 	set title ttl(w)
-	plot for [s in srv(w)] file(w, s) using 1:5:6:7 with yerrorlines lw 2 lc col(s) pt col(s) dt dash(s) title s
+	plot for [s in srv(w)] file(w, s) using 1:5:6:7 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s, \
+	     for [s in srv(w)] file(w, s) using 1:9 with points pt 6 ps 2 lc rgb rgb(s) notitle
 }
 unset multiplot
 
@@ -57,7 +62,7 @@ set ylabel "peak RSS, MiB"
 do for [i = 1:n] {
 	w = word(workloads, i)
 	set title ttl(w)
-	plot for [s in srv(w)] file(w, s) using 1:8 with linespoints lw 2 lc col(s) pt col(s) dt dash(s) title s
+	plot for [s in srv(w)] file(w, s) using 1:8 with linespoints lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s
 }
 unset multiplot
 
@@ -75,7 +80,7 @@ if (words(open_servers) == 0) {
 	set xrange [1:10]
 	plot NaN notitle
 } else {
-plot for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:4:5:6 with yerrorlines lw 2 lc col(s) pt col(s) title s . " p99", \
-     for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:3 with linespoints lw 1 lc col(s) pt col(s) dt 2 title s . " p50"
+plot for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:4:5:6 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) title s . " p99", \
+     for [s in open_servers] sprintf("%s/open-%s.dat", datadir, s) using 1:3 with linespoints lw 1 lc rgb rgb(s) pt col(s) dt 2 title s . " p50"
 }
 unset output

@@ -11,13 +11,18 @@ bench_charts() {
 	fi
 	local data=$OUT/data g s list args=()
 	rm -rf "$data"; mkdir -p "$data"
-	# closed loop, bin/loadgen: conns req/s min max p99 min max rss_mib
+	# closed loop, bin/loadgen: conns req/s min max p99 min max rss_mib little_ms. p99 and its
+	# range are NaN where they describe the fastest orders only (the † of the tables: under
+	# half the window's orders done, or p99 below the Little's-law mean); then the Little's-law
+	# mean is drawn instead, as an open symbol.
 	awk -F, -v dir="$data" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["kind"] == "closed" && $c["client"] == "loadgen" {
 			f = dir "/" $c["workload"] "-" $c["server"] ".dat"
-			printf "%s %s %s %s %s %s %s %s\n", $c["connections"], v($c["throughput_rps"]), v($c["throughput_min"]),
-				v($c["throughput_max"]), v($c["p99_ms"]), v($c["p99_min_ms"]), v($c["p99_max_ms"]),
-				($c["rss_peak_kib"] == "" ? "NaN" : $c["rss_peak_kib"] / 1024) >> f
+			lm = $c["little_ms"]; p = $c["p99_ms"]
+			skew = ($c["latency_sample_pct"] != "" && $c["latency_sample_pct"] + 0 < 50) || (lm != "" && p != "" && p + 0 < 0.9 * lm)
+			printf "%s %s %s %s %s %s %s %s %s\n", $c["connections"], v($c["throughput_rps"]), v($c["throughput_min"]),
+				v($c["throughput_max"]), skew ? "NaN" : v(p), skew ? "NaN" : v($c["p99_min_ms"]), skew ? "NaN" : v($c["p99_max_ms"]),
+				($c["rss_peak_kib"] == "" ? "NaN" : $c["rss_peak_kib"] / 1024), skew ? v(lm) : "NaN" >> f
 		}
 		$c["kind"] == "open" {
 			f = dir "/open-" $c["server"] ".dat"

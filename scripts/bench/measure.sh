@@ -96,19 +96,19 @@ bench_leftover_conns() { # port -> REPLY
 	REPLY=$(awk -v p=":$hex" '$2 ~ p "$" && ($4 == "01" || $4 == "08") { n++ } END { print n + 0 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
 }
 
-# Before a run: wait up to BENCH_DRAIN_S (default 3 s) for the server to be rid of the
-# connections of the previous run, else restart it (its cells stay comparable: a fresh
-# server with no backlog, as every other server gets).
+# Before a run: wait up to BENCH_DRAIN_S (default 1 s) for the server to be rid of the
+# connections of the previous run, else restart it (SIGTERM, SIGKILL after 1 s): every run
+# then starts on a server with no backlog, as every other server gets.
 bench_quiet() { # server workload
-	local s=$1 i tries=$((${BENCH_DRAIN_S:-3} * 10))
+	local s=$1 i tries=$((${BENCH_DRAIN_S:-1} * 10))
 	for ((i = 0; i < tries; i++)); do
 		bench_leftover_conns "${SRV_PORT[$s]}"
 		[ "$REPLY" -eq 0 ] && return 0
 		bench_sleep 0.1
 	done
-	bench_log "$s still holds $REPLY connections of the previous run after ${BENCH_DRAIN_S:-3} s: restarting it"
+	bench_log "$s still holds $REPLY connections of the previous run after ${BENCH_DRAIN_S:-1} s: restarting it"
 	RESTARTS=$((${RESTARTS:-0} + 1))
-	bench_server_stop "$s"
+	bench_server_stop "$s" 1
 	bench_server_start "$s" "$2"
 }
 
@@ -184,12 +184,13 @@ bench_run() { # kind workload server client connections rate rep
 
 # Turns the client's JSON and the /proc snapshots into one CSV row (stdout), in one awk.
 #   throughput_rps: orders answered 200 per second of the window. In a closed loop with
-#     bin/loadgen, each customer orders again the moment it is served, so the orders sent in
-#     the window count the services in it, those of orders placed during the warm-up
-#     included; loadgen's own throughput (client_rps) counts only orders sent and completed
-#     in the window and falls short when latency nears the window. Elsewhere: completed
-#     orders minus HTTP errors, per second.
-#   served: services in the window (closed loop: orders sent; else: completed), the
+#     bin/loadgen, each customer orders again the moment it is served, so the orders placed
+#     in the window (loadgen's "arrived") count the services in it, those of orders placed
+#     during the warm-up included; loadgen's own throughput (client_rps) counts only orders
+#     placed and completed in the window and falls short when latency nears the window.
+#     ("sent" would count the first orders of connections the server accepts late, too.)
+#     Elsewhere: completed orders minus HTTP errors, per second.
+#   served: services in the window (closed loop: orders placed; else: completed), the
 #     denominator of CPU per request and context switches per request.
 #   errors: errors_total when the client gives it (loadgen lists status_503 beside status),
 #     else the sum of the kinds; a client that printed no JSON is one error, client_exit=RC.
@@ -211,7 +212,7 @@ bench_row() {
 			if (req == "") { req = 0; errs++; kinds = kinds "client_exit=" rc ";" }
 			sub(/;$/, "", kinds)
 			dur = J["duration_s"] != "" ? J["duration_s"] : defdur
-			sent = J["sent"] != "" ? J["sent"] : req
+			sent = J["arrived"] != "" ? J["arrived"] : (J["sent"] != "" ? J["sent"] : req)
 			st = J["errors.status"] + 0
 			split(snap0, a, " "); split(snap1, b, " ")
 			cpu = (b[1] - a[1]) / hz; win = e1 - e0

@@ -21,25 +21,27 @@ bench_wait_listening() { # file pid timeout_s
 			return 0
 		fi
 		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.05
+		bench_sleep 0.05
 	done
 	return 1
 }
 
-# Stop one process by PID: SIGTERM, up to 7 s to drain (servers bound it to ~5 s), then SIGKILL.
-bench_stop_pid() {
-	local pid=$1 i
+# Stop one process by PID: SIGTERM, up to GRACE_S (default 7 s: servers bound their drain
+# to ~5 s) to exit, then SIGKILL. Returns 1 when it had to be killed.
+bench_stop_pid() { # pid [grace_s]
+	local pid=$1 i n=$((${2:-7} * 20)) rc=0
 	kill -TERM "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	for ((i = 0; i < 140; i++)); do
+	for ((i = 0; i < n; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		bench_sleep 0.05
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		bench_log "pid $pid did not stop on SIGTERM in 7 s: SIGKILL"
+		[ "${2:-7}" -ge 7 ] && bench_log "pid $pid did not stop on SIGTERM in ${2:-7} s: SIGKILL"
 		kill -KILL "$pid" 2>/dev/null
+		rc=1
 	fi
 	wait "$pid" 2>/dev/null
-	return 0
+	return $rc
 }
 
 bench_stop_all() {
@@ -110,13 +112,13 @@ bench_start_nginx() {
 		for ((i = 0; i < 100; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			bench_can_connect "$port" && break
-			sleep 0.05
+			bench_sleep 0.05
 		done
 		if kill -0 "$pid" 2>/dev/null && bench_can_connect "$port"; then
 			for ((i = 0; i < 100; i++)); do
 				worker=$(ps -o pid= --ppid "$pid" | head -n 1 | tr -d ' ')
 				[ -n "$worker" ] && break
-				sleep 0.05
+				bench_sleep 0.05
 			done
 			[ -z "$worker" ] && { bench_stop_pid "$pid"; return 1; }
 			SRV_PID[nginx]=$pid SRV_MPID[nginx]=$worker SRV_PORT[nginx]=$port
@@ -164,9 +166,14 @@ bench_server_start() { # label workload
 	esac
 }
 
-bench_server_stop() { # label
-	local pid=${SRV_PID[$1]:-}
-	[ -n "$pid" ] && bench_stop_pid "$pid"
+# Stop a server. With a grace time (a restart between runs), a server still serving the
+# orders of customers long gone is killed after it; its scoreboard, which only a clean exit
+# removes, is then removed here by its default name (MODEL-PORT).
+bench_server_stop() { # label [grace_s]
+	local pid=${SRV_PID[$1]:-} bin=${SERVER_BIN[$1]:-} port=${SRV_PORT[$1]:-}
+	if [ -n "$pid" ] && ! bench_stop_pid "$pid" "${2:-7}"; then
+		case $bin in blocking | evented) rm -f "/dev/shm/lunchrush.$bin-$port" ;; esac
+	fi
 	unset 'SRV_PID[$1]' 'SRV_MPID[$1]' 'SRV_PORT[$1]'
 }
 

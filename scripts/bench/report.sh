@@ -59,7 +59,8 @@ bench_report() {
 		echo "# lunchrush benchmark: $(date -u +%Y-%m-%d) on $(hostname)"
 		echo
 		echo "Mode **$MODE** (\`$BENCH_COMMAND\`): $REPS run(s) per cell, each ${DURATION_S} s measured after a ${WARMUP_S} s warm-up;"
-		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to $(date -u +%H:%M:%SZ) UTC ($BENCH_ELAPSED)."
+		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to $(date -u +%H:%M:%SZ) UTC ($BENCH_ELAPSED);"
+		echo "${RESTARTS:-0} server restart(s) between runs (a server still serving the orders of the previous run's customers after 1 s is restarted, so every run starts without a backlog)."
 		echo "Raw runs: [runs.csv](runs.csv); per cell: [summary.csv](summary.csv); alternating ratios: [ratios.csv](ratios.csv);"
 		echo "bars: [bars.csv](bars.csv). How to read all of it: [results/README.md](../README.md)."
 		echo
@@ -116,8 +117,9 @@ bench_report() {
 		echo "## Every closed-loop cell"
 		echo
 		echo "Medians of the runs of each cell. *Little mean ms* is N / throughput, the mean time an order takes by"
-		echo "Little's law; † marks latency figures drawn from under half of the window's orders (the others were still"
-		echo "waiting when it closed), which describe the fastest orders only. *server CPU %* is the server's own share"
+		echo "Little's law; † marks latency figures that describe the fastest orders only: drawn from under half of the"
+		echo "window's orders (the others were still waiting when it closed), or with a p99 below that mean (orders"
+		echo "take longer than the window; those done in it were first in line). *server CPU %* is the server's own share"
 		echo "of its core; *core busy %* counts every process on that core (the kitchen too, in kitchen50)."
 		for g in "${BENCH_GROUPS[@]}"; do
 			echo; echo "### ${WORKLOAD_WHAT[$g]}"; echo

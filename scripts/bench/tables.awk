@@ -60,9 +60,15 @@ what == "xcheck" {
 }
 
 function rank(s,    i) { for (i = 1; i <= no; i++) if (ord[i] == s) return i; return no + 1 }
-# A latency figure drawn from under half of the window's orders (the rest still waiting at
-# its end) describes the fastest ones only: marked with a dagger.
-function sample() { return (v("latency_sample_pct") != "" && v("latency_sample_pct") + 0 < 50) ? " †" : "" }
+# Latency percentiles that describe the fastest orders only, marked with a dagger: drawn
+# from under half of the window's orders (the rest still waiting at its end), or a p99
+# below the mean time per order by Little's law (orders take longer than the window, and
+# those that finished in it were the first in line).
+function sample() {
+	if (v("latency_sample_pct") != "" && v("latency_sample_pct") + 0 < 50) return " †"
+	if (v("little_ms") != "" && v("p99_ms") != "" && v("p99_ms") + 0 < 0.9 * v("little_ms")) return " †"
+	return ""
+}
 function fmtn(x) { return x == "" ? "" : sprintf("%.0f", x) }
 function kib(x) { return x == "" ? "" : sprintf("%.1f", x / 1024) }
 function errs() { return v("errors") + 0 > 0 ? v("errors") " (" v("errors_pct") " %)" : "0" }

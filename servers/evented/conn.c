@@ -166,7 +166,9 @@ int conn_send(struct conn *c)
 
 /* Feed input to the request glue, one request at a time, while the connection is
  * reading. An order that completes at once (no kitchen, no helper) lets the loop go
- * on with the next pipelined request; one that waits stops it. *used: bytes taken.
+ * on with the next pipelined request; one that waits stops it, and the rest of the
+ * input waits in `pending` (so no read happens while anything is pending). *used:
+ * bytes taken.
  * Returns -1 when the connection was closed. */
 static int conn_input(struct conn *c, const char *buf, size_t len, uint64_t read_ns, bool pipelined,
 		      size_t *used)
@@ -268,6 +270,10 @@ static void conn_linger_read(struct conn *c)
 	conn_close(c);
 }
 
+/* While an order is away (helper, kitchen) the read watcher is left on: most clients
+ * wait quietly, and switching it off and on again would cost two epoll_ctl calls per
+ * order. Only if the client does send something meanwhile (a pipelined request, or
+ * its FIN) is reading switched off, until the answer is out. */
 static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents)
 {
 	struct conn *c = (struct conn *)w;
@@ -275,6 +281,10 @@ static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents)
 	(void)ev;
 	(void)revents;
 	switch (c->phase) {
+	case CONN_COUNTER:
+	case CONN_KITCHEN:
+		conn_watch(c, 0);
+		break;
 	case CONN_WRITING:
 		if (conn_send(c) == 0)
 			conn_resume(c);

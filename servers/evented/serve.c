@@ -177,8 +177,7 @@ static int serve_kitchen(struct conn *c)
 
 	conn_set_gauge(c, GAUGE_KITCHEN);
 	SB_ADD(l->sb->kitchen_tickets, 1);
-	c->phase = CONN_KITCHEN;
-	conn_watch(c, 0);
+	c->phase = CONN_KITCHEN; /* reading pauses (lazily: see conn_io_cb) */
 	ev_now_update(l->ev); /* the CPU part may have taken a while: time the wait from now */
 	if (l->kitchen) {
 		os->ticket = kitchen_pool_submit(l->kitchen, os->order.cook_ms, kitchen_answer, c);
@@ -221,8 +220,7 @@ int serve_request(struct conn *c)
 		if (l->srv->helpers) {
 			os->job.work_us = os->order.work_us;
 			os->job.inbox = &l->inbox;
-			c->phase = CONN_COUNTER;
-			conn_watch(c, 0);
+			c->phase = CONN_COUNTER; /* reading pauses (lazily: see conn_io_cb) */
 			helpers_submit(l->srv->helpers, &os->job);
 			return 0;
 		}

@@ -161,10 +161,10 @@ static void test_work_on_the_loop_shows_as_lag(void **state)
 	server_start(&s, extra);
 
 	lag_mark(&s);
-	unsigned orders = load(s.child.port, "/order?cook_ms=0&work_us=20000", 2, 1500);
+	unsigned orders = load(s.child.port, "/order?cook_ms=0&work_us=20000", 4, 1500);
 	lag_since_mark(&s);
 	uint64_t p50 = hist_percentile(&lag_diff, 50), p99 = hist_percentile(&lag_diff, 99);
-	print_message("1 loop, work_us=20000, 2 clients: %u orders in 1.5 s; loop lag over %llu samples: "
+	print_message("1 loop, work_us=20000, 4 clients: %u orders in 1.5 s; loop lag over %llu samples: "
 		      "p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", orders, (unsigned long long)lag_diff.count,
 		      p50 / 1e3, p99 / 1e3, lag_diff.max_us / 1e3);
 	assert_true(orders >= 10);
@@ -222,7 +222,10 @@ static void test_helpers_keep_the_loop_responsive(void **state)
 		      p99 / 1e3, lag_diff.max_us / 1e3, ctl_p99 / 1e3);
 	assert_true(orders >= 10);
 	assert_true(lag_diff.count >= 50); /* the 10 ms timer kept firing */
-	assert_true(p99 < 5000 + ctl_p99);  /* under 5 ms, beyond what the machine adds to anyone */
+	/* under 5 ms beyond what the machine adds to any thread (two small samples' tails
+	 * are compared, hence twice the control's); a loop doing the work itself shows
+	 * 80 ms and more here (4 clients x 20 ms) */
+	assert_true(p99 < 5000 + 2 * ctl_p99);
 	server_stop(&s);
 }
 
@@ -258,6 +261,53 @@ static void test_two_loops_both_serve(void **state)
 	assert_true(a > 0);
 	assert_true(b > 0);
 	assert_int_equal(a + b, 64);
+	server_stop(&s);
+}
+
+/* ---- pipelining while an order is away ---- */
+
+/* A request arrives while the one before it waits in the kitchen, another arrives in
+ * two pieces, then the client half-closes: every answer comes, in order. */
+static void test_requests_sent_during_the_kitchen_wait(void **state)
+{
+	struct server s;
+	struct tc_carry carry;
+	struct tc_response r;
+	(void)state;
+	const char *extra[] = { "--cook-ms", "0", NULL };
+	server_start(&s, extra);
+	int fd = tc_connect(s.child.port, IO_TIMEOUT_MS);
+	assert_true(fd >= 0);
+	tc_carry_init(&carry);
+	const char *first = "GET /order?cook_ms=200 HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *second = "GET /order?cook_ms=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *third_a = "GET /order?cook_ms=2 HT", *third_b = "TP/1.1\r\nHost: x\r\n\r\n";
+	assert_int_equal(tc_send_all(fd, first, strlen(first)), 0);
+	sleep_ms(50);
+	assert_int_equal(tc_send_all(fd, second, strlen(second)), 0);
+	sleep_ms(20);
+	assert_int_equal(tc_send_all(fd, third_a, strlen(third_a)), 0);
+	sleep_ms(20);
+	assert_int_equal(tc_send_all(fd, third_b, strlen(third_b)), 0);
+	shutdown(fd, SHUT_WR);
+	const char *want[] = { "order 1:", "order 2:", "order 3:" }; /* numbered as they arrive */
+	const double cook[] = { 200, 1, 2 };
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(tc_read_response(fd, &carry, false, &r), 0);
+		assert_int_equal(r.status, 200);
+		print_message("answer %d: %s", i + 1, r.body);
+		assert_non_null(strstr(r.body, want[i]));
+		const char *k = strstr(r.body, "kitchen ");
+		assert_non_null(k);
+		assert_true(strtod(k + 8, NULL) >= cook[i] - 0.5);
+	}
+	assert_true(tc_wait_closed(fd, IO_TIMEOUT_MS));
+	close(fd);
+	double deadline = tc_now_ms() + 2000;
+	while (SB_GET(s.sb->conns_open) != 0 && tc_now_ms() < deadline)
+		sleep_ms(5);
+	assert_int_equal(SB_GET(s.sb->conns_open), 0);
+	assert_int_equal(SB_GET(s.sb->served), 3);
 	server_stop(&s);
 }
 
@@ -509,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_work_on_the_loop_shows_as_lag),
 		cmocka_unit_test(test_helpers_keep_the_loop_responsive),
 		cmocka_unit_test(test_two_loops_both_serve),
+		cmocka_unit_test(test_requests_sent_during_the_kitchen_wait),
 		cmocka_unit_test(test_freeze_blocks_the_loop),
 		cmocka_unit_test(test_out_of_descriptors_does_not_spin),
 		cmocka_unit_test(test_idle_and_header_timeouts_close),

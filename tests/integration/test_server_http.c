@@ -27,12 +27,46 @@
 static struct child shared;
 static char shared_board[64];
 
+/* A test's own server, for teardown to stop when an assertion ends the test early. */
+static struct child *own;
+static char own_board[64];
+
 static int start_server(struct child *c, const char *board, const char *cook_ms)
 {
 	const char *bin = test_bin(test_server_model());
 	char *argv[] = { (char *)bin, "--port", "0", "--scoreboard", (char *)board, "--cook-ms", (char *)cook_ms,
 			 "--quiet", NULL };
 	return child_start(c, argv, true, 10000);
+}
+
+/* c must be static: teardown may reach it after the test function is gone. */
+static int start_own_server(struct child *c, const char *board)
+{
+	own = c;
+	snprintf(own_board, sizeof own_board, "%s", board);
+	return start_server(c, board, "20");
+}
+
+/* SIGTERM, and the wait status; a server that did not exit cleanly leaves its
+ * scoreboard behind, so it is removed here. */
+static int stop_own_server(struct child *c)
+{
+	int status = child_stop(c, SIGTERM, 8000);
+	own = NULL;
+	if (status != 0)
+		scoreboard_remove(own_board);
+	return status;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (own && own->pid > 0) {
+		child_stop(own, SIGKILL, 2000);
+		scoreboard_remove(own_board);
+	}
+	own = NULL;
+	return 0;
 }
 
 static int group_setup(void **state)
@@ -301,12 +335,12 @@ static void test_after_4xx_others_still_served(void **state)
  * every connection is closed on the scoreboard. */
 static void test_client_disconnects_mid_order(void **state)
 {
-	struct child srv;
+	static struct child srv;
 	struct tc_response r;
 	size_t size;
 	(void)state;
 	const char *board = test_scoreboard_name("t-http-gone");
-	assert_int_equal(start_server(&srv, board, "20"), 0);
+	assert_int_equal(start_own_server(&srv, board), 0);
 	struct scoreboard_server *sb = board_open(board, &size);
 	assert_non_null(sb);
 
@@ -327,20 +361,20 @@ static void test_client_disconnects_mid_order(void **state)
 	assert_true(SB_GET(sb->accepted) >= 4);
 	assert_int_equal(SB_GET(sb->accepted), SB_GET(sb->closed));
 	scoreboard_unmap(sb, size);
-	assert_int_equal(child_stop(&srv, SIGTERM, 8000), 0);
+	assert_int_equal(stop_own_server(&srv), 0);
 }
 
 /* The scoreboard is there while the server runs, names the model, and is removed by a
  * graceful SIGTERM, which exits 0. */
 static void test_scoreboard_lives_with_the_server(void **state)
 {
-	struct child srv;
+	static struct child srv;
 	struct tc_response r;
 	size_t size;
 	void *map;
 	(void)state;
 	const char *board = test_scoreboard_name("t-http-sb");
-	assert_int_equal(start_server(&srv, board, "0"), 0);
+	assert_int_equal(start_own_server(&srv, board), 0);
 	struct scoreboard_server *sb = board_open(board, &size);
 	assert_non_null(sb);
 	assert_string_equal(sb->hdr.model, test_server_model());
@@ -357,7 +391,9 @@ static void test_scoreboard_lives_with_the_server(void **state)
 	assert_true(SB_GET(sb->latency.count) >= 1);
 	scoreboard_unmap(sb, size);
 
-	int status = child_stop(&srv, SIGTERM, 8000);
+	int status = stop_own_server(&srv);
+	if (status != 0)
+		print_error("server wait status %#x after SIGTERM\n", status);
 	assert_true(status != -1 && WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(scoreboard_open(board, SCOREBOARD_SERVER, false, &map, &size), -ENOENT);
@@ -410,8 +446,8 @@ int main(void)
 		cmocka_unit_test(test_400_malformed_request),
 		cmocka_unit_test(test_431_head_over_8k),
 		cmocka_unit_test(test_after_4xx_others_still_served),
-		cmocka_unit_test(test_client_disconnects_mid_order),
-		cmocka_unit_test(test_scoreboard_lives_with_the_server),
+		cmocka_unit_test_teardown(test_client_disconnects_mid_order, teardown),
+		cmocka_unit_test_teardown(test_scoreboard_lives_with_the_server, teardown),
 		cmocka_unit_test(test_help_and_bad_flag),
 	};
 	fprintf(stderr, "server under test: %s\n", test_bin(test_server_model()));

@@ -71,15 +71,31 @@ static void *client_main(void *arg)
 	return NULL;
 }
 
+/* The server under test, static so that teardown can stop it after a failed assertion. */
+static struct child srv;
+static char board[64];
+static void *map;
+static size_t size;
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (map)
+		scoreboard_unmap(map, size);
+	map = NULL;
+	if (srv.pid > 0) {
+		child_stop(&srv, SIGKILL, 2000);
+		scoreboard_remove(board);
+	}
+	return 0;
+}
+
 static void test_littles_law(void **state)
 {
 	static struct client clients[CLIENTS];
-	struct child srv;
-	size_t size;
-	void *map;
 	(void)state;
 	bool blocking = strcmp(test_server_model(), "blocking") == 0;
-	const char *board = test_scoreboard_name("t-little");
+	snprintf(board, sizeof board, "%s", test_scoreboard_name("t-little"));
 	char *argv_blocking[] = { (char *)test_bin("blocking"), "--port", "0", "--scoreboard", (char *)board,
 				  "--cook-ms", "50", "--threads", "4", "--quiet", NULL };
 	char *argv_evented[] = { (char *)test_bin("evented"), "--port", "0", "--scoreboard", (char *)board,
@@ -155,13 +171,17 @@ static void test_littles_law(void **state)
 	assert_true(throughput * mean_latency / 1000.0 <= 1.1 * CLIENTS);
 
 	scoreboard_unmap(map, size);
-	assert_int_equal(child_stop(&srv, SIGTERM, 8000), 0);
+	map = NULL;
+	int status = child_stop(&srv, SIGTERM, 8000);
+	if (status != 0)
+		scoreboard_remove(board);
+	assert_int_equal(status, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_littles_law),
+		cmocka_unit_test_teardown(test_littles_law, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every lesson's --check (bin/dashboard --lesson N --check) and sums the claims.
+# Binaries come from $LUNCHRUSH_BIN (default bin). Each lesson prints one PASS/FAIL line
+# per claim and ends with "lesson N: P passed, F failed (claims)"; this script ends with
+# one line "lessons: N passed, N failed" where N counts claims, and exits non-zero when
+# any claim failed or a lesson could not run. All eight take about 2.5 minutes.
+set -u
+cd "$(dirname "$0")/.."
+bin=${LUNCHRUSH_BIN:-bin}
+passed=0
+failed=0
+failed_lessons=()
+
+if [ ! -x "$bin/dashboard" ]; then
+	echo "lessons: $bin/dashboard is missing (make $bin/dashboard)"
+	echo "lessons: 0 passed, 1 failed"
+	exit 1
+fi
+
+for file in lessons/[0-9][0-9]-*.md; do
+	n=$(basename "$file" | sed 's/^0*\([0-9][0-9]*\)-.*/\1/')
+	start=$(date +%s)
+	out=$("$bin/dashboard" --lesson "$n" --check --bin "$bin" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | grep -E '^lesson [0-9]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+	p=$(printf '%s' "$line" | sed -n 's/.*: \([0-9][0-9]*\) passed.*/\1/p')
+	f=$(printf '%s' "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or refused to run without saying which claim
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -gt 0 ] && failed_lessons+=("$n")
+	echo "   (lesson $n: $(( $(date +%s) - start )) s)"
+done
+
+[ ${#failed_lessons[@]} -gt 0 ] && echo "failed lessons: ${failed_lessons[*]}"
+echo "lessons: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
