@@ -81,16 +81,20 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 			lesson_print_figures(out, res);
 	}
 	struct check_outcome o[LESSON_MAX_CHECKS];
-	lesson_judge(c, o);
-	for (int k = 0; k < st->n_checks; k++) {
+	int failed = st->n_checks - lesson_judge(c, o);
+	for (int k = 0; k < st->n_checks; k++)
 		print_claim(out, st, k, &o[k], res);
-		if (o[k].rc == 0 && o[k].r.pass)
-			tot->passed++;
-		else
-			tot->failed++;
+	tot->passed += st->n_checks - failed;
+	tot->failed += failed;
+	char words[LESSON_TEXT_MAX * 2];
+	if (verbose && res->ran) {
+		lesson_substitute(c, st->explain, words, sizeof words);
+		if (words[0])
+			fprintf(out, "  explain: %s\n", words);
 	}
-	if (st->if_fail[0] && st->n_checks && tot->failed && verbose)
-		fprintf(out, "  hint: %s\n", st->if_fail);
+	lesson_substitute(c, st->if_fail, words, sizeof words);
+	if (words[0] && failed)
+		fprintf(out, "  hint: %s\n", words);
 	fprintf(out, "  (%.1f s)\n", (clock_now_ns() - t0) / 1e9);
 	fflush(out);
 }

@@ -124,6 +124,32 @@ static void explain_prediction(struct out *o, const struct prediction_row *row)
 	}
 }
 
+/* Copy text with every {EXPR} replaced by its value on this run ("?" when it has none),
+ * so a lesson's words can quote what this machine measured. */
+void lesson_substitute(struct lesson_ctx *c, const char *text, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (const char *p = text; *p && o + 1 < len;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close) {
+			out[o++] = *p++;
+			continue;
+		}
+		char expr[LESSON_EXPR_MAX], val[32], why[200];
+		double v;
+		snprintf(expr, sizeof expr, "%.*s", (int)(close - p - 1), p + 1);
+		if (expr_eval(expr, lesson_lookup, c, &v, why, sizeof why) == 0)
+			lesson_fmt_value(val, sizeof val, v, "");
+		else
+			snprintf(val, sizeof val, "?");
+		int n = snprintf(out + o, len - o, "%s", val);
+		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
+		p = close + 1;
+	}
+	out[o < len ? o : len - 1] = '\0';
+}
+
 void lesson_explain(struct lesson_ctx *c, const struct prediction_row *row, char *buf, size_t len)
 {
 	const struct lesson_step *st = &c->lesson->step[c->current];
@@ -138,6 +164,9 @@ void lesson_explain(struct lesson_ctx *c, const struct prediction_row *row, char
 			say(&o, "%s: rho = %.1f / %.1f = %.2f >= 1: the line grows without bound (about %.0f more a second).\n",
 			    arena_side_name(side), t->rate_rps, t->bound_rps, t->rho, t->growth_rps);
 	}
-	if (st->explain[0])
-		say(&o, "%s\n", st->explain);
+	if (st->explain[0]) {
+		char words[LESSON_TEXT_MAX * 2];
+		lesson_substitute(c, st->explain, words, sizeof words);
+		say(&o, "%s\n", words);
+	}
 }

@@ -38,6 +38,9 @@ void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row);
 /* Judge every check of the current step. Returns how many passed. */
 int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECKS]);
 
+/* text with every {EXPR} replaced by its value on this run ("?" without one). */
+void lesson_substitute(struct lesson_ctx *c, const char *text, char *out, size_t len);
+
 /* The difference explained, as lines separated by '\n': prediction against
  * measurement, measurement against theory, rho warnings, the lesson's own words. */
 void lesson_explain(struct lesson_ctx *c, const struct prediction_row *row, char *buf, size_t len);

@@ -309,8 +309,9 @@ static void build_results(struct ui *u, double window_s, const char *note)
 	lesson_explain(&u->ctx, &row, explain, sizeof explain);
 	text_wrap_plain(&u->text, explain, pane_width(u), "", "", TK_NORMAL);
 	if (passed < st->n_checks && st->if_fail[0]) {
+		lesson_substitute(&u->ctx, st->if_fail, explain, sizeof explain);
 		text_lines_add(&u->text, "", TK_NORMAL);
-		text_wrap_plain(&u->text, st->if_fail, pane_width(u), "", "", TK_DIM);
+		text_wrap_plain(&u->text, explain, pane_width(u), "", "", TK_DIM);
 	}
 	if (note && note[0]) {
 		text_lines_add(&u->text, "", TK_NORMAL);

@@ -343,6 +343,24 @@ static int validate_expr(struct lesson_ctx *c, const char *path, int line, const
 	return rc;
 }
 
+/* Every {EXPR} in a step's words must name real figures too. */
+static int validate_words(struct lesson_ctx *c, const char *path, int line, const char *what, const char *text,
+			  char *err, size_t errlen)
+{
+	for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+		const char *close = strchr(p, '}');
+		char expr[LESSON_EXPR_MAX];
+		if (!close) {
+			snprintf(err, errlen, "%s:%d: %s: '{' without '}'", path, line, what);
+			return -EINVAL;
+		}
+		snprintf(expr, sizeof expr, "%.*s", (int)(close - p - 1), p + 1);
+		if (validate_expr(c, path, line, what, expr, false, err, errlen) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int validate_into(const struct lesson *l, bool *referenced, char *err, size_t errlen)
 {
 	struct lesson_ctx c = { .lesson = l, .validate = true, .referenced = referenced };
@@ -358,6 +376,9 @@ static int validate_into(const struct lesson *l, bool *referenced, char *err, si
 		for (int k = 0; k < st->n_checks; k++)
 			if (validate_expr(&c, l->path, st->check[k].line, "check", st->check[k].expr, true, err, errlen) < 0)
 				return -EINVAL;
+		if (validate_words(&c, l->path, st->line, "explain", st->explain, err, errlen) < 0 ||
+		    validate_words(&c, l->path, st->line, "if_fail", st->if_fail, err, errlen) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }

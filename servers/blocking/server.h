@@ -59,8 +59,8 @@ struct blocking_server {
 	bool unfinished;               /* threads outlived the drain: leave memory to exit() */
 };
 
-/* Listen, open the scoreboard, calibrate nothing yet: 0 or a negative errno after a
- * message on stderr that says what to do. */
+/* Listen and open the scoreboard (no thread starts yet): 0 or a negative errno after
+ * a message on stderr that says what to do. */
 int blocking_server_new(const struct server_config *cfg, struct blocking_server **out);
 
 /* Start housekeeping, the cashiers and the acceptor. 0 or a negative errno. */
