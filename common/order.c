@@ -197,6 +197,11 @@ size_t order_format_response(char *buf, size_t cap, const char *model, uint64_t 
 
 	if (n < 0 || (size_t)n >= sizeof(body))
 		return 0;
+	if (n < ORDER_BODY_LEN) { /* pad before the newline to the fixed length */
+		memset(body + n - 1, ' ', (size_t)(ORDER_BODY_LEN - n));
+		n = ORDER_BODY_LEN;
+		body[n - 1] = '\n';
+	}
 	if (!order->keep_alive)
 		conn = "close";
 	else if (order->http10)

@@ -17,6 +17,10 @@
 #define ORDER_COOK_MS_MAX 60000
 #define ORDER_WORK_US_MAX 1000000
 #define RESPONSE_MAX 1024   /* bytes any response takes, head and body */
+/* Bytes of a 200 body: the line is padded with spaces to this length (newline
+ * included) so every order of a server has the same Content-Length, as ab and other
+ * benchmark tools expect of a fixed document. */
+#define ORDER_BODY_LEN 96
 
 struct order {
 	uint32_t cook_ms;  /* kitchen wait */

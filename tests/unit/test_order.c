@@ -247,7 +247,36 @@ static const char *body_of(const char *resp, size_t len)
 	return end + 4;
 }
 
+/* The body without its padding and newline (a static copy). */
+static const char *trimmed(const char *body)
+{
+	static char out[ORDER_BODY_LEN + 1];
+	size_t n = strlen(body);
+	assert_true(n <= ORDER_BODY_LEN);
+	memcpy(out, body, n + 1);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	return out;
+}
+
 static const struct order_times times = { .line_ns = 12345, .counter_ns = 1003000, .kitchen_ns = 50104400 };
+
+/* Every order of a server has the same Content-Length, whatever its number and times
+ * (ab counts a document whose length changes as a failure). */
+static void test_order_format_response_fixed_length(void **state)
+{
+	(void)state;
+	char a[RESPONSE_MAX], b[RESPONSE_MAX];
+	struct order o = { .keep_alive = true };
+	struct order_times slow = { .line_ns = 123456789012ULL, .counter_ns = 999999000, .kitchen_ns = 60000000000ULL };
+	size_t na = order_format_response(a, sizeof(a), "blocking", 1, &o, &times);
+	size_t nb = order_format_response(b, sizeof(b), "blocking", 123456789, &o, &slow);
+
+	assert_true(na > 0);
+	assert_int_equal(na, nb);
+	assert_int_equal(strlen(body_of(a, na)), ORDER_BODY_LEN);
+	assert_int_equal(a[na - 1], '\n');
+}
 
 static void test_order_format_response_keep_alive(void **state)
 {
@@ -256,14 +285,15 @@ static void test_order_format_response_keep_alive(void **state)
 	struct order o = { .cook_ms = 50, .keep_alive = true };
 	const char *want = "HTTP/1.1 200 OK\r\n"
 			   "Content-Type: text/plain\r\n"
-			   "Content-Length: 69\r\n"
+			   "Content-Length: 96\r\n"
 			   "\r\n"
-			   "evented order 42: line 0.012 ms, counter 1.003 ms, kitchen 50.104 ms\n";
+			   "evented order 42: line 0.012 ms, counter 1.003 ms, kitchen 50.104 ms"
+			   "                           \n";
 	size_t n = order_format_response(buf, sizeof(buf), "evented", 42, &o, &times);
 
 	assert_int_equal(n, strlen(want));
 	assert_memory_equal(buf, want, n);
-	assert_int_equal(strlen(body_of(buf, n)), 69);
+	assert_int_equal(strlen(body_of(buf, n)), ORDER_BODY_LEN);
 }
 
 /* Times are rounded to the microsecond and printed as ms with three decimals. */
@@ -276,7 +306,7 @@ static void test_order_format_response_rounding(void **state)
 	size_t n = order_format_response(buf, sizeof(buf), "x", 0, &o, &t);
 
 	buf[n] = '\0';
-	assert_string_equal(body_of(buf, n), "x order 0: line 0.000 ms, counter 1.000 ms, kitchen 60000.000 ms\n");
+	assert_string_equal(trimmed(body_of(buf, n)), "x order 0: line 0.000 ms, counter 1.000 ms, kitchen 60000.000 ms");
 }
 
 static void test_order_format_response_close(void **state)
@@ -289,7 +319,7 @@ static void test_order_format_response_close(void **state)
 	assert_true(n > 0);
 	buf[n] = '\0';
 	assert_non_null(strstr(buf, "\r\nConnection: close\r\n"));
-	assert_string_equal(body_of(buf, n), "blocking order 1: line 0.012 ms, counter 1.003 ms, kitchen 50.104 ms\n");
+	assert_string_equal(trimmed(body_of(buf, n)), "blocking order 1: line 0.012 ms, counter 1.003 ms, kitchen 50.104 ms");
 	/* HTTP/1.0 without keep-alive closes too */
 	o.http10 = true;
 	n = order_format_response(buf, sizeof(buf), "blocking", 1, &o, &times);
@@ -431,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_order_from_request_http10),
 		cmocka_unit_test(test_order_parse_uint),
 		cmocka_unit_test(test_order_format_response_keep_alive),
+		cmocka_unit_test(test_order_format_response_fixed_length),
 		cmocka_unit_test(test_order_format_response_rounding),
 		cmocka_unit_test(test_order_format_response_close),
 		cmocka_unit_test(test_order_format_response_http10_keep_alive),
