@@ -11,7 +11,7 @@
 #include "lesson_doc.h"
 
 struct check_totals {
-	int passed, failed;   /* claims */
+	int passed, failed, skipped;   /* claims */
 };
 
 /* Run every step that has checks (or that a later check names) and print one verdict

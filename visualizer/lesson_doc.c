@@ -199,6 +199,8 @@ static int step_key(struct parser *p, struct lesson_step *st, const char *key, c
 	}
 	if (strcmp(key, "explain") == 0)
 		return append_text(p, key, st->explain, sizeof st->explain, v);
+	if (strcmp(key, "require") == 0)
+		return copy_text(p, key, st->require, sizeof st->require, v);
 	if (strcmp(key, "if_fail") == 0)
 		return append_text(p, key, st->if_fail, sizeof st->if_fail, v);
 	if (strcmp(key, "slow_talkers") == 0)

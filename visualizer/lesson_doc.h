@@ -49,6 +49,9 @@ struct lesson_step {
 	int n_checks;
 	char explain[LESSON_TEXT_MAX];   /* shown beside the results */
 	char if_fail[LESSON_TEXT_MAX];   /* shown when a check fails */
+	char require[LESSON_EXPR_MAX];   /* a claim about the machine (machine.idle_cores >= 1.5)
+	                                  * without which the checks mean nothing: unmet, they
+	                                  * are skipped, with the reason */
 	uint32_t slow_talkers;           /* extra clients that trickle their order */
 	uint32_t slow_trickle_ms;        /* one byte every this many ms */
 	enum faint_how faint;

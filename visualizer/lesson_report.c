@@ -47,17 +47,44 @@ void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row)
 	}
 }
 
-int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECKS])
+/* The step's require, judged: true when met (or absent); else why in buf. */
+static bool requirement_met(struct lesson_ctx *c, const struct lesson_step *st, char *buf, size_t len)
+{
+	struct claim_result r;
+	char why[200], v[32];
+	if (!st->require[0])
+		return true;
+	if (claim_eval(st->require, lesson_lookup, c, &r, why, sizeof why) < 0) {
+		snprintf(buf, len, "needs %s: %s", st->require, why);
+		return false;
+	}
+	if (!r.pass)
+		snprintf(buf, len, "needs %s, this machine had %s: another program is busy", st->require,
+			 lesson_fmt_value(v, sizeof v, r.lhs, ""));
+	return r.pass;
+}
+
+int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECKS], int *skipped)
 {
 	const struct lesson_step *st = &c->lesson->step[c->current];
+	char why[240];
 	int passed = 0;
+	bool met = requirement_met(c, st, why, sizeof why);
+	if (skipped)
+		*skipped = met ? 0 : st->n_checks;
 	for (int i = 0; i < st->n_checks; i++) {
 		struct check_outcome *o = &out[i];
 		memset(o, 0, sizeof *o);
+		if (!met) {
+			o->skipped = true;
+			snprintf(o->err, sizeof o->err, "%s", why);
+			continue;
+		}
 		o->rc = claim_eval(st->check[i].expr, lesson_lookup, c, &o->r, o->err, sizeof o->err);
 		o->unit = expr_unit_of(o->r.lhs_name);
 		o->predicted_here = st->predict_measured[0] &&
-				    strncmp(st->check[i].expr, st->predict_measured, strlen(st->predict_measured)) == 0;
+				    (strncmp(st->check[i].expr, st->predict_measured, strlen(st->predict_measured)) == 0 ||
+				     strncmp(st->check[i].expr, "predict.measured", 16) == 0);
 		if (o->rc == 0 && o->r.pass)
 			passed++;
 	}

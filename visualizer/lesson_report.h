@@ -27,6 +27,7 @@ struct check_outcome {
 	char err[240];               /* why it could not be evaluated */
 	const char *unit;            /* of the left side's figure */
 	bool predicted_here;         /* its left side is what the prediction is held against */
+	bool skipped;                /* the step's require was not met: not judged (see err) */
 };
 
 /* "79.6/s", "212ms", "1.50", "unbounded" (INFINITY), "-" (NAN). */
@@ -35,8 +36,9 @@ char *lesson_fmt_value(char *buf, size_t len, double v, const char *unit);
 /* Fill the prediction row of the current step of c. */
 void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row);
 
-/* Judge every check of the current step. Returns how many passed. */
-int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECKS]);
+/* Judge every check of the current step. Returns how many passed; *skipped (may be
+ * NULL) gets how many were skipped because the step's require was not met. */
+int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECKS], int *skipped);
 
 /* text with every {EXPR} replaced by its value on this run ("?" without one). */
 void lesson_substitute(struct lesson_ctx *c, const char *text, char *out, size_t len);

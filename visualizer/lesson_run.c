@@ -27,6 +27,7 @@
 #define CHECK_TAIL_S 3                /* loadgen -d beyond the window under --check */
 #define LIVE_TAIL_S 120               /* ... and interactively, to watch after the run */
 #define CHECK_STOP_MS 1000            /* SIGTERM to SIGKILL under --check */
+#define IDLE_SAMPLE_NS (400 * NS_PER_MS) /* machine.idle_cores, before a step that requires it */
 #define LIVE_STOP_MS 2000
 
 int lesson_runner_init(struct lesson_runner *r, const char *bin_dir, char *err, size_t errlen)
@@ -166,6 +167,30 @@ static const char *faint_step(struct lesson_runner *r, const struct lesson_step 
 	return NULL;
 }
 
+/* Cores the rest of the machine leaves idle, from /proc/stat over sample_ns: what a
+ * step that needs free cores (lesson 8) can count on. NAN when /proc/stat is unreadable. */
+static double idle_cores(uint64_t sample_ns)
+{
+	unsigned long long a[2][8];
+	for (int k = 0; k < 2; k++) {
+		FILE *f = fopen("/proc/stat", "r");
+		memset(a[k], 0, sizeof a[k]);
+		int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &a[k][0], &a[k][1], &a[k][2],
+				   &a[k][3], &a[k][4], &a[k][5], &a[k][6], &a[k][7]) : 0;
+		if (f)
+			fclose(f);
+		if (n < 5)
+			return NAN;
+		if (k == 0)
+			clock_sleep_ns(sample_ns);
+	}
+	unsigned long long total = 0, idle = (a[1][3] - a[0][3]) + (a[1][4] - a[0][4]);
+	for (int i = 0; i < 8; i++)
+		total += a[1][i] - a[0][i];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return total ? (double)idle / (double)total * (double)(cores > 0 ? cores : 1) : NAN;
+}
+
 /* Start the step's processes and wait until the model sees their scoreboards. */
 static int start_step(struct lesson_runner *r, const struct lesson_step *st, bool check_mode, char *err,
 		      size_t errlen)
@@ -173,6 +198,7 @@ static int start_step(struct lesson_runner *r, const struct lesson_step *st, boo
 	lesson_runner_stop(r);
 	/* a server drains what it holds on SIGTERM; under --check nobody watches that */
 	r->stop_timeout_ms = check_mode ? CHECK_STOP_MS : LIVE_STOP_MS;
+	r->idle_cores = st->require[0] ? idle_cores(IDLE_SAMPLE_NS) : NAN;
 	double run_s = check_mode ? st->check_run_s : st->run_s;
 	r->arena.duration_s = (uint32_t)ceil(st->warmup_s + run_s) + (check_mode ? CHECK_TAIL_S : LIVE_TAIL_S);
 	int rc = arena_start(&r->arena, &st->sc, err, errlen);

@@ -196,7 +196,8 @@ static int md_line(struct text_lines *t, struct para *pa, char *s, int width, bo
 		*code = !*code;
 		return flush(t, pa, width);
 	}
-	if (*code || *lead == '|') {
+	/* fenced code, tables, and indented code (four spaces after a blank line) stay as is */
+	if (*code || *lead == '|' || (!pa->open && strncmp(s, "    ", 4) == 0 && !list_marker(lead))) {
 		char line[1024];
 		snprintf(line, sizeof line, "  %s", s);
 		return flush(t, pa, width) < 0 ? -ENOMEM : text_lines_add(t, line, TK_CODE);

@@ -1,4 +1,4 @@
-/* lesson_ui.c: the interactive lessons (see lesson_ui.h). The screen: the lesson pane on
+/* lesson_ui.c: an interactive lesson (see lesson_ui.h). The screen: the lesson pane on
  * the left (the page's text, the prediction typed in, the results), the live
  * restaurants on the right (the dashboard's view when there is room for it, else the
  * narrow stacked one), the keys on the last row. The loop, as in the dashboard: wait
@@ -54,6 +54,11 @@ struct ui {
 
 static volatile sig_atomic_t ui_stop;
 
+bool lesson_ui_stopped(void)
+{
+	return ui_stop != 0;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -62,7 +67,7 @@ static void on_signal(int sig)
 
 static bool screen_is_open;
 
-static void screen_open(struct view_opts *vo)
+void lesson_screen_open(struct view_opts *vo)
 {
 	if (screen_is_open)
 		return;
@@ -82,7 +87,7 @@ static void screen_open(struct view_opts *vo)
 	screen_is_open = true;
 }
 
-static void screen_close(void)
+void lesson_screen_close(void)
 {
 	if (screen_is_open)
 		endwin();
@@ -273,10 +278,10 @@ static void add_claims(struct ui *u, const struct lesson_step *st, const struct 
 	char line[400], m[32], t[32];
 	for (int k = 0; k < st->n_checks; k++) {
 		bool pass = o[k].rc == 0 && o[k].r.pass;
-		snprintf(line, sizeof line, "%s %s", pass ? "[PASS]" : "[FAIL]",
+		snprintf(line, sizeof line, "%s %s", o[k].skipped ? "[SKIP]" : pass ? "[PASS]" : "[FAIL]",
 			 st->check[k].claim[0] ? st->check[k].claim : st->check[k].expr);
-		text_wrap_plain(&u->text, line, pane_width(u), "", "       ", pass ? TK_GOOD : TK_BAD);
-		if (o[k].rc < 0)
+		text_wrap_plain(&u->text, line, pane_width(u), "", "       ", o[k].skipped ? TK_DIM : pass ? TK_GOOD : TK_BAD);
+		if (o[k].rc < 0 || o[k].skipped)
 			snprintf(line, sizeof line, "not judged: %s", o[k].err);
 		else
 			snprintf(line, sizeof line, "measured %s, against %s: %s",
@@ -304,11 +309,12 @@ static void build_results(struct ui *u, double window_s, const char *note)
 	lesson_prediction(&u->ctx, &row);
 	add_results_table(u, &row);
 	struct check_outcome o[LESSON_MAX_CHECKS];
-	int passed = lesson_judge(&u->ctx, o);
+	int skipped;
+	int passed = lesson_judge(&u->ctx, o, &skipped);
 	add_claims(u, st, o);
 	lesson_explain(&u->ctx, &row, explain, sizeof explain);
 	text_wrap_plain(&u->text, explain, pane_width(u), "", "", TK_NORMAL);
-	if (passed < st->n_checks && st->if_fail[0]) {
+	if (passed + skipped < st->n_checks && st->if_fail[0]) {
 		lesson_substitute(&u->ctx, st->if_fail, explain, sizeof explain);
 		text_lines_add(&u->text, "", TK_NORMAL);
 		text_wrap_plain(&u->text, explain, pane_width(u), "", "", TK_DIM);
@@ -323,7 +329,7 @@ static void build_results(struct ui *u, double window_s, const char *note)
 
 /* ---- running a step ---- */
 
-static int read_key(int wait_ms)
+int lesson_read_key(int wait_ms)
 {
 	wtimeout(stdscr, wait_ms);
 	return wgetch(stdscr);
@@ -337,7 +343,7 @@ static bool on_tick(void *ctx, const struct snapshot *s, enum run_phase phase, d
 		snprintf(u->status, sizeof u->status, "%s: %.1f s left (%s)", names[phase], left_s, event);
 	else if (!strstr(u->status, "chef"))
 		snprintf(u->status, sizeof u->status, "%s: %.1f s left", names[phase], left_s > 0 ? left_s : 0);
-	int key = read_key(0);
+	int key = lesson_read_key(0);
 	if (key == KEY_RESIZE) {
 		layout(u);
 		build_page(u);
@@ -358,6 +364,7 @@ static void run_step(struct ui *u)
 	u->state = S_RUN;
 	u->status[0] = '\0';
 	int rc = lesson_runner_step(&u->runner, st, false, on_tick, u, r->measured, err, sizeof err);
+	r->idle_cores = u->runner.idle_cores;
 	for (int side = 0; side < SIDE_COUNT; side++)
 		theory_for_scenario(&st->sc, side, &r->theory[side]);
 	u->state = S_RESULTS;
@@ -445,7 +452,7 @@ static int lesson_loop(struct ui *u)
 	progress_set(u->l->slug, MARK_STARTED);
 	while (!ui_stop) {
 		draw(u, lesson_runner_poll(&u->runner));
-		int key = read_key(100);
+		int key = lesson_read_key(100);
 		if (key == ERR)
 			continue;
 		if (key == KEY_RESIZE) {
@@ -481,7 +488,7 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 		return 1;
 	}
 	bool opened_here = !screen_is_open;
-	screen_open(&u->vo);
+	lesson_screen_open(&u->vo);
 	int rc = lesson_loop(u);
 	lesson_runner_destroy(&u->runner);
 	if (u->pane)
@@ -489,96 +496,8 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 	if (u->side)
 		delwin(u->side);
 	if (opened_here)
-		screen_close();
+		lesson_screen_close();
 	text_lines_free(&u->text);
 	free(u);
 	return rc;
-}
-
-/* ---- the menu ---- */
-
-struct menu_item {
-	char path[LESSON_PATH_MAX];
-	char slug[64];
-	char title[LESSON_TITLE_MAX];
-	int number;
-};
-
-static int menu_load(const char *dir, struct menu_item *items, int max)
-{
-	static char paths[LESSON_MAX_FILES][LESSON_PATH_MAX];
-	char err[300];
-	int n = lesson_list_files(dir, paths, max < LESSON_MAX_FILES ? max : LESSON_MAX_FILES), k = 0;
-	for (int i = 0; i < n; i++) {
-		struct lesson *l = lesson_load(paths[i], err, sizeof err);
-		if (!l)
-			continue;
-		snprintf(items[k].path, sizeof items[k].path, "%s", l->path);
-		snprintf(items[k].slug, sizeof items[k].slug, "%s", l->slug);
-		snprintf(items[k].title, sizeof items[k].title, "%s", l->title);
-		items[k++].number = l->number;
-		lesson_free(l);
-	}
-	return k;
-}
-
-static void menu_draw(const struct view_opts *vo, const struct menu_item *items, int n, int sel)
-{
-	char path[512];
-	erase();
-	int cols = COLS;
-	vk_put(stdscr, 0, 0, cols, viewkit_attr(vo, VA_TITLE), " lunchrush lessons: predict, run, observe, explain%*s",
-	       cols, "");
-	for (int i = 0; i < n; i++) {
-		attr_t a = i == sel ? A_REVERSE : A_NORMAL;
-		vk_put(stdscr, 2 + i, 2, cols - 2, a, " %s %2d  %-50s ", progress_mark_text(progress_get(items[i].slug)),
-		       items[i].number, items[i].title);
-	}
-	if (progress_path(path, sizeof path) < 0)
-		snprintf(path, sizeof path, "(no HOME: progress is not kept)");
-	vk_put(stdscr, n + 3, 2, cols - 2, viewkit_attr(vo, VA_DIM), "[x] done  [~] started.  Progress: %s", path);
-	vk_put(stdscr, LINES - 1, 0, cols, A_REVERSE, " Up/Down choose   Enter start   q quit%*s", cols, "");
-	refresh();
-}
-
-int lesson_ui_menu(const struct lesson_ui_opts *o)
-{
-	struct menu_item items[LESSON_MAX_FILES];
-	char err[300];
-	int n = menu_load(o->lessons_dir, items, LESSON_MAX_FILES), sel = 0, rc = 0;
-	if (n == 0) {
-		fprintf(stderr, "dashboard: no lessons in %s\n", o->lessons_dir);
-		return 1;
-	}
-	struct view_opts vo = { .ascii = o->ascii, .big = o->big, .color = o->color };
-	screen_open(&vo);
-	for (int i = 0; i < n; i++) /* start on the first lesson not done */
-		if (progress_get(items[i].slug) != MARK_DONE) {
-			sel = i;
-			break;
-		}
-	while (!ui_stop) {
-		menu_draw(&vo, items, n, sel);
-		int key = read_key(1000);
-		if (key == 'q' || key == KEY_ESC)
-			break;
-		if ((key == KEY_UP || key == 'k') && sel > 0)
-			sel--;
-		if ((key == KEY_DOWN || key == 'j') && sel < n - 1)
-			sel++;
-		if (key >= '1' && key <= '9' && key - '1' < n)
-			sel = key - '1';
-		if (key != '\n' && key != KEY_ENTER_CR && key != KEY_ENTER)
-			continue;
-		struct lesson *l = lesson_load(items[sel].path, err, sizeof err);
-		if (l && lesson_validate(l, err, sizeof err) == 0)
-			rc = lesson_ui_lesson(o, l);
-		lesson_free(l);
-		if (rc == 130)
-			break;
-		if (sel < n - 1 && progress_get(items[sel].slug) == MARK_DONE)
-			sel++;
-	}
-	screen_close();
-	return ui_stop ? 130 : 0;
 }

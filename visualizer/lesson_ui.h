@@ -1,5 +1,6 @@
-/* lesson_ui.h: the interactive lessons (ncurses): the menu with progress marks, and a
- * lesson's pane beside the live restaurants, advanced with Enter. */
+/* lesson_ui.h: the interactive lessons (ncurses): the menu with progress marks
+ * (lesson_menu.c), and a lesson's pane beside the live restaurants, advanced with Enter
+ * (lesson_ui.c). */
 #ifndef LUNCHRUSH_LESSON_UI_H
 #define LUNCHRUSH_LESSON_UI_H
 
@@ -16,7 +17,17 @@ struct lesson_ui_opts {
 /* The menu: pick a lesson, run it, come back; q leaves. Returns the exit status. */
 int lesson_ui_menu(const struct lesson_ui_opts *o);
 
-/* One lesson from its first page to its last. Returns the exit status. */
+/* One lesson from its first page to its last. Returns the exit status (130 after
+ * SIGINT, SIGTERM or SIGHUP). */
 int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l);
+
+/* Shared by the menu and the lesson (lesson_ui.c): the terminal opened once (signals
+ * caught, colours set up), a key within wait_ms (ERR if none), and whether a signal
+ * asked us to leave. */
+struct view_opts;
+void lesson_screen_open(struct view_opts *vo);
+void lesson_screen_close(void);
+int lesson_read_key(int wait_ms);
+bool lesson_ui_stopped(void);
 
 #endif

@@ -300,6 +300,27 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 	}
 	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "cores") == 0)
 		return *out = cores(), 0;
+	if (n == 2 && strcmp(part[0], "predict") == 0 &&
+	    (strcmp(part[1], "measured") == 0 || strcmp(part[1], "theory") == 0)) {
+		/* the step's own predict_measured / predict_theory, by a short name for its words */
+		const struct lesson_step *st = &c->lesson->step[c->current];
+		const char *e = part[1][0] == 'm' ? st->predict_measured : st->predict_theory;
+		if (!e[0] || strstr(e, "predict.")) {
+			snprintf(err, errlen, "the step has no predict_%s (or it names predict.*)", part[1]);
+			return -ENOENT;
+		}
+		return expr_eval(e, lesson_lookup, c, out, err, errlen);
+	}
+	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "idle_cores") == 0) {
+		if (c->validate)
+			return *out = 1, 0;
+		*out = c->result[c->current].idle_cores;
+		if (isnan(*out)) {
+			snprintf(err, errlen, "not sampled (only before a step with require)");
+			return -ENODATA;
+		}
+		return 0;
+	}
 	int si = c->current;
 	char **p = part;
 	if (n >= 2 && strcmp(part[0], "measured") != 0 && strcmp(part[0], "theory") != 0 &&
@@ -376,6 +397,9 @@ static int validate_into(const struct lesson *l, bool *referenced, char *err, si
 		for (int k = 0; k < st->n_checks; k++)
 			if (validate_expr(&c, l->path, st->check[k].line, "check", st->check[k].expr, true, err, errlen) < 0)
 				return -EINVAL;
+		if (st->require[0] &&
+		    validate_expr(&c, l->path, st->line, "require", st->require, true, err, errlen) < 0)
+			return -EINVAL;
 		if (validate_words(&c, l->path, st->line, "explain", st->explain, err, errlen) < 0 ||
 		    validate_words(&c, l->path, st->line, "if_fail", st->if_fail, err, errlen) < 0)
 			return -EINVAL;
@@ -406,7 +430,7 @@ void lesson_print_names(FILE *out)
 	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
 	for (size_t i = 0; i < COUNT(scenario_u32); i++)
 		fprintf(out, " %s", scenario_u32[i].name);
-	fprintf(out, "\npredicted, machine.cores\n");
+	fprintf(out, "\npredicted, machine.cores, machine.idle_cores (sampled before a step with require)\n");
 }
 
 void lesson_print_figures(FILE *out, const struct step_result *r)

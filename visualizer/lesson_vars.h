@@ -4,6 +4,7 @@
  *   [STEP.]theory.SIDE.FIELD     what queueing theory predicts for its scenario
  *   [STEP.]scenario.KEY          a number of its scenario (rate, cook_ms, threads, ...)
  *   predicted                    the number the student typed (the typical guess in --check)
+ *   predict.measured             the step's predict_measured (predict.theory likewise)
  *   machine.cores                processors online
  * SIDE is blocking or evented; STEP is the id of an earlier step (default: this one).
  * lessons/README.md lists every FIELD.
@@ -52,6 +53,7 @@ struct step_result {
 	struct measured_side measured[SIDE_COUNT];
 	struct theory_side theory[SIDE_COUNT];
 	double predicted;       /* NAN when none */
+	double idle_cores;      /* machine.idle_cores before the step; NAN when not sampled */
 };
 
 /* The lookup context of one lesson run. */

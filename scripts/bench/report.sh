@@ -53,6 +53,20 @@ bench_closing_note() {
 	}' "$OUT/bars.csv"
 }
 
+# How much of the server core other processes took during the runs (core busy minus the
+# server's own share; kitchen50 left out, where the kitchen shares the core on purpose).
+bench_other_load() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["workload"] != "kitchen50" && $c["server_core_busy_pct"] != "" {
+			x = $c["server_core_busy_pct"] - $c["server_util_pct"]; if (x < 0) x = 0
+			n++; v[n] = x; if (x > 20) big++ }
+		END {
+			if (!n) exit
+			for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+			printf "Other load on the server core (core busy minus the server'"'"'s own CPU): median %.0f %% of the core; more than 20 %% in %d of %d runs%s.\n",
+				v[int((n + 1) / 2)], big, n, (big > n / 10) ? " — this machine was not quiet: read the ratios with that in mind" : "" }' "$RUNS_CSV"
+}
+
 bench_report() {
 	local md=$OUT/report.md g peer
 	{
@@ -61,6 +75,7 @@ bench_report() {
 		echo "Mode **$MODE** (\`$BENCH_COMMAND\`): $REPS run(s) per cell, each ${DURATION_S} s measured after a ${WARMUP_S} s warm-up;"
 		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to $(date -u +%H:%M:%SZ) UTC ($BENCH_ELAPSED);"
 		echo "${RESTARTS:-0} server restart(s) between runs (a server still serving the orders of the previous run's customers after 1 s is restarted, so every run starts without a backlog)."
+		bench_other_load
 		echo "Raw runs: [runs.csv](runs.csv); per cell: [summary.csv](summary.csv); alternating ratios: [ratios.csv](ratios.csv);"
 		echo "bars: [bars.csv](bars.csv). How to read all of it: [results/README.md](../README.md)."
 		echo

@@ -293,7 +293,7 @@ static void test_report_explains(void **state)
 	assert_true(row.have_predicted && row.have_measured && row.have_theory);
 	assert_true(row.theory == 80.0);
 	struct check_outcome o[LESSON_MAX_CHECKS];
-	assert_int_equal(lesson_judge(&c, o), 1);
+	assert_int_equal(lesson_judge(&c, o, NULL), 1);
 	assert_true(o[0].predicted_here);
 	lesson_explain(&c, &row, buf, sizeof buf);
 	assert_non_null(strstr(buf, "You predicted 120/s"));
@@ -306,7 +306,7 @@ static void test_report_explains(void **state)
 	res[1].ran = true;
 	c.current = 1;
 	res[0].measured[0].server = false;
-	assert_int_equal(lesson_judge(&c, o), 0);
+	assert_int_equal(lesson_judge(&c, o, NULL), 0);
 	assert_int_equal(o[0].rc, -ENODATA);
 	lesson_free(l);
 }
