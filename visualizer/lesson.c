@@ -13,6 +13,7 @@
 #include "lesson.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -187,8 +188,8 @@ static int check_lessons(const char *dir, const char *arg, const char *bin, bool
 		struct check_totals tot = { 0, 1, 0 };
 		if (!l)
 			printf("FAIL  %s\nlesson ?: 0 passed, 1 failed (claims)\n", err);
-		else
-			lesson_check_run(l, bin, verbose, stdout, &tot);
+		else if (lesson_check_run(l, bin, verbose, stdout, &tot) == -EINTR)
+			n = i + 1; /* interrupted: no further lesson */
 		lesson_free(l);
 		sum.passed += tot.passed;
 		sum.failed += tot.failed;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,21 @@
 #include "lesson_report.h"
 #include "lesson_run.h"
 #include "lesson_vars.h"
+
+/* Ctrl-C during a check stops the step, so its processes and temp folder go too. */
+static volatile sig_atomic_t check_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	check_stop = 1;
+}
+
+static bool on_tick(void *ctx, const struct snapshot *s, enum run_phase phase, double left_s, const char *event)
+{
+	(void)ctx, (void)s, (void)phase, (void)left_s, (void)event;
+	return check_stop != 0;
+}
 
 static void print_prediction(FILE *out, struct lesson_ctx *c)
 {
@@ -69,11 +85,11 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 		st->title[0] ? "\"" : "", st->warmup_s, st->check_run_s);
 	fflush(out);
 	uint64_t t0 = clock_now_ns();
-	int rc = lesson_runner_step(r, st, true, NULL, NULL, res->measured, err, sizeof err);
+	int rc = lesson_runner_step(r, st, true, on_tick, NULL, res->measured, err, sizeof err);
 	for (int side = 0; side < SIDE_COUNT; side++)
 		theory_for_scenario(&st->sc, side, &res->theory[side]);
 	res->predicted = st->typical_guess;
-	res->idle_cores = r->idle_cores;
+	res->free_cores = r->free_cores;
 	res->ran = rc == 0;
 	if (rc < 0)
 		fprintf(out, "  step did not run: %s\n", err);
@@ -126,13 +142,24 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 	}
 	bool referenced[LESSON_MAX_STEPS];
 	lesson_referenced_steps(l, referenced);
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	struct lesson_ctx c = { .lesson = l, .result = res };
 	for (int i = 0; i < l->n_steps; i++) {
 		res[i].predicted = NAN;
+		if (check_stop)
+			break;
 		if (l->step[i].n_checks > 0 || referenced[i])
 			check_step(&r, &c, i, verbose, out, tot);
 	}
 	lesson_runner_destroy(&r);
+	if (check_stop) {
+		fprintf(out, "  interrupted\n");
+		tot->failed++;
+		rc = -EINTR;
+	}
 out_free:
 	free(res);
 out:

@@ -49,7 +49,7 @@ struct lesson_step {
 	int n_checks;
 	char explain[LESSON_TEXT_MAX];   /* shown beside the results */
 	char if_fail[LESSON_TEXT_MAX];   /* shown when a check fails */
-	char require[LESSON_EXPR_MAX];   /* a claim about the machine (machine.idle_cores >= 1.5)
+	char require[LESSON_EXPR_MAX];   /* a claim about the machine (machine.free_cores >= 1.5)
 	                                  * without which the checks mean nothing: unmet, they
 	                                  * are skipped, with the reason */
 	uint32_t slow_talkers;           /* extra clients that trickle their order */

@@ -59,7 +59,7 @@ static bool requirement_met(struct lesson_ctx *c, const struct lesson_step *st, 
 		return false;
 	}
 	if (!r.pass)
-		snprintf(buf, len, "needs %s, this machine had %s: another program is busy", st->require,
+		snprintf(buf, len, "needs %s; it was %s: other programs kept this machine busy", st->require,
 			 lesson_fmt_value(v, sizeof v, r.lhs, ""));
 	return r.pass;
 }
@@ -81,7 +81,7 @@ int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECK
 			continue;
 		}
 		o->rc = claim_eval(st->check[i].expr, lesson_lookup, c, &o->r, o->err, sizeof o->err);
-		o->unit = expr_unit_of(o->r.lhs_name);
+		o->unit = strncmp(o->r.lhs_name, "predict.", 8) == 0 && st->unit[0] ? st->unit : expr_unit_of(o->r.lhs_name);
 		o->predicted_here = st->predict_measured[0] &&
 				    (strncmp(st->check[i].expr, st->predict_measured, strlen(st->predict_measured)) == 0 ||
 				     strncmp(st->check[i].expr, "predict.measured", 16) == 0);

@@ -21,13 +21,13 @@
 
 #include "clock.h"
 #include "control.h"
+#include "procstat.h"
 
 #define SAMPLE_NS (100 * NS_PER_MS)   /* gauges and the screen, ten times a second */
 #define BOARDS_TIMEOUT_NS (6 * NS_PER_SEC)
 #define CHECK_TAIL_S 3                /* loadgen -d beyond the window under --check */
 #define LIVE_TAIL_S 120               /* ... and interactively, to watch after the run */
 #define CHECK_STOP_MS 1000            /* SIGTERM to SIGKILL under --check */
-#define IDLE_SAMPLE_NS (400 * NS_PER_MS) /* machine.idle_cores, before a step that requires it */
 #define LIVE_STOP_MS 2000
 
 int lesson_runner_init(struct lesson_runner *r, const char *bin_dir, char *err, size_t errlen)
@@ -167,28 +167,53 @@ static const char *faint_step(struct lesson_runner *r, const struct lesson_step 
 	return NULL;
 }
 
-/* Cores the rest of the machine leaves idle, from /proc/stat over sample_ns: what a
- * step that needs free cores (lesson 8) can count on. NAN when /proc/stat is unreadable. */
-static double idle_cores(uint64_t sample_ns)
+/* CPU time at one instant: the whole machine's busy time (/proc/stat) and ours (every
+ * process of the step, from /proc/PID/stat), in seconds. */
+struct cpu_account {
+	double busy_s, ours_s;
+	bool ok;
+};
+
+static void cpu_account_read(const struct lesson_runner *r, struct cpu_account *a)
 {
-	unsigned long long a[2][8];
-	for (int k = 0; k < 2; k++) {
-		FILE *f = fopen("/proc/stat", "r");
-		memset(a[k], 0, sizeof a[k]);
-		int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &a[k][0], &a[k][1], &a[k][2],
-				   &a[k][3], &a[k][4], &a[k][5], &a[k][6], &a[k][7]) : 0;
-		if (f)
-			fclose(f);
-		if (n < 5)
-			return NAN;
-		if (k == 0)
-			clock_sleep_ns(sample_ns);
-	}
-	unsigned long long total = 0, idle = (a[1][3] - a[0][3]) + (a[1][4] - a[0][4]);
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7]) : 0;
+	if (f)
+		fclose(f);
+	long hz = sysconf(_SC_CLK_TCK);
+	a->ok = n >= 5 && hz > 0;
+	a->busy_s = 0;
 	for (int i = 0; i < 8; i++)
-		total += a[1][i] - a[0][i];
+		if (i != 3 && i != 4) /* all but idle and iowait */
+			a->busy_s += (double)v[i] / (double)(hz > 0 ? hz : 100);
+	pid_t pids[2 * SIDE_COUNT + 1 + SIDE_COUNT];
+	int k = 0;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		pids[k++] = r->arena.server[i].pid;
+		pids[k++] = r->arena.loadgen[i].pid;
+		pids[k++] = r->slow[i];
+	}
+	pids[k++] = r->arena.kitchen.pid;
+	a->ours_s = 0;
+	for (int i = 0; i < k; i++) {
+		struct procstat ps;
+		if (pids[i] > 0 && procstat_read(pids[i], &ps) == 0)
+			a->ours_s += ps.cpu_ns / 1e9;
+	}
+}
+
+/* Cores other programs left to the step over window_s: all cores minus what the rest of
+ * the machine kept busy. What a step that needs free cores (lesson 8) can count on. */
+static double free_cores(const struct cpu_account *a, const struct cpu_account *b, double window_s)
+{
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return total ? (double)idle / (double)total * (double)(cores > 0 ? cores : 1) : NAN;
+	if (!a->ok || !b->ok || window_s <= 0)
+		return NAN;
+	double others = ((b->busy_s - a->busy_s) - (b->ours_s - a->ours_s)) / window_s;
+	double free = (double)(cores > 0 ? cores : 1) - (others > 0 ? others : 0);
+	return free > 0 ? free : 0;
 }
 
 /* Start the step's processes and wait until the model sees their scoreboards. */
@@ -198,7 +223,6 @@ static int start_step(struct lesson_runner *r, const struct lesson_step *st, boo
 	lesson_runner_stop(r);
 	/* a server drains what it holds on SIGTERM; under --check nobody watches that */
 	r->stop_timeout_ms = check_mode ? CHECK_STOP_MS : LIVE_STOP_MS;
-	r->idle_cores = st->require[0] ? idle_cores(IDLE_SAMPLE_NS) : NAN;
 	double run_s = check_mode ? st->check_run_s : st->run_s;
 	r->arena.duration_s = (uint32_t)ceil(st->warmup_s + run_s) + (check_mode ? CHECK_TAIL_S : LIVE_TAIL_S);
 	int rc = arena_start(&r->arena, &st->sc, err, errlen);
@@ -234,6 +258,7 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 		       void *ctx, struct measured_side out[SIDE_COUNT], char *err, size_t errlen)
 {
 	err[0] = '\0';
+	r->free_cores = NAN;
 	int rc = start_step(r, st, check_mode, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -241,6 +266,7 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 	uint64_t t0 = clock_now_ns(), warm_end = t0 + (uint64_t)(st->warmup_s * 1e9), begin = 0;
 	enum run_phase phase = PHASE_STARTING;
 	bool fainted = false;
+	struct cpu_account cpu_begin, cpu_end;
 	for (uint64_t now = t0;; now = clock_now_ns()) {
 		arena_poll(&r->arena);
 		model_update(r->model, now);
@@ -258,6 +284,7 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 			phase = PHASE_MEASURING;
 			begin = now;
 			measure_begin(r->measure, r->model, now);
+			cpu_account_read(r, &cpu_begin);
 		} else if (phase == PHASE_MEASURING) {
 			measure_sample(r->measure, r->model, now);
 			event = faint_step(r, st, (now - begin) / 1e9, &fainted);
@@ -266,11 +293,16 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 		}
 		double left = phase == PHASE_MEASURING ? run_s - (now - begin) / 1e9
 						       : st->warmup_s + run_s - (now - t0) / 1e9;
-		if (tick && tick(ctx, model_snapshot(r->model), phase, left, event))
+		if (tick && tick(ctx, model_snapshot(r->model), phase, left, event)) {
+			snprintf(err, errlen, "stopped before the end");
 			return -ECANCELED;
+		}
 		clock_sleep_ns(SAMPLE_NS);
 	}
-	measure_end(r->measure, r->model, clock_now_ns(), out);
+	uint64_t end_ns = clock_now_ns();
+	measure_end(r->measure, r->model, end_ns, out);
+	cpu_account_read(r, &cpu_end);
+	r->free_cores = free_cores(&cpu_begin, &cpu_end, (end_ns - begin) / 1e9);
 	if (r->stopped > 0) {
 		kill(r->stopped, SIGCONT);
 		r->stopped = 0;

@@ -30,7 +30,7 @@ struct lesson_runner {
 	pid_t slow[SIDE_COUNT];      /* the slow talkers' load generators, 0 when none */
 	pid_t stopped;               /* a server stopped with SIGSTOP, to continue */
 	int stop_timeout_ms;         /* SIGTERM to SIGKILL when a step ends */
-	double idle_cores;           /* cores idle just before the last step (NAN: not sampled) */
+	double free_cores;           /* cores other programs left free during the last window */
 	char bin_dir[ARENA_PATH_MAX];
 };
 

@@ -46,7 +46,8 @@ struct ui {
 	struct text_lines text;    /* the pane's lines */
 	int scroll;
 	char input[24];            /* the prediction being typed */
-	char status[200];          /* run phase or the last error */
+	char status[200];          /* run phase and time left */
+	char event[64];            /* the last thing that happened in the run ("the chef faints") */
 	WINDOW *pane, *side;
 	int pane_w, rows, cols;
 	bool full_view;            /* the right column fits the dashboard's own view */
@@ -340,9 +341,9 @@ static bool on_tick(void *ctx, const struct snapshot *s, enum run_phase phase, d
 	struct ui *u = ctx;
 	static const char *names[] = { "starting the restaurants", "warming up", "measuring", "done" };
 	if (event)
-		snprintf(u->status, sizeof u->status, "%s: %.1f s left (%s)", names[phase], left_s, event);
-	else if (!strstr(u->status, "chef"))
-		snprintf(u->status, sizeof u->status, "%s: %.1f s left", names[phase], left_s > 0 ? left_s : 0);
+		snprintf(u->event, sizeof u->event, "%s", event);
+	snprintf(u->status, sizeof u->status, "%s: %.1f s left%s%s%s", names[phase], left_s > 0 ? left_s : 0,
+		 u->event[0] ? " (" : "", u->event, u->event[0] ? ")" : "");
 	int key = lesson_read_key(0);
 	if (key == KEY_RESIZE) {
 		layout(u);
@@ -362,9 +363,9 @@ static void run_step(struct ui *u)
 	if (end == u->input)
 		r->predicted = NAN;
 	u->state = S_RUN;
-	u->status[0] = '\0';
+	u->status[0] = u->event[0] = '\0';
 	int rc = lesson_runner_step(&u->runner, st, false, on_tick, u, r->measured, err, sizeof err);
-	r->idle_cores = u->runner.idle_cores;
+	r->free_cores = u->runner.free_cores;
 	for (int side = 0; side < SIDE_COUNT; side++)
 		theory_for_scenario(&st->sc, side, &r->theory[side]);
 	u->state = S_RESULTS;

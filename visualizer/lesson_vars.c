@@ -311,12 +311,12 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		}
 		return expr_eval(e, lesson_lookup, c, out, err, errlen);
 	}
-	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "idle_cores") == 0) {
+	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "free_cores") == 0) {
 		if (c->validate)
 			return *out = 1, 0;
-		*out = c->result[c->current].idle_cores;
+		*out = c->result[c->current].free_cores;
 		if (isnan(*out)) {
-			snprintf(err, errlen, "not sampled (only before a step with require)");
+			snprintf(err, errlen, "not measured (the step did not run)");
 			return -ENODATA;
 		}
 		return 0;
@@ -430,7 +430,8 @@ void lesson_print_names(FILE *out)
 	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
 	for (size_t i = 0; i < COUNT(scenario_u32); i++)
 		fprintf(out, " %s", scenario_u32[i].name);
-	fprintf(out, "\npredicted, machine.cores, machine.idle_cores (sampled before a step with require)\n");
+	fprintf(out, "\npredicted, predict.measured, predict.theory, machine.cores,\n"
+		     "machine.free_cores (cores other programs left free while the step ran)\n");
 }
 
 void lesson_print_figures(FILE *out, const struct step_result *r)

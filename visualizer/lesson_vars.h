@@ -6,6 +6,7 @@
  *   predicted                    the number the student typed (the typical guess in --check)
  *   predict.measured             the step's predict_measured (predict.theory likewise)
  *   machine.cores                processors online
+ *   machine.free_cores           cores other programs left free while the step ran
  * SIDE is blocking or evented; STEP is the id of an earlier step (default: this one).
  * lessons/README.md lists every FIELD.
  */
@@ -53,7 +54,7 @@ struct step_result {
 	struct measured_side measured[SIDE_COUNT];
 	struct theory_side theory[SIDE_COUNT];
 	double predicted;       /* NAN when none */
-	double idle_cores;      /* machine.idle_cores before the step; NAN when not sampled */
+	double free_cores;      /* machine.free_cores: cores other programs left to the step */
 };
 
 /* The lookup context of one lesson run. */

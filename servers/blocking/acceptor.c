@@ -171,15 +171,15 @@ static int listener_resume(struct acceptor *a)
 	return 0;
 }
 
-/* Out of descriptors (or kernel memory): count it, say so once a second, and stop
- * watching the listener for ACCEPTOR_BACKOFF_MS instead of spinning on a queue we
- * cannot empty. Customers wait in the kernel's accept queue meanwhile. */
+/* Out of descriptors (or kernel memory): count it, say so once a second (unless
+ * --quiet), and stop watching the listener for ACCEPTOR_BACKOFF_MS instead of spinning
+ * on a queue we cannot empty. Customers wait in the kernel's accept queue meanwhile. */
 static void accept_failed(struct acceptor *a, int err)
 {
 	uint64_t now = clock_now_ns();
 
 	server_board_error(&a->srv->board, SERR_ACCEPT);
-	if (now - a->last_accept_log_ns >= NS_PER_SEC || a->last_accept_log_ns == 0) {
+	if (!a->srv->cfg.quiet && (now - a->last_accept_log_ns >= NS_PER_SEC || a->last_accept_log_ns == 0)) {
 		a->last_accept_log_ns = now;
 		if (err == EMFILE || err == ENFILE)
 			fprintf(stderr, "blocking: accept: %s: raise `ulimit -n`; pausing accepts\n", strerror(err));

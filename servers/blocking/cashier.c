@@ -57,7 +57,8 @@ static bool hand_over(struct cashier *c, struct conn *conn, size_t len)
 	cashier_set_state(c, CASHIER_HANDING_OVER);
 	if (sb)
 		SB_ADD(sb->handing_over, 1);
-	err = len ? conn_write_all(conn, c->out, len) : -EINVAL;
+	uint32_t ms = s->cfg.send_timeout_ms;
+	err = len ? conn_write_all(conn, c->out, len, ms ? clock_now_ns() + ms * NS_PER_MS : 0) : -EINVAL;
 	if (sb)
 		SB_SUB(sb->handing_over, 1);
 	if (err == 0)

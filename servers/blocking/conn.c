@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -34,14 +33,6 @@ void conn_free(struct conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c);
-}
-
-int conn_set_send_timeout(struct conn *c, uint32_t ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
-		return -errno;
-	return 0;
 }
 
 bool conn_has_input(const struct conn *c)
@@ -137,18 +128,47 @@ enum conn_read conn_read_request(struct conn *c, uint64_t deadline_ns, const int
 	}
 }
 
-int conn_write_all(struct conn *c, const char *buf, size_t len)
+/* Wait until fd takes more bytes: 1, 0 when deadline_ns passed (0 = never), or -errno. */
+static int wait_writable(int fd, uint64_t deadline_ns)
+{
+	for (;;) {
+		int ms = -1;
+		if (deadline_ns) {
+			uint64_t now = clock_now_ns();
+			if (now >= deadline_ns)
+				return 0;
+			ms = (int)((deadline_ns - now + NS_PER_MS - 1) / NS_PER_MS);
+		}
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int r = poll(&p, 1, ms);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* The deadline covers the whole answer, not each send: a customer who reads a few
+ * bytes now and then cannot keep a cashier past --send-timeout-ms (SO_SNDTIMEO would
+ * restart its clock on every partial write). */
+int conn_write_all(struct conn *c, const char *buf, size_t len, uint64_t deadline_ns)
 {
 	while (len > 0) {
-		ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return -ETIMEDOUT; /* SO_SNDTIMEO passed: the customer does not read */
-		if (n <= 0)
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return n < 0 ? -errno : -EPIPE;
-		buf += n;
-		len -= (size_t)n;
+		int r = wait_writable(c->fd, deadline_ns);
+		if (r == 0)
+			return -ETIMEDOUT; /* the customer does not read their answer */
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -55,9 +55,6 @@ enum conn_read {
 struct conn *conn_new(int fd);
 void conn_free(struct conn *c);   /* closes the descriptor; NULL is a no-op */
 
-/* SO_SNDTIMEO: a write that cannot progress for ms fails with -ETIMEDOUT. 0 = off. */
-int conn_set_send_timeout(struct conn *c, uint32_t ms);
-
 bool conn_has_input(const struct conn *c);  /* bytes of a pipelined request are buffered */
 
 /* Block until the next request starts, the customer leaves, deadline_ns passes
@@ -68,7 +65,8 @@ enum conn_wait conn_wait_order(struct conn *c, uint64_t deadline_ns, const int *
  * (0 = none) bounds the whole request. */
 enum conn_read conn_read_request(struct conn *c, uint64_t deadline_ns, const int *stopping);
 
-/* Write all of buf with blocking sends. 0, -ETIMEDOUT (send timeout) or -errno. */
-int conn_write_all(struct conn *c, const char *buf, size_t len);
+/* Write all of buf, blocking until it is out or deadline_ns passes (0 = never; the
+ * --send-timeout-ms of one answer). 0, -ETIMEDOUT or -errno. */
+int conn_write_all(struct conn *c, const char *buf, size_t len, uint64_t deadline_ns);
 
 #endif

@@ -43,8 +43,6 @@ struct conn *server_conn_open(struct blocking_server *s, int fd)
 		return NULL;
 	}
 	net_set_nodelay(fd); /* a response is one write; do not let Nagle hold the next */
-	if (s->cfg.send_timeout_ms)
-		conn_set_send_timeout(c, s->cfg.send_timeout_ms);
 	return c;
 }
 
