@@ -6,7 +6,7 @@
 # every bar and nothing was left running. Skipped (with a message) only without gnuplot.
 # Ends with "bench: N passed, N failed" and exits non-zero when a check failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BIN=${BENCH_BIN:-bin}
 passed=0
 failed=0
@@ -102,6 +102,14 @@ for sec in "## Machine" "## Bars of issue 7" "## Charts" "## Every closed-loop c
 	check "report.md has '$sec'" grep -q "^$sec" "$res/report.md"
 done
 check "report.md names the CPU model" grep -qE '^- CPU: .+, [0-9]+ cores online' "$res/report.md"
+
+check "logs/bench.log keeps the progress" grep -qE '^bench: cell [0-9]+ of [0-9]+ ' "$res/logs/bench.log"
+report_again() { # BENCH_REPORT_ONLY=1 rebuilds the same bars from runs.csv and logs/meta.env
+	cp "$res/bars.csv" "$out/bars.before" &&
+		BENCH_REPORT_ONLY=1 BENCH_OUT=$res scripts/bench.sh >"$out/again.log" 2>&1 &&
+		cmp -s "$out/bars.before" "$res/bars.csv" && [ -s "$res/report.md" ]
+}
+check "BENCH_REPORT_ONLY=1 rebuilds the same bars from runs.csv" report_again
 
 # logs/pids: "PID LABEL COMMAND" per start (nginx: "PID nginx master PREFIX"). A PID still
 # alive with that command line is one the bench forgot to stop.

@@ -6,8 +6,10 @@
 #
 # Environment: QUICK=1 (about 2 min), BENCH_SMOKE=1 (one cell per kind, for the smoke test),
 # BENCH_OUT=DIR, BENCH_DURATION / BENCH_WARMUP (s), BENCH_REPS, BIN (default bin).
+# BENCH_REPORT_ONLY=1 redoes summary, ratios, bars, charts and report.md from the runs.csv
+# and logs/meta.env already in the output folder, without running anything.
 set -u -o pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 BENCH_DIR=$ROOT/scripts/bench
 BIN=${BIN:-bin}
@@ -29,9 +31,34 @@ else
 fi
 bench_config "$MODE"
 
+OUT=${BENCH_OUT:-results/$(date +%Y-%m-%d)-$(hostname)}
+SERVER_ORDER="blocking-4 blocking-8 blocking-64 blocking-unl evented-1 evented-2 evented-h2 nginx node"
+CHARTS_SKIPPED=""
+SKIPPED_LINES=()
+
+# The outputs of a finished run (runs.csv, and logs/meta.env for what the report states
+# about the run itself) -> summary.csv, ratios.csv, bars.csv, charts, report.md.
+bench_outputs() {
+	bench_summarize
+	bench_charts
+	bench_report
+	bench_log "report: $OUT/report.md"
+	awk -F, 'NR > 1 { printf "bench: %-8s %-12s %s\n", $1, $5, $4 }' "$OUT/bars.csv" >&2
+}
+
+if [ -n "${BENCH_REPORT_ONLY:-}" ] && [ "$BENCH_REPORT_ONLY" != 0 ]; then
+	OUT=$(cd "$OUT" && pwd) || exit 1
+	LOGDIR=$OUT/logs RUNS_CSV=$OUT/runs.csv
+	[ -s "$RUNS_CSV" ] && [ -s "$LOGDIR/meta.env" ] || { bench_log "no runs.csv and logs/meta.env in $OUT"; exit 1; }
+	. "$LOGDIR/meta.env"
+	bench_config "$MODE"
+	. "$LOGDIR/meta.env" # the durations the run used, over the mode's defaults
+	bench_outputs
+	exit 0
+fi
+
 # Peers and tools: install what is missing through scripts/deps.sh when we can, else say
 # what is skipped. Our own binaries and taskset are required.
-SKIPPED_LINES=()
 bench_need_peer() { # name check-command package
 	local name=$1 check=$2 pkg=$3
 	$check >/dev/null 2>&1 && return 0
@@ -60,23 +87,21 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
 	bench_log "${SKIPPED_LINES[-1]}"
 fi
 
-OUT=${BENCH_OUT:-results/$(date +%Y-%m-%d)-$(hostname)}
 mkdir -p "$OUT" || exit 1
 OUT=$(cd "$OUT" && pwd)
 LOGDIR=$OUT/logs
 rm -rf "$LOGDIR"; mkdir -p "$LOGDIR"
+exec 2> >(tee "$LOGDIR/bench.log" >&2) # the progress and every message, kept with the results
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/lunchrush-bench.XXXXXX")
 bench_sleep_init
 # Our binaries are copied aside, so a rebuild during the run cannot mix two versions in it.
 mkdir -p "$TMPROOT/bin"
 for prog in blocking evented kitchen loadgen; do cp "$BIN/$prog" "$TMPROOT/bin/" || exit 1; done
-BIN_SRC=$BIN BIN=$TMPROOT/bin
+BIN=$TMPROOT/bin
 RUNS_CSV=$OUT/runs.csv
 echo "$RUNS_HEADER" >"$RUNS_CSV"
 # nginx's fixed body: 66 characters and a newline, as long as the answer of our servers.
 NGINX_BODY="nginx order 0: line 0.000 ms, counter 0.000 ms, kitchen 0.000 ms.."
-SERVER_ORDER="blocking-4 blocking-8 blocking-64 blocking-unl evented-1 evented-2 evented-h2 nginx node"
-CHARTS_SKIPPED=""
 
 bench_cleanup() {
 	bench_stop_all
@@ -95,10 +120,10 @@ for g in "${BENCH_GROUPS[@]}"; do bench_group "$g"; done
 bench_sweep
 secs=$(awk -v t0="$BENCH_T0" -v t1="$EPOCHREALTIME" 'BEGIN { printf "%d", t1 - t0 }')
 BENCH_ELAPSED="$((secs / 60)) min $((secs % 60)) s"
-
-bench_summarize
-bench_charts
-bench_report
-bench_log "done in $BENCH_ELAPSED: $OUT/report.md"
-awk -F, 'NR > 1 { printf "bench: %-8s %-12s %s\n", $1, $5, $4 }' "$OUT/bars.csv" >&2
+RESTARTS=${RESTARTS:-0}
+BENCH_ENDED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+declare -p MODE BENCH_COMMAND DURATION_S WARMUP_S REPS BENCH_STARTED BENCH_ENDED BENCH_ELAPSED RESTARTS \
+	SKIPPED_LINES >"$LOGDIR/meta.env"
+bench_log "done in $BENCH_ELAPSED"
+bench_outputs
 exit 0

@@ -57,7 +57,7 @@ do for [i = 1:n] {
 unset multiplot
 
 set output outdir . "/rss.png"
-set multiplot layout rows, cols title "Server peak resident memory (VmHWM) against concurrency (median MiB)"
+set multiplot layout rows, cols title "Server peak resident memory (VmHWM) against concurrency (median MiB, log axis; nginx: its worker)"
 set ylabel "peak RSS, MiB"
 do for [i = 1:n] {
 	w = word(workloads, i)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # charts.sh: gnuplot PNGs from summary.csv (sourced by scripts/bench.sh). Writes one data
 # file per workload and server under data/, then runs charts.gp. Without gnuplot the charts
 # are skipped with a line saying so (CHARTS_SKIPPED), everything else is still written.

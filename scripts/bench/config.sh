@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # config.sh: the benchmark matrix of issue 7, as plain tables (sourced by scripts/bench.sh).
 # Three sizes: the full matrix (< 30 min on 2 cores), QUICK=1 (about 2 min) and
 # BENCH_SMOKE=1 (one cell per kind, for scripts/bench-smoke.sh). Durations can be

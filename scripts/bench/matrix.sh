@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # matrix.sh: the order of the runs (sourced by scripts/bench.sh). Every configuration of
 # a workload runs at once, idle but for the one under load, so the runs of one concurrency
 # alternate: server A rep 1, server B rep 1, ..., server A rep 2. Ratios are then taken

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # measure.sh: one run of the bench (sourced by scripts/bench.sh): read the server's /proc
 # counters once the client's warm-up is over, drive it with bin/loadgen or wrk pinned to the
 # client core, read them again, append one row to runs.csv. The columns are documented in
@@ -38,7 +39,7 @@ proc_snapshot() { # pid
 			delete f
 		}
 		printf "%d %d %d %d %d %d %d\n", ticks, v, n, tot[sc], idle[sc], tot[cc], idle[cc]
-	}' /proc/"$1"/task/*/status
+	}' /proc/"$1"/task/*/status 2>/dev/null
 }
 
 proc_status() { # pid field -> REPLY (first word of the value), no fork
@@ -75,7 +76,7 @@ thread_sampler() { # pid file
 bench_bound() { # server workload connections
 	local server=$1 conc=$3 cook work slots
 	read -r cook work _ <<<"${WORKLOAD[$2]}"
-	BOUND= BOUND_KIND=
+	BOUND='' BOUND_KIND=''
 	if ((cook > 0)); then
 		slots=${SERVER_SLOTS[$server]:-$conc}
 		((slots > conc)) && slots=$conc

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # procs.sh: the server side of the bench (sourced by scripts/bench.sh). Starts our servers,
 # the kitchen, nginx and Node.js pinned to the server core, waits for each to listen (its
 # "listening on HOST:PORT" line, or a successful connect for nginx), remembers its PID

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # report.sh: writes summary.csv, ratios.csv, bars.csv and report.md from runs.csv
 # (sourced by scripts/bench.sh; every figure comes from runs.csv, none is typed in).
 
@@ -36,20 +37,27 @@ bench_closing_note() {
 		n++
 		printf "- **%s** (%s): measured %s against %s. Evidence: %s.", $1, $2, $4, $3, $6
 		why = ""
-		if ($6 ~ /client core busy (9[5-9]|100)(\.[0-9])? %/) why = why " The client core was saturated: the client, not the server, set the pace of these runs."
-		if ($6 ~ /server CPU (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " The server used its whole core."
-		else if ($6 ~ /server core busy (9[5-9]|100)(\.[0-9])? %/) why = why " The server core was full, but not all of it was the server: other processes (the kitchen in kitchen50, anything else on the machine) took a share."
+		if ($6 ~ /client core busy (9[5-9]|100)(\.[0-9])? %/) why = why " In these runs the client core was saturated (95 % busy or more): the client, not the server, may have set the pace."
+		if ($6 ~ /server CPU (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " A server in these runs used its whole core."
+		rest = $6; other = 0
+		while (match(rest, /server CPU [0-9.]+ % \(server core busy [0-9.]+ %\)/)) {
+			part = substr(rest, RSTART, RLENGTH); rest = substr(rest, RSTART + RLENGTH)
+			split(part, w, " "); if (w[8] - w[3] > other) other = w[8] - w[3]
+		}
+		if (other > 20) why = why sprintf(" Other processes took up to %.0f %% of the server core during these runs (core busy minus the server'"'"'s own CPU; in kitchen50 the kitchen is one of them).", other)
 		if ($6 ~ /[1-9][0-9]* errors/) why = why " Errors were counted (see the detail table for their kinds)."
 		if ($1 ~ /^B5\./ && $4 + 0 < 0.95) why = why " Below N / 0.05 s: each order costs more than its 50 ms wait (HTTP work, thread hand-offs and the timer slack of a 2-core machine add to it)."
 		if ($1 ~ /^B5\./ && $4 + 0 > 1.05) why = why " Above N / 0.05 s: more than N orders were in the kitchen at once, so the server does not bound concurrency to N."
 		print why == "" ? " No single saturated resource stands out; see the spread of the runs, the drift of this machine and results/README.md." : why
 	}
 	NR > 1 && $5 == "NOT MEASURED" { nm = nm " " $1 }
+	NR > 1 && $7 == "no" && $1 !~ /^B5\./ { shaky = shaky " " $1 }
 	NR > 1 && $5 == "MET" { met++ }
 	END {
 		if (!n) printf "No bar was missed (%d met).", met
 		if (nm != "") printf " Not measured in this run:%s (their cells are not in this matrix, or a peer was skipped).", nm
 		print ""
+		if (shaky != "") printf "\nNot robust:%s. Their runs fall on both sides of the target: the drift of the machine and any other load during the run (see the other-load line at the top, and *core busy* against *server CPU* in the evidence) weigh more than the gap being measured. Rerun `make bench` on a quiet machine before reading these verdicts.\n", shaky
 	}' "$OUT/bars.csv"
 }
 
@@ -73,7 +81,7 @@ bench_report() {
 		echo "# lunchrush benchmark: $(date -u +%Y-%m-%d) on $(hostname)"
 		echo
 		echo "Mode **$MODE** (\`$BENCH_COMMAND\`): $REPS run(s) per cell, each ${DURATION_S} s measured after a ${WARMUP_S} s warm-up;"
-		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to $(date -u +%H:%M:%SZ) UTC ($BENCH_ELAPSED);"
+		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to ${BENCH_ENDED:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} ($BENCH_ELAPSED);"
 		echo "${RESTARTS:-0} server restart(s) between runs (a server still serving the orders of the previous run's customers after 1 s is restarted, so every run starts without a backlog)."
 		bench_other_load
 		echo "Raw runs: [runs.csv](runs.csv); per cell: [summary.csv](summary.csv); alternating ratios: [ratios.csv](ratios.csv);"
@@ -87,7 +95,10 @@ bench_report() {
 		echo
 		echo "| id | bar | target | measured (median of alternating runs) | status |"
 		echo "|---|---|---|---|---|"
-		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | **%s** |\n", $1, $2, $3, $4, $5 }' "$OUT/bars.csv"
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | **%s**%s |\n", $1, $2, $3, $4, $5, ($7 == "no" ? " (runs on both sides)" : "") }' "$OUT/bars.csv"
+		echo
+		echo "*(runs on both sides)*: the lowest and highest run of the bar fall on opposite sides of its target, so the"
+		echo "verdict of the median is not robust on this machine at this time (see the closing note)."
 		echo
 		echo "Evidence behind each bar (medians of the cells involved):"
 		echo

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,6 +221,10 @@ void blocking_server_stop(struct blocking_server *s, uint32_t drain_ms)
 
 	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
 	acceptor_stop(s->acceptor);
+	/* the door closes now, not at exit: newcomers are refused at once instead of
+	 * waiting in the accept queue through the drain (shutdown on a listener stops it;
+	 * the descriptor stays open, so housekeeping's TCP_INFO never sees a reused one) */
+	shutdown(s->listen_fd, SHUT_RDWR);
 	line_close(&s->line);
 	left = crew_join(s, deadline) + crew_solo_wait(s, deadline);
 	if (left) {
