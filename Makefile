@@ -28,7 +28,8 @@ endif
 BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
 DEMO_PKGS := $(BUILD_PKGS)
-BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox nginx-light nodejs wrk procps util-linux
+BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox procps util-linux
+# nginx-light, nodejs and wrk are peers: scripts/bench.sh installs each or skips it with a line
 DEPS_PKGS ?= $(BUILD_PKGS)
 
 # pkg-config where the package ships a .pc file; libev and http-parser do not on Debian.

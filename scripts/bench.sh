@@ -100,8 +100,9 @@ for prog in blocking evented kitchen loadgen; do cp "$BIN/$prog" "$TMPROOT/bin/"
 BIN=$TMPROOT/bin
 RUNS_CSV=$OUT/runs.csv
 echo "$RUNS_HEADER" >"$RUNS_CSV"
-# nginx's fixed body: 66 characters and a newline, as long as the answer of our servers.
-NGINX_BODY="nginx order 0: line 0.000 ms, counter 0.000 ms, kitchen 0.000 ms.."
+# nginx's fixed body: 95 characters and a newline, as long as the answer of our servers
+# (ORDER_BODY_LEN in common/order.h).
+NGINX_BODY="nginx order 0: line 0.000 ms, counter 0.000 ms, kitchen 0.000 ms..............................."
 
 bench_cleanup() {
 	bench_stop_all

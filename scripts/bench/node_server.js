@@ -29,7 +29,8 @@ const server = http.createServer((req, res) => {
   const cook = cookMs(req.url);
   const send = () => {
     served++;
-    const body = `node order ${served}: kitchen ${cook} ms\n`;
+    // padded like our servers' bodies (ORDER_BODY_LEN, 96 bytes), so every peer sends as much
+    const body = `node order ${served}: kitchen ${cook} ms`.padEnd(95) + '\n';
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   };
