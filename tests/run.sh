@@ -14,6 +14,7 @@ run_one() { # label, command...
 	local label=$1; shift
 	local out rc
 	echo "== $label"
+	local t0=$SECONDS
 	out=$("$@" 2>&1); rc=$?
 	printf '%s\n' "$out"
 	local p f
@@ -27,6 +28,7 @@ run_one() { # label, command...
 	passed=$((passed + p - skipped))
 	failed=$((failed + f))
 	[ "$f" -gt 0 ] && failed_names+=("$label")
+	echo "== $label: $((SECONDS - t0)) s"
 	return 0
 }
 

@@ -13,8 +13,10 @@ trap 'rm -f "$log"' EXIT
 stage() { # label, command...
 	local label=$1; shift
 	echo "==== $label"
+	local t0=$SECONDS
 	"$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
+	echo "==== $label: $((SECONDS - t0)) s"
 	local line p f
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 	p=$(printf '%s' "$line" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p'); p=${p:-0}
