@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs test binaries and sums what cmocka reports: tests/run.sh UNIT... -- INTEGRATION...
 # Unit tests run once. Integration tests named test_server_* run once against each server
-# model (LUNCHRUSH_SERVER=blocking, then evented); the others run once.
+# model (LUNCHRUSH_SERVER=blocking, then evented); the others run once. SKIP="name ..."
+# leaves those files out (the sanitizer builds skip the slow, timing-only ones).
 # Prints "N passed, N failed" last; exits non-zero when anything failed.
 set -u
 bin=${LUNCHRUSH_BIN:-bin}
@@ -33,9 +34,14 @@ run_one() { # label, command...
 }
 
 mode=unit
+skipped_files=()
 for t in "$@"; do
 	if [ "$t" = "--" ]; then mode=integration; continue; fi
 	name=$(basename "$t")
+	if [[ " ${SKIP:-} " == *" $name "* ]]; then
+		skipped_files+=("$name")
+		continue
+	fi
 	if [ "$mode" = integration ] && [[ "$name" == test_server_* ]]; then
 		for model in blocking evented; do
 			if [ -x "$bin/$model" ]; then
@@ -48,6 +54,9 @@ for t in "$@"; do
 done
 
 tag=${SAN:+ (SAN=$SAN)}
+if [ ${#skipped_files[@]} -gt 0 ]; then
+	echo "not run in this build$tag (they run in the plain build): ${skipped_files[*]}"
+fi
 if [ ${#failed_names[@]} -gt 0 ]; then
 	echo "failed$tag: ${failed_names[*]}"
 fi
