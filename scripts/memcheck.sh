@@ -17,10 +17,10 @@ mkdir -p "$out"
 rm -f "$out"/*
 passed=0
 failed=0
-pids=() # every background process started here, stopped on exit
+declare -A live # background processes started here and not yet reaped: killed on exit
 
 cleanup() {
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	for p in "${!live[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	return 0
 }
 trap cleanup EXIT
@@ -47,7 +47,7 @@ start() {
 	local label=$1; shift
 	"$@" >"$out/$label.out" 2>"$out/$label.err" &
 	started_pid=$!
-	pids+=("$started_pid")
+	live[$started_pid]=1
 }
 
 # wait_port LABEL: the port of the "listening on HOST:PORT" line of LABEL's stdout
@@ -85,6 +85,7 @@ wait_exit() {
 	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	rc=$?
+	unset "live[$pid]"
 }
 
 # verdict LABEL: pass on exit 0, otherwise show why.
@@ -106,6 +107,13 @@ verdict() {
 	fi
 }
 
+# A partner that would not start: nothing more can be checked.
+give_up() {
+	echo "memcheck: cannot go on without $1"
+	echo "memcheck: $passed passed, $((failed + 1)) failed"
+	exit 1
+}
+
 # A few hostile customers, by hand through bash's /dev/tcp: garbage, a head cut off
 # mid-way, three pipelined orders left unread.
 hostile() {
@@ -119,12 +127,15 @@ hostile() {
 
 # The load every server gets: keep-alive orders with CPU work, one connection per
 # order, slow talkers, customers who give up mid-order, and the hostile ones.
+# Their summaries go to $out/LABEL.load.
 load_server() {
-	local port=$1 url="http://127.0.0.1:$1"
-	"$bin/loadgen" -c 8 -d 1500ms "$url/order?cook_ms=1&work_us=200" >/dev/null
-	"$bin/loadgen" -c 4 -d 700ms --keepalive no "$url/order?cook_ms=0" >/dev/null
-	"$bin/loadgen" -c 2 -d 700ms --trickle-ms 5 "$url/order?cook_ms=0" >/dev/null
-	"$bin/loadgen" -c 4 -d 700ms --timeout 50ms "$url/order?cook_ms=300" >/dev/null
+	local port=$1 log=$2 url="http://127.0.0.1:$1"
+	{
+		"$bin/loadgen" -c 8 -d 1500ms "$url/order?cook_ms=1&work_us=200"
+		"$bin/loadgen" -c 4 -d 700ms --keepalive no "$url/order?cook_ms=0"
+		"$bin/loadgen" -c 2 -d 700ms --trickle-ms 5 "$url/order?cook_ms=0"
+		"$bin/loadgen" -c 4 -d 700ms --timeout 50ms "$url/order?cook_ms=300"
+	} >"$log" 2>&1
 	hostile "$port"
 	return 0
 }
@@ -135,11 +146,10 @@ memcheck_server() {
 	start "$label" "${VG[@]}" "$bin/$prog" --port 0 --quiet --scoreboard "memcheck-$$-$label" "$@"
 	local pid=$started_pid
 	if wait_port "$label"; then
-		load_server "$port"
+		load_server "$port" "$out/$label.load"
 		finish "$pid" 30
 	else
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		wait_exit "$pid" 0
 		rc=1
 	fi
 	verdict "$label"
@@ -150,7 +160,7 @@ t0=$SECONDS
 # a plain kitchen and a plain evented server for the runs that need a partner
 start kitchen-plain "$bin/kitchen" --port 0 --quiet
 kitchen_pid=$started_pid
-wait_port kitchen-plain || exit 1
+wait_port kitchen-plain || give_up kitchen-plain
 kport=$port
 
 memcheck_server blocking blocking --threads 4 --kitchen "127.0.0.1:$kport"
@@ -181,7 +191,7 @@ verdict kitchen
 # bin/loadgen under valgrind against a plain evented server
 start evented-target "$bin/evented" --port 0 --quiet --scoreboard "memcheck-$$-target"
 tpid=$started_pid
-wait_port evented-target || exit 1
+wait_port evented-target || give_up evented-target
 url="http://127.0.0.1:$port/order?cook_ms=1"
 start loadgen-closed "${VG[@]}" "$bin/loadgen" -c 8 -d 2s --json --series "$out/series.csv" \
 	--percentiles "$out/percentiles.txt" --scoreboard "memcheck-$$-lg" "$url"

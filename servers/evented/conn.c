@@ -94,6 +94,8 @@ static void conn_release(struct conn *c)
 	conn_set_gauge(c, GAUGE_NONE);
 	conn_watch(c, 0);
 	ev_timer_stop(l->ev, &c->timer);
+	if (l->oven)
+		kitchen_timer_remove(l->oven, &c->oven_pos);
 	close(c->fd);
 	free(c->pending);
 	conn_unlink(c);
@@ -301,8 +303,9 @@ static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents)
 static void conn_timeout(struct conn *c)
 {
 	switch (c->phase) {
-	case CONN_KITCHEN:
-		serve_kitchen_timeout(c);
+	case CONN_KITCHEN: /* only bin/kitchen's bound: the built-in kitchen has no deadline here */
+		if (c->loop->kitchen)
+			serve_kitchen_timeout(c);
 		return;
 	case CONN_LINGER:
 		conn_close(c);
@@ -375,6 +378,7 @@ void conn_accept(struct loop *l, int fd)
 	ev_io_init(&c->io, conn_io_cb, fd, EV_READ);
 	ev_timer_init(&c->timer, conn_timer_cb, 0., 0.);
 	c->timer.data = c;
+	c->oven_pos = KITCHEN_TIMER_NONE;
 	net_set_nodelay(fd); /* answers go out whole; never wait for the last one's ACK */
 
 	if (max && (uint64_t)SB_ADD(sb->conns_open, 1) >= max) {

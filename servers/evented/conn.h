@@ -21,4 +21,7 @@ void conn_free_all(struct loop *l);
 /* The helper inbox's callback: an order's CPU part is done (arg is the loop). */
 void conn_helper_done(struct helper_job *job, void *arg);
 
+/* The built-in kitchen's callback: the order of connection arg is cooked. */
+void conn_cooked(void *arg);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "kitchen_timer.h"
 #include "order.h"
 #include "request.h"
 
@@ -18,7 +19,7 @@ enum conn_phase {
 	CONN_IDLE = 0,  /* between requests (keep-alive) or before the first: no order state */
 	CONN_READING,   /* a request has begun: reading the rest of it */
 	CONN_COUNTER,   /* request read; its CPU part runs on a helper thread */
-	CONN_KITCHEN,   /* waiting for the kitchen (a timer, or a ticket to bin/kitchen) */
+	CONN_KITCHEN,   /* waiting for the kitchen (the loop's timerfd, or bin/kitchen) */
 	CONN_WRITING,   /* the response did not fit the socket at once: waiting to write */
 	CONN_LINGER,    /* answered with close: half-closed, reading until the client's FIN */
 };
@@ -53,7 +54,7 @@ struct order_state {
 
 struct conn {
 	ev_io io;                     /* read or write, as the phase needs */
-	ev_timer timer;               /* the phase's timeout; also the built-in kitchen */
+	ev_timer timer;               /* the phase's timeout (idle, header, send, bin/kitchen) */
 	struct loop *loop;
 	struct conn *prev, *next;     /* the loop's list */
 	struct order_state *os;       /* NULL while idle */
@@ -63,6 +64,7 @@ struct conn {
 	ev_tstamp deadline;           /* when the phase times out (ev_now base); 0: never */
 	ev_tstamp timer_at;           /* when the armed timer fires (<= deadline) */
 	uint32_t linger_bytes;
+	uint32_t oven_pos;            /* place in the built-in kitchen, KITCHEN_TIMER_NONE */
 	int fd;
 	uint8_t phase;                /* enum conn_phase */
 	uint8_t gauge;                /* enum conn_gauge */
@@ -84,7 +86,7 @@ int serve_arrive(struct conn *c, uint64_t arrived_ns, uint64_t taken_ns);
 int serve_request(struct conn *c);
 int serve_reject(struct conn *c);
 int serve_fail(struct conn *c, int status, const char *reason);
-void serve_kitchen_timeout(struct conn *c);
+void serve_kitchen_timeout(struct conn *c); /* bin/kitchen too slow: 504 */
 int serve_sent(struct conn *c);
 void serve_state_put(struct loop *l, struct order_state *os);
 void serve_spares_free(struct loop *l);

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "kitchen_pool.h"
+#include "kitchen_timer.h"
 
 static void accept_failed(struct loop *l, int err)
 {
@@ -174,12 +175,11 @@ int loop_init(struct loop *l, const struct evented *srv, int index, int listen_f
 		if (err)
 			return err;
 	}
-	if (cfg->kitchen_host[0]) {
+	if (cfg->kitchen_host[0])
 		err = kitchen_pool_new(&l->kitchen, l->ev, cfg->kitchen_host, cfg->kitchen_port, cfg->quiet);
-		if (err)
-			return err;
-	}
-	return 0;
+	else
+		err = kitchen_timer_new(&l->oven, l->ev, conn_cooked);
+	return err;
 }
 
 static void *loop_main(void *arg)
@@ -243,6 +243,8 @@ void loop_destroy(struct loop *l)
 	conn_free_all(l);
 	kitchen_pool_free(l->kitchen);
 	l->kitchen = NULL;
+	kitchen_timer_free(l->oven);
+	l->oven = NULL;
 	if (l->srv->helpers)
 		helper_inbox_destroy(&l->inbox);
 	looplag_stop(&l->lag, l->ev);

@@ -27,6 +27,7 @@
 #define LOOP_TRIM_STATES 512  /* order states freed since the peak before memory is given back */
 
 struct kitchen_pool;
+struct kitchen_timer;
 struct order_state;
 struct conn;
 
@@ -59,7 +60,8 @@ struct loop {
 
 	struct looplag lag;
 	struct helper_inbox inbox;        /* orders back from the helpers */
-	struct kitchen_pool *kitchen;     /* NULL: the built-in timer is the kitchen */
+	struct kitchen_pool *kitchen;     /* --kitchen: tickets to bin/kitchen */
+	struct kitchen_timer *oven;       /* otherwise: the built-in kitchen (a timerfd) */
 
 	struct conn *conns;               /* open connections, a list */
 	size_t nconns;

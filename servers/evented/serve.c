@@ -1,8 +1,8 @@
 /* serve.c: the order side of an evented connection: the restaurant's stages.
  *
  * arrive (first byte read) -> counter (request read, CPU part on the loop or on a
- * helper) -> kitchen (a timer, or a ticket to bin/kitchen; the loop serves others
- * meanwhile) -> hand over (conn_send) -> done. Each stage moves the order between the
+ * helper) -> kitchen (the loop's timerfd, or a ticket to bin/kitchen; the loop serves
+ * others meanwhile) -> hand over (conn_send) -> done. Each stage moves the order between the
  * scoreboard's gauges, so at_counter, in_kitchen and handing_over are exact. The same
  * order.c decides what is asked and formats every answer, as in bin/blocking.
  */
@@ -154,18 +154,18 @@ static void kitchen_answer(void *arg, int status)
 	kitchen_back(c, status);
 }
 
-/* The kitchen timer: the built-in wait is over, or bin/kitchen is too slow (504). */
+/* bin/kitchen did not answer within cook_ms + --kitchen-timeout-ms: 504. */
 void serve_kitchen_timeout(struct conn *c)
 {
-	struct loop *l = c->loop;
+	kitchen_pool_cancel(c->loop->kitchen, c->os->ticket);
+	c->os->ticket = 0;
+	kitchen_back(c, 504);
+}
 
-	if (l->kitchen) {
-		kitchen_pool_cancel(l->kitchen, c->os->ticket);
-		c->os->ticket = 0;
-		kitchen_back(c, 504);
-	} else {
-		kitchen_back(c, 0);
-	}
+/* The built-in kitchen: this order is cooked. */
+void conn_cooked(void *arg)
+{
+	kitchen_back(arg, 0);
 }
 
 /* Hand the order to the kitchen; the loop goes on serving others meanwhile. */
@@ -178,16 +178,19 @@ static int serve_kitchen(struct conn *c)
 	conn_set_gauge(c, GAUGE_KITCHEN);
 	SB_ADD(l->sb->kitchen_tickets, 1);
 	c->phase = CONN_KITCHEN; /* reading pauses (lazily: see conn_io_cb) */
-	ev_now_update(l->ev); /* the CPU part may have taken a while: time the wait from now */
-	if (l->kitchen) {
-		os->ticket = kitchen_pool_submit(l->kitchen, os->order.cook_ms, kitchen_answer, c);
-		if (os->ticket == 0) {
-			os->kitchen_ns = clock_now_ns() - os->counter_done_ns;
+	if (l->oven) {
+		uint64_t done_ns = os->counter_done_ns + (uint64_t)os->order.cook_ms * NS_PER_MS;
+		if (kitchen_timer_add(l->oven, done_ns, c, &c->oven_pos) < 0)
 			return serve_fail(c, 502, KITCHEN_DOWN);
-		}
-		wait_s += l->srv->cfg->kitchen_timeout_ms / 1e3;
+		return 0;
 	}
-	conn_deadline(c, wait_s);
+	os->ticket = kitchen_pool_submit(l->kitchen, os->order.cook_ms, kitchen_answer, c);
+	if (os->ticket == 0) {
+		os->kitchen_ns = clock_now_ns() - os->counter_done_ns;
+		return serve_fail(c, 502, KITCHEN_DOWN);
+	}
+	ev_now_update(l->ev); /* the CPU part may have taken a while: time the bound from now */
+	conn_deadline(c, wait_s + l->srv->cfg->kitchen_timeout_ms / 1e3);
 	return 0;
 }
 
@@ -196,7 +199,7 @@ static int serve_kitchen(struct conn *c)
 static int serve_counter_done(struct conn *c)
 {
 	c->os->counter_done_ns = clock_now_ns();
-	if (c->os->order.cook_ms == 0 && c->loop->kitchen == NULL) {
+	if (c->os->order.cook_ms == 0 && c->loop->oven) {
 		SB_ADD(c->loop->sb->kitchen_tickets, 1);
 		return serve_respond(c);
 	}

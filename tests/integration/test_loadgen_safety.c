@@ -262,7 +262,9 @@ static void test_server_killed_mid_run_is_reported(void **state)
 		skip();
 	static const char *const modes[][2] = { { "-R", "200" }, { "-c", "4" } };
 	for (size_t i = 0; i < 2; i++) {
-		char *sargv[] = { (char *)test_bin("blocking"), "--port", "0", "--quiet", NULL };
+		char board[64];
+		snprintf(board, sizeof(board), "%s", test_scoreboard_name("t-lgsafe"));
+		char *sargv[] = { (char *)test_bin("blocking"), "--port", "0", "--quiet", "--scoreboard", board, NULL };
 		assert_int_equal(child_start(&srv, sargv, true, 10000), 0);
 		snprintf(url, sizeof(url), "http://127.0.0.1:%u/order?cook_ms=1", srv.port);
 		char *argv[] = { (char *)test_bin("loadgen"), (char *)modes[i][0], (char *)modes[i][1], "-d", "2s", url, NULL };
@@ -270,6 +272,7 @@ static void test_server_killed_mid_run_is_reported(void **state)
 		assert_int_equal(child_start(&lg, argv, false, 0), 0);
 		sleep_ms(600);
 		child_stop(&srv, SIGKILL, 2000);
+		scoreboard_remove(board); /* a killed server cannot */
 		/* the summary is on stdout; read it to the end, then reap */
 		child_read_all(&lg, r.out, sizeof(r.out), 10000);
 		int st = child_stop(&lg, SIGKILL, 5000);
