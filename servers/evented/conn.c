@@ -186,10 +186,13 @@ static int conn_input(struct conn *c, const char *buf, size_t len, uint64_t read
 		off += n;
 		if (st == REQUEST_NEED_MORE) {
 			uint32_t ms = c->loop->srv->cfg->header_timeout_ms;
-			if (ms && !c->os->head_timer) {
+			if (!c->os->head_timer) {
+				/* a request has begun: the idle deadline no longer applies; only
+				 * --header-timeout-ms does (none at all when it is 0, the slowloris
+				 * lesson's setting), as in bin/blocking */
 				c->os->head_timer = true;
 				double left = ms / 1e3 - (double)(clock_now_ns() - c->os->taken_ns) / 1e9;
-				conn_deadline(c, left > 1e-3 ? left : 1e-3);
+				conn_deadline(c, ms == 0 ? 0 : left > 1e-3 ? left : 1e-3);
 			}
 			off = len;
 			break;

@@ -75,6 +75,14 @@ static void manage(struct manager *m)
 	ev_signal_start(ev, &sigterm);
 	ev_timer_start(ev, &tick);
 	ev_run(ev, 0);
+	/* Draining now: a second SIGINT/SIGTERM must not kill us with the default action
+	 * once the watchers are gone (the drain is bounded anyway), so keep them blocked,
+	 * as bin/blocking's sigwait does. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	ev_timer_stop(ev, &tick);
 	ev_signal_stop(ev, &sigint);
 	ev_signal_stop(ev, &sigterm);
