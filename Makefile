@@ -73,7 +73,7 @@ Q :=
 say :=
 endif
 
-.PHONY: all deps test test-suite demo bench lesson fuzz soak clean tests
+.PHONY: all deps test test-suite demo bench lesson fuzz memcheck soak clean tests
 .DEFAULT_GOAL := all
 
 all: $(BINARIES)
@@ -140,6 +140,11 @@ lesson: all
 fuzz: DEPS_PKGS = $(TEST_PKGS)
 fuzz: deps
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) scripts/fuzz.sh
+
+# Every binary briefly under valgrind memcheck with a real load (about 40 s).
+memcheck: DEPS_PKGS = $(BUILD_PKGS) valgrind
+memcheck: all
+	@scripts/memcheck.sh
 
 # Ten minutes at 80 % of capacity, resident memory must stay flat (not part of make test).
 soak: all

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in tests/fuzz/ with clang and runs each for
-# FUZZ_SECONDS (default 60) over a copy of its seed corpus. `make fuzz` runs it; make test
-# runs it with FUZZ_SECONDS=15. Ends with "fuzz: N passed, N failed"; a crash leaves its
+# FUZZ_SECONDS (default 60) over a copy of its seed corpus (and its dictionary,
+# tests/fuzz/TARGET.dict, when there is one). `make fuzz` runs it; make test runs it
+# with FUZZ_SECONDS=15. Ends with "fuzz: N passed, N failed"; a crash leaves its
 # input in build/fuzz/ and fails.
 set -u
 cd "$(dirname "$0")/.."
@@ -28,9 +29,11 @@ for harness in tests/fuzz/fuzz_*.c; do
 	corpus="$out/corpus-$target"
 	mkdir -p "$corpus"
 	cp tests/fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null
+	dict=()
+	[ -f "tests/fuzz/$target.dict" ] && dict=(-dict="$PWD/tests/fuzz/$target.dict")
 	echo "fuzz: $name for ${seconds}s"
 	if (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=9000 -timeout=5 -rss_limit_mb=1024 \
-		-print_final_stats=1 "corpus-$target" >"$name.log" 2>&1); then
+		-print_final_stats=1 "${dict[@]}" "corpus-$target" >"$name.log" 2>&1); then
 		grep -E 'stat::number_of_executed_units|Done' "$out/$name.log" | tail -2
 		passed=$((passed + 1))
 	else

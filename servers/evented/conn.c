@@ -154,6 +154,9 @@ int conn_send(struct conn *c)
 			cashier_view_set(&c->loop->cashier, CASHIER_HANDING_OVER);
 			if (c->phase != CONN_WRITING) {
 				c->phase = CONN_WRITING;
+				/* ev_now() is the time this loop iteration began, which may be long
+				 * ago after CPU work: refresh it so the client gets its whole bound */
+				ev_now_update(c->loop->ev);
 				conn_deadline(c, c->loop->srv->cfg->send_timeout_ms / 1e3);
 			}
 			conn_watch(c, EV_WRITE);

@@ -60,8 +60,10 @@ static void signal_cb(struct ev_loop *ev, ev_signal *w, int revents)
 	ev_break(ev, EVBREAK_ALL);
 }
 
-/* Until SIGINT or SIGTERM. */
-static void manage(struct manager *m)
+/* Announce the port, then manage until SIGINT or SIGTERM. The default loop and its
+ * signal watchers are made before the listening line: libev aborts if it cannot create
+ * its signal pipe, and once clients know the port they may take every descriptor. */
+static void manage(struct manager *m, const char *host, uint16_t port)
 {
 	struct ev_loop *ev = ev_default_loop(0);
 	ev_signal sigint, sigterm;
@@ -74,6 +76,8 @@ static void manage(struct manager *m)
 	ev_signal_start(ev, &sigint);
 	ev_signal_start(ev, &sigterm);
 	ev_timer_start(ev, &tick);
+	printf(strchr(host, ':') ? "listening on [%s]:%u\n" : "listening on %s:%u\n", host, (unsigned)port);
+	fflush(stdout);
 	ev_run(ev, 0);
 	/* Draining now: a second SIGINT/SIGTERM must not kill us with the default action
 	 * once the watchers are gone (the drain is bounded anyway), so keep them blocked,
@@ -160,10 +164,7 @@ static int run(const struct server_config *cfg)
 		m.loops[i].listen_fd = m.listen_fds[i]; /* the loops own them from here */
 	err = start_threads(&srv, m.loops, m.listen_fds, n);
 	if (err == 0) {
-		printf(strchr(cfg->host, ':') ? "listening on [%s]:%u\n" : "listening on %s:%u\n", cfg->host,
-		       (unsigned)port);
-		fflush(stdout);
-		manage(&m);
+		manage(&m, cfg->host, port);
 	}
 	for (unsigned i = 0; i < n; i++)
 		if (m.loops[i].thread_started)
