@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -505,4 +507,16 @@ void arena_destroy(struct arena *a)
 	}
 	rmdir(a->dir);
 	a->dir[0] = '\0';
+}
+
+void arena_default_bin_dir(char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "bin");
+		return;
+	}
+	path[n] = '\0';
+	snprintf(buf, len, "%s", dirname(path));
 }

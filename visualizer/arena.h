@@ -79,6 +79,10 @@ int arena_loadgen_json(const struct arena *a, enum arena_side side, char *buf, s
 /* Stop everything and remove the temp folder. */
 void arena_destroy(struct arena *a);
 
-const char *arena_side_name(enum arena_side side);  /* "blocking" / "evented" */
+const char *arena_side_name(enum arena_side side);
+
+/* The folder of this executable (bin/ or bin/san-.../), where its sibling programs
+ * are; "bin" when /proc/self/exe cannot be read. The default for --bin. */
+void arena_default_bin_dir(char *buf, size_t len);  /* "blocking" / "evented" */
 
 #endif

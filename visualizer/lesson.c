@@ -15,7 +15,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <locale.h>
 #include <langinfo.h>
@@ -58,18 +57,6 @@ static int bad(const char *fmt, const char *arg)
 	fprintf(stderr, "\n");
 	usage(stderr);
 	return 2;
-}
-
-static void exe_dir(char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-	if (n <= 0) {
-		snprintf(buf, len, "bin");
-		return;
-	}
-	path[n] = '\0';
-	snprintf(buf, len, "%s", dirname(path));
 }
 
 static bool is_dir(const char *p)
@@ -215,7 +202,7 @@ int lesson_main(int argc, char **argv)
 	bool check = false, verbose = false;
 	struct lesson_ui_opts uo = { .color = getenv("NO_COLOR") == NULL };
 	char bin[PATH_MAX], dir[PATH_MAX + 32], file[LESSON_PATH_MAX], err[400];
-	exe_dir(bin, sizeof bin);
+	arena_default_bin_dir(bin, sizeof bin);
 	setlocale(LC_ALL, "");
 	uo.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	optind = 0; /* main.c may have scanned argv already */

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
-#include <libgen.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -81,19 +80,6 @@ static int parse_duration_s(const char *s, uint32_t *out)
 		return -EINVAL;
 	*out = (uint32_t)(secs + 0.5);
 	return 0;
-}
-
-/* The folder of this executable: bin/ or bin/san-.../, where its siblings are. */
-static void self_dir(char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-	if (n <= 0) {
-		snprintf(buf, len, "bin");
-		return;
-	}
-	path[n] = '\0';
-	snprintf(buf, len, "%s", dirname(path));
 }
 
 static bool wants_lesson(int argc, char **argv)
@@ -256,7 +242,7 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
 	if (opt->bin)
 		snprintf(bin, sizeof bin, "%s", opt->bin);
 	else
-		self_dir(bin, sizeof bin);
+		arena_default_bin_dir(bin, sizeof bin);
 	app->arena = calloc(1, sizeof *app->arena);
 	if (!app->arena || arena_init(app->arena, bin) < 0) {
 		fprintf(stderr, "dashboard: cannot make a temp folder: %s\n", strerror(errno));
