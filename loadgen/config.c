@@ -187,6 +187,12 @@ static int check_times(struct lg_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen, "--timeout must be more than zero");
 	if (cfg->timeout_ns > LG_DURATION_MAX_NS)
 		return fail(err, errlen, "--timeout is at most 1h");
+	if (cfg->drain_ns > LG_DURATION_MAX_NS)
+		return fail(err, errlen, "--drain is at most 1h");
+	/* by default the customers of the window are awaited as long as the window lasted,
+	 * never longer than one of them may take (--timeout) */
+	if (!cfg->set_drain)
+		cfg->drain_ns = cfg->duration_ns < cfg->timeout_ns ? cfg->duration_ns : cfg->timeout_ns;
 	if (cfg->think_ns > LG_DURATION_MAX_NS || cfg->trickle_ns > LG_DURATION_MAX_NS)
 		return fail(err, errlen, "--think-ms and --trickle-ms are at most an hour");
 	return 0;

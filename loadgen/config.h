@@ -46,6 +46,7 @@ struct lg_config {
 	uint64_t requests;         /* -n, 0 = no count */
 	uint64_t warmup_ns;
 	uint64_t timeout_ns;
+	uint64_t drain_ns;         /* the wait after the window for its customers; see worker.c */
 	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
 	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
 	bool keepalive;
@@ -64,7 +65,7 @@ struct lg_config {
 	const char *scoreboard_name;
 
 	/* what main saw, for the cross-checks in config_finish */
-	bool set_connections, set_rate, set_duration, set_max_conns, set_think;
+	bool set_connections, set_rate, set_duration, set_max_conns, set_think, set_drain;
 };
 
 void config_defaults(struct lg_config *cfg);

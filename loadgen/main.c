@@ -18,7 +18,7 @@
 #define LOADGEN_VERSION "0.1.0"
 
 enum {
-	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_KEEPALIVE,
+	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_DRAIN, OPT_KEEPALIVE,
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
 };
 
@@ -33,6 +33,7 @@ static const struct option options[] = {
 	{ "requests", required_argument, NULL, 'n' },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "drain", required_argument, NULL, OPT_DRAIN },
 	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "param", required_argument, NULL, OPT_PARAM },
 	{ "threads", required_argument, NULL, 't' },
@@ -63,6 +64,9 @@ static void usage(FILE *out)
 	      "  -n, --requests N       stop after N orders (with -d, whichever comes first)\n"
 	      "      --warmup T         run T first, left out of every figure\n"
 	      "      --timeout T        no full response within T is an error (default 10s)\n"
+	      "      --drain T          after -d, await the customers still waiting for up to T and\n"
+	      "                         count their latency; those still waiting then count at their\n"
+	      "                         age (default: as long as -d, at most --timeout; 0: stop at once)\n"
 	      "      --keepalive yes|no no: connect, order, read, close for every order\n"
 	      "      --param K=V        add K=V to every order's query (repeatable)\n"
 	      "  -t, --threads N        event loops; -c, -R, --max-conns and -n are split (default 1)\n"
@@ -137,6 +141,9 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		return config_parse_duration(arg, &cfg->warmup_ns);
 	case OPT_TIMEOUT:
 		return config_parse_duration(arg, &cfg->timeout_ns) || cfg->timeout_ns == 0 ? -1 : 0;
+	case OPT_DRAIN:
+		cfg->set_drain = true;
+		return config_parse_duration(arg, &cfg->drain_ns);
 	case OPT_KEEPALIVE:
 		return config_parse_bool(arg, &cfg->keepalive);
 	case OPT_PARAM:

@@ -94,8 +94,13 @@ void report_summary(FILE *out, const struct lg_report *r)
 	if (s->retried)
 		fprintf(out, "  %llu requests resent on a new connection (the server closed a kept-alive one "
 			"as they crossed)\n", (unsigned long long)s->retried);
-	if (r->outstanding && r->mode == LG_OPEN)
-		fprintf(out, "  %llu customers still waiting or in flight at the end (not counted)\n",
+	if (r->outstanding && r->drain_s > 0)
+		fprintf(out, "  %llu customers still waiting when the window ended, awaited up to %.2fs: %llu answered "
+			"then, %llu still waiting (latency counted at their age, a lower bound)\n",
+			(unsigned long long)r->outstanding, r->drain_s, (unsigned long long)s->late,
+			(unsigned long long)s->unanswered);
+	else if (r->outstanding)
+		fprintf(out, "  %llu customers still waiting or in flight at the end (not counted: --drain 0)\n",
 			(unsigned long long)r->outstanding);
 	if (r->quiet_tail_s >= 1.0)
 		fprintf(out, "  no good response in the last %.1fs: the server stopped answering (died or stalled)\n",
@@ -156,6 +161,8 @@ void report_json(FILE *out, const struct lg_report *r)
 	fprintf(out, ",\"arrived\":%llu,\"sent\":%llu,\"requests\":%llu,\"outstanding\":%llu",
 		(unsigned long long)s->arrived, (unsigned long long)s->sent, (unsigned long long)s->completed,
 		(unsigned long long)r->outstanding);
+	fprintf(out, ",\"drain_s\":%.3f,\"answered_late\":%llu,\"unanswered\":%llu", r->drain_s,
+		(unsigned long long)s->late, (unsigned long long)s->unanswered);
 	fprintf(out, ",\"waiting_max\":%lld,\"conns_max\":%lld,\"retried\":%llu", (long long)r->waiting_max,
 		(long long)r->conns_max, (unsigned long long)s->retried);
 

@@ -31,7 +31,8 @@ struct lg_report {
 	double warmup_s;
 	double duration_s;         /* the measured part of the run */
 	const struct lg_stats *stats; /* what happened after the warm-up, summed over threads */
-	uint64_t outstanding;      /* waiting or in flight when the run stopped (not counted) */
+	uint64_t outstanding;      /* waiting or in flight when the window ended */
+	double drain_s;            /* --drain: how long those were awaited at most */
 	int64_t waiting_max;       /* most customers waiting for a connection at once */
 	int64_t conns_max;         /* most connections open at once */
 	double quiet_tail_s;       /* time at the end without a good response; -1 if n/a */

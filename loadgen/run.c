@@ -109,6 +109,14 @@ static void series_row(struct run *r, uint64_t now)
 	memcpy(r->series_prev, r->sum, sizeof *r->sum);
 }
 
+/* The series' last part of a second (if it is worth a row), once the window is over
+ * or the run stopped: the drain after the window is no part of the series. */
+static void series_last_row(struct run *r, uint64_t next_row, uint64_t end)
+{
+	if (end > next_row - NS_PER_SEC + 100 * NS_PER_MS && end > r->measure_ns)
+		series_row(r, end);
+}
+
 /* The tick loop: returns once every worker has finished. */
 static void coordinate(struct run *r)
 {
@@ -117,6 +125,8 @@ static void coordinate(struct run *r)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	uint64_t next_row = r->measure_ns + NS_PER_SEC;
+	uint64_t window_end = r->cfg->duration_ns ? r->measure_ns + r->cfg->duration_ns : UINT64_MAX;
+	bool series_done = false;
 
 	while (!all_finished(r)) {
 		uint64_t now = clock_now_ns();
@@ -136,20 +146,21 @@ static void coordinate(struct run *r)
 			collect(r, false);
 			board_publish(&r->board, r->sum, &r->gauges, now);
 		}
-		if (r->series && now >= next_row && !all_finished(r)) {
+		if (r->series && !series_done && now >= next_row && next_row <= window_end && !all_finished(r)) {
 			series_row(r, next_row);
 			next_row += NS_PER_SEC;
 		}
+		if (r->series && !series_done && now >= window_end && next_row > window_end) {
+			series_last_row(r, next_row, window_end);
+			series_done = true;
+		}
 	}
-	if (r->series) { /* the last part of a second, if it is worth a row */
+	if (r->series && !series_done) {
 		uint64_t end = 0;
 		for (unsigned i = 0; i < r->nworkers; i++)
 			if (r->workers[i].ended_ns > end)
 				end = r->workers[i].ended_ns;
-		if (r->cfg->duration_ns && end > r->measure_ns + r->cfg->duration_ns)
-			end = r->measure_ns + r->cfg->duration_ns;
-		if (end > next_row - NS_PER_SEC + 100 * NS_PER_MS && end > r->measure_ns)
-			series_row(r, end);
+		series_last_row(r, next_row, end < window_end ? end : window_end);
 	}
 }
 
@@ -172,6 +183,7 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	if (cfg->duration_ns && end_ns > r->measure_ns + cfg->duration_ns)
 		end_ns = r->measure_ns + cfg->duration_ns;
 	rep->duration_s = end_ns > r->measure_ns ? (double)(end_ns - r->measure_ns) / 1e9 : 0.0;
+	rep->drain_s = (double)cfg->drain_ns / 1e9;
 	rep->quiet_tail_s = -1.0;
 }
 

@@ -17,6 +17,8 @@ void stats_snapshot(struct lg_stats *dst, const struct lg_stats *src)
 	dst->sent = STAT_GET(src->sent);
 	dst->completed = STAT_GET(src->completed);
 	dst->retried = STAT_GET(src->retried);
+	dst->late = STAT_GET(src->late);
+	dst->unanswered = STAT_GET(src->unanswered);
 	for (int i = 0; i < LERR_COUNT; i++)
 		dst->errors[i] = STAT_GET(src->errors[i]);
 	for (int i = 0; i < 6; i++)
@@ -34,6 +36,8 @@ void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
 	dst->sent += src->sent;
 	dst->completed += src->completed;
 	dst->retried += src->retried;
+	dst->late += src->late;
+	dst->unanswered += src->unanswered;
 	for (int i = 0; i < LERR_COUNT; i++)
 		dst->errors[i] += src->errors[i];
 	for (int i = 0; i < 6; i++)

@@ -29,6 +29,8 @@ struct lg_stats {
 	uint64_t retried;                  /* resent: a kept-alive connection closed under them */
 	uint64_t status_class[6];          /* [2] = 2xx ... [5] = 5xx; [0]/[1] other */
 	uint64_t status_code[STATUS_CODE_MAX];
+	uint64_t late;                     /* answered in the wait after the window (--drain) */
+	uint64_t unanswered;               /* still waiting when that wait ended: at their age */
 	uint64_t last_ok_ns;               /* when the last response < 400 came (monotonic) */
 	struct hist latency;               /* from the customer's start (scheduled arrival) */
 	struct hist uncorrected;           /* from the actual send */

@@ -9,6 +9,13 @@
  * first customer in line. Latency is always taken from the customer's start, so a
  * stalled server shows in full (no coordinated omission); the uncorrected latency,
  * from the actual send, is recorded beside it for lesson 7.
+ *
+ * When the window (-d) ends, no new customer starts, but those still waiting are
+ * awaited for up to --drain and their latency counted: without this, a server that
+ * leaves customers unserved (at its door, in its line) for the whole window would
+ * show only the quick answers it gave the others. Whoever still waits when the drain
+ * ends is counted at its age then, a lower bound of its latency. Counts (requests,
+ * throughput, status) stay those of the window.
  */
 #include "worker.h"
 
@@ -44,6 +51,7 @@ static void on_idle_closed(struct lg_conn *c);
 static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents);
 static void on_arrivals(struct ev_loop *loop, ev_io *io, int revents);
 static void on_end(struct ev_loop *loop, ev_timer *t, int revents);
+static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents);
 static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents);
 static void on_wake(struct ev_loop *loop, ev_async *a, int revents);
 
@@ -121,6 +129,11 @@ static void stop_loop(struct lg_worker *w)
 /* A run bounded by -n ends once every customer of the quota is through. */
 static void check_done(struct lg_worker *w)
 {
+	if (w->draining) {
+		if (STAT_GET(w->gauges.in_flight) == 0 && w->line.len == 0)
+			stop_loop(w);
+		return;
+	}
 	if (w->quota == UINT64_MAX || w->started < w->quota)
 		return;
 	if (open_loop(w) && (!w->arrivals_done || w->line.len > 0))
@@ -165,7 +178,7 @@ static int start_order(struct lg_worker *w, struct lg_conn *c, uint64_t t_start,
 
 static bool may_start(struct lg_worker *w)
 {
-	return !w->stopping && !w->ctl.paused && w->started < w->quota;
+	return !w->stopping && !w->draining && !w->ctl.paused && w->started < w->quota;
 }
 
 static void closed_begin(struct lg_worker *w, struct lg_conn *c, uint64_t now)
@@ -283,6 +296,23 @@ static void next_for(struct lg_worker *w, struct lg_conn *c, uint64_t now, bool 
 	check_done(w);
 }
 
+/* The latency of a customer of the window, taken after it: answered in the drain
+ * (late) or still waiting when the drain ended (its age then; sent: it has an
+ * uncorrected latency too). */
+static void record_after_window(struct lg_worker *w, uint64_t lat_us, uint64_t unc_us, bool answered)
+{
+	struct lg_stats *to[2] = { w->all, w->measured };
+	for (int i = 0; i < (w->measured == w->all ? 1 : 2); i++) {
+		hist_record(&to[i]->latency, lat_us);
+		if (unc_us != UINT64_MAX)
+			hist_record(&to[i]->uncorrected, unc_us);
+		if (answered)
+			STAT_ADD(to[i]->late, 1);
+		else
+			STAT_ADD(to[i]->unanswered, 1);
+	}
+}
+
 static void on_response(struct lg_conn *c, int status, bool reusable)
 {
 	struct lg_worker *w = c->env->owner;
@@ -291,6 +321,12 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 	uint64_t unc_us = (now - c->t_send_ns) / NS_PER_US;
 	(void)reusable;
 
+	if (w->draining) { /* a customer of the window, answered after it */
+		record_after_window(w, lat_us, unc_us, true);
+		STAT_ADD(w->gauges.in_flight, -1);
+		next_for(w, c, now, false);
+		return;
+	}
 	hist_record(&w->all->latency, lat_us);
 	hist_record(&w->all->uncorrected, unc_us);
 	if (w->measured != w->all && now >= w->measure_ns) {
@@ -321,6 +357,8 @@ static void on_failure(struct lg_conn *c, enum loadgen_error kind, int err_no)
 static void on_sent(struct lg_conn *c)
 {
 	struct lg_worker *w = c->env->owner;
+	if (w->draining)
+		return; /* sent_rps is the window's */
 	COUNT(w, c->t_send_ns, sent, 1);
 }
 
@@ -341,13 +379,12 @@ static void on_idle_closed(struct lg_conn *c)
 /* ---- timers and control ---- */
 
 /* libev runs the end timer before the arrivals callback of the same wakeup, so a
- * thread that woke late would lose the arrivals due before the end: they are counted
- * here as arrived and still outstanding, and the schedule stays whole. */
+ * thread that woke late would lose the arrivals due before the end: they arrive here,
+ * and the schedule stays whole. Then the drain begins, if anyone is left to await. */
 static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct lg_worker *w = t->data;
 	uint64_t now = clock_now_ns();
-	(void)loop;
 	(void)revents;
 	while (open_loop(w) && !w->arrivals_done && !w->ctl.paused && w->started < w->quota) {
 		uint64_t next = schedule_peek(&w->sched);
@@ -355,9 +392,37 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 			break;
 		schedule_next(&w->sched);
 		w->started++;
-		COUNT(w, w->start_ns + next, arrived, 1);
-		w->unserved_at_end++;
+		open_arrive(w, w->start_ns + next, now);
 	}
+	w->arrivals_done = true;
+	w->window_over = true;
+	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+	if (w->cfg->drain_ns == 0 || w->outstanding_end == 0) {
+		stop_loop(w);
+		return;
+	}
+	w->draining = true;
+	ev_timer_set(&w->drain_timer, (double)w->cfg->drain_ns / 1e9, 0.0);
+	ev_timer_start(loop, &w->drain_timer);
+}
+
+/* The drain is over: whoever still waits is counted at its age, a lower bound. */
+static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct lg_worker *w = t->data;
+	uint64_t now = clock_now_ns();
+	(void)loop;
+	(void)revents;
+	for (uint32_t i = 0; i < w->nconns; i++) {
+		struct lg_conn *c = &w->conns[i];
+		if (!conn_busy(c))
+			continue;
+		bool sent = c->state != CONN_CONNECTING && c->t_send_ns >= c->t_start_ns;
+		record_after_window(w, (now - c->t_start_ns) / NS_PER_US,
+				    sent ? (now - c->t_send_ns) / NS_PER_US : UINT64_MAX, false);
+	}
+	while (w->line.len > 0)
+		record_after_window(w, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX, false);
 	stop_loop(w);
 }
 
@@ -462,14 +527,15 @@ static void *worker_main(void *arg)
 		ev_run(w->loop, 0);
 
 	w->ended_ns = clock_now_ns();
-	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight)) +
-			     w->unserved_at_end;
+	if (!w->window_over) /* stopped by a signal, or -n reached */
+		w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
 	for (uint32_t i = 0; i < w->nconns; i++) {
 		conn_close(&w->conns[i]);
 		ev_timer_stop(w->loop, &w->conns[i].pause);
 	}
 	ev_timer_stop(w->loop, &w->sweep_timer);
 	ev_timer_stop(w->loop, &w->end_timer);
+	ev_timer_stop(w->loop, &w->drain_timer);
 	ev_io_stop(w->loop, &w->arrival_io);
 	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
@@ -525,6 +591,8 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	ev_async_start(w->loop, &w->wake);
 	ev_init(&w->end_timer, on_end);
 	w->end_timer.data = w;
+	ev_init(&w->drain_timer, on_drain_over);
+	w->drain_timer.data = w;
 
 	if (cfg->mode == LG_OPEN) {
 		w->idle = malloc(w->nconns * sizeof *w->idle);

@@ -64,14 +64,16 @@ struct lg_worker {
 	int timerfd;               /* open loop: the next arrival, to the nanosecond */
 	ev_io arrival_io;
 	ev_timer end_timer;
+	ev_timer drain_timer;      /* the end of the wait after the window (--drain) */
 	ev_timer sweep_timer;      /* timeouts */
 	ev_async wake;             /* control changed, or stop */
 	struct reqtext *req;       /* the request in force; older ones chained behind it */
 	struct lg_control ctl;     /* in force in this thread */
 	uint64_t ctl_seq;
 	uint64_t started;          /* customers started (for the quota) */
-	uint64_t unserved_at_end;  /* arrivals counted by the end timer, never started */
 	bool arrivals_done;
+	bool window_over;          /* the end timer has run: outstanding_end is taken */
+	bool draining;             /* after the window: awaiting its customers, no new ones */
 	bool stopping;
 	char *rbuf;
 
@@ -82,7 +84,7 @@ struct lg_worker {
 	int finished;              /* 1 once the thread is done */
 	int emfile_seen;           /* 1 once a connect ran out of descriptors */
 	int addrnotavail_seen;     /* 1 once the local ports ran out */
-	uint64_t outstanding_end;  /* waiting + in flight when the run stopped */
+	uint64_t outstanding_end;  /* waiting + in flight when the window ended (or the run stopped) */
 	uint64_t ended_ns;
 };
 

@@ -8,7 +8,9 @@
  * uncorrected figures of customers who queued for a connection hide it, the closed
  * loop shows it only in its max and an empty second). Also: nginx and Node.js are
  * driven without errors when installed, a dying server is reported, the control slot
- * changes a running load, and non-loopback targets are refused.
+ * changes a running load, and non-loopback targets are refused. Customers still waiting
+ * when the window closes are awaited (--drain) or counted at their age: a server that
+ * leaves them at its door cannot hide them.
  * Binaries that are missing make their tests skip with a message.
  */
 #include <setjmp.h>
@@ -231,6 +233,51 @@ static void test_loadgen_closed_loop_littles_law(void **state)
 	assert_true(x > 64.0 && x <= 84.0);          /* 4 / 0.05 s = 80, never above (with 5 % slack) */
 	assert_true(fabs(x * w - 16.0) < 16.0 * 0.15); /* Little: L = lambda W, L = 16 customers */
 	assert_true(jnum(l.out, "latency_ms.p50") > 150 && jnum(l.out, "latency_ms.p50") < 300);
+	/* the 16 customers waiting when the window closed were awaited (--drain: 3 s) */
+	assert_true(jnum(l.out, "outstanding") == 16);
+	assert_true(jnum(l.out, "answered_late") == 16 && jnum(l.out, "unanswered") == 0);
+	assert_true(jnum(l.out, "latency_ms.count") == jnum(l.out, "requests") + 16);
+}
+
+/* ---- customers left at the door count: the drain after the window ---- */
+
+/* A server that never takes its customers: a listening socket nobody accepts on. The
+ * kernel completes the handshakes, so every request is sent and then waits. Without
+ * the drain the run would report no latency at all; with it, every customer counts
+ * at its age when the drain ends (the run's whole length: at least 1.5 s). */
+static void test_loadgen_door_left_closed(void **state)
+{
+	struct lg l;
+	char u[64];
+	(void)state;
+	if (!need("loadgen"))
+		skip();
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 64), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+
+	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "1s", "--drain", "500ms", "--json",
+			 url(u, sizeof u, ntohs(a.sin_port), "/order"), NULL };
+	lg_run(&l, argv, 10000);
+	print_message("door left closed: %.0f requests, %.0f outstanding, %.0f unanswered, p50 %.0f ms\n",
+		      jnum(l.out, "requests"), jnum(l.out, "outstanding"), jnum(l.out, "unanswered"),
+		      jnum(l.out, "latency_ms.p50"));
+	assert_true(jnum(l.out, "requests") == 0);
+	assert_true(jnum(l.out, "outstanding") == 4 && jnum(l.out, "unanswered") == 4);
+	assert_true(jnum(l.out, "answered_late") == 0);
+	assert_true(jnum(l.out, "latency_ms.count") == 4);
+	assert_true(jnum(l.out, "latency_ms.p50") >= 1450 && jnum(l.out, "latency_ms.max") < 5000);
+
+	/* --drain 0: stop at once, as wrk does; the four are outstanding and nowhere else */
+	char *now[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "500ms", "--drain", "0", "--json",
+			url(u, sizeof u, ntohs(a.sin_port), "/order"), NULL };
+	lg_run(&l, now, 10000);
+	close(fd);
+	assert_true(jnum(l.out, "outstanding") == 4 && jnum(l.out, "unanswered") == 0);
+	assert_true(jnum(l.out, "latency_ms.count") == 0);
 }
 
 /* ---- the open loop beyond capacity: latency grows, it is not capped ---- */
@@ -601,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_loadgen_refuses_remote_and_unbounded),
 		cmocka_unit_test(test_loadgen_all_failed_exits_1),
 		cmocka_unit_test(test_loadgen_closed_loop_littles_law),
+		cmocka_unit_test(test_loadgen_door_left_closed),
 		cmocka_unit_test(test_loadgen_open_loop_overload_grows),
 		cmocka_unit_test(test_loadgen_coordinated_omission),
 		cmocka_unit_test(test_loadgen_server_dies),
