@@ -95,7 +95,7 @@ for f in throughput p99 rss openloop; do
 	check "$f.png is a PNG (magic bytes)" png "$res/$f.png"
 done
 
-for bar in B1a B1b B1a-wrk B1b-wrk B2 B3 B3-p99 B4 B5; do
+for bar in B1a B1b B1a-wrk B1b-wrk B2 B3 B3-p99 B3-wrk B3-wrk-p99 B3-wrk-cpu B4 B5; do
 	check "report.md states bar $bar with a status" grep -qE "^\| $bar \|.*\*\*(MET|MISSED|NOT MEASURED)\*\*" "$res/report.md"
 done
 for sec in "## Machine" "## Bars of issue 7" "## Charts" "## Every closed-loop cell" "## Open loop" "## Client cross-check" "## Closing note"; do

@@ -75,7 +75,7 @@ bench_config() { # sets the matrix for the mode: smoke, quick or full
 		local all="1 10 100 1000 5000"
 		declare -gA GROUP_CONCS=([trivial]="$all" [cook50]="$all" [cpu200]="$all" [kitchen50]="$all")
 		declare -gA GROUP_XCHECK=([trivial]="100:nginx 100:evented-1 100:blocking-64 100:node"
-			[cook50]="1000:evented-1 1000:node")
+			[cook50]="1000:evented-1 1000:node 5000:evented-1 5000:node")
 		SWEEP_WORKLOAD=cook50 SWEEP_SERVERS="blocking-4 evented-1 node"
 		SWEEP_RATES="25 50 100 200 500 1000 2000 5000 10000 20000 30000 40000"
 		;;
