@@ -43,6 +43,9 @@ static int on_headers_complete(http_parser *hp)
 	p->req.http_major = hp->http_major;
 	p->req.http_minor = hp->http_minor;
 	p->req.keep_alive = http_should_keep_alive(hp) != 0;
+	/* http-parser takes any one-digit version; an order is HTTP/1.0 or 1.x */
+	if (hp->http_major != 1)
+		return request_fail(p, 505, "only HTTP/1.0 and HTTP/1.1 are spoken here");
 	/* ULLONG_MAX means no Content-Length; a chunked body is counted in on_body */
 	if (hp->content_length != (uint64_t)-1 && hp->content_length > REQUEST_BODY_MAX)
 		return request_fail(p, 413, "request body over 65536 bytes");

@@ -287,6 +287,10 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	arg(&b, "%us", a->duration_s ? a->duration_s : 3600);
 	arg(&b, "--timeout");
 	arg(&b, "%ums", sc->timeout_ms);
+	/* the dashboard shows the customers still in line as they are, live; the run ends
+	 * when its time is up, without loadgen's wait for them (its figures are the run's) */
+	arg(&b, "--drain");
+	arg(&b, "0");
 	arg(&b, "--keepalive");
 	arg(&b, "%s", sc->keepalive ? "yes" : "no");
 	arg(&b, "--param");

@@ -220,8 +220,8 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 	}
 	table_header(table);
 	uint64_t start = clock_now_ns();
-	/* the load generators end on their own after the duration and the drain (bounded by
-	 * their timeout); attach mode just watches for the duration */
+	/* the load generators end on their own after the duration (with --drain 0; their
+	 * closing is bounded by their timeout); attach mode just watches for the duration */
 	uint64_t limit = start + (uint64_t)duration_s * NS_PER_SEC +
 			 (app->mode == APP_LIVE ? (uint64_t)app->sc.timeout_ms * NS_PER_MS + 5 * NS_PER_SEC : 0);
 	while (!app_stop) {
@@ -249,5 +249,5 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 	else
 		summary_text(stdout, app, measured);
 	fflush(stdout);
-	return app_stop ? 130 : 0;
+	return app_stop ? 128 + app_stop : 0; /* as a shell reports a signal's end */
 }

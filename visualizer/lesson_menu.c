@@ -90,11 +90,11 @@ int lesson_ui_menu(const struct lesson_ui_opts *o)
 		if (l && lesson_validate(l, err, sizeof err) == 0)
 			rc = lesson_ui_lesson(o, l);
 		lesson_free(l);
-		if (rc == 130)
+		if (rc > 128) /* stopped by a signal */
 			break;
 		if (sel < n - 1 && progress_get(items[sel].slug) == MARK_DONE)
 			sel++;
 	}
 	lesson_screen_close();
-	return lesson_ui_stopped() ? 130 : 0;
+	return lesson_ui_stopped() ? lesson_ui_stop_status() : 0;
 }

@@ -60,10 +60,14 @@ bool lesson_ui_stopped(void)
 	return ui_stop != 0;
 }
 
+int lesson_ui_stop_status(void)
+{
+	return ui_stop ? 128 + ui_stop : 0;
+}
+
 static void on_signal(int sig)
 {
-	(void)sig;
-	ui_stop = 1;
+	ui_stop = sig;
 }
 
 static bool screen_is_open;
@@ -467,7 +471,7 @@ static int lesson_loop(struct ui *u)
 	}
 	if (finished)
 		progress_set(u->l->slug, MARK_DONE);
-	return ui_stop ? 130 : 0;
+	return ui_stop ? 128 + ui_stop : 0; /* as a shell reports a signal's end */
 }
 
 int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)

@@ -29,5 +29,7 @@ void lesson_screen_open(struct view_opts *vo);
 void lesson_screen_close(void);
 int lesson_read_key(int wait_ms);
 bool lesson_ui_stopped(void);
+/* 128 + the signal that stopped it (130 for Ctrl-C, 143 for SIGTERM), as a shell says. */
+int lesson_ui_stop_status(void);
 
 #endif

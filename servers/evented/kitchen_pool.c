@@ -32,6 +32,7 @@ struct ticket {
 
 struct link {
 	ev_io io;
+	ev_timer connect_timer; /* KITCHEN_POOL_CONNECT_TIMEOUT_S */
 	struct kitchen_pool *pool;
 	int fd;                 /* -1 while down */
 	int index;
@@ -149,6 +150,7 @@ static void link_fail(struct link *k, const char *why, int err)
 	pool_log(p, why, err);
 	k->epoch++;
 	link_watch(k, 0);
+	ev_timer_stop(p->loop, &k->connect_timer);
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
@@ -254,6 +256,7 @@ static void link_connected(struct link *k)
 		link_fail(k, "cannot connect", err);
 		return;
 	}
+	ev_timer_stop(k->pool->loop, &k->connect_timer);
 	k->connecting = false;
 	net_set_nodelay(k->fd);
 	link_flush(k);
@@ -274,6 +277,16 @@ static void link_cb(struct ev_loop *loop, ev_io *w, int revents)
 		link_read(k);
 }
 
+static void link_connect_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct link *k = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (k->connecting)
+		link_fail(k, "cannot connect", ETIMEDOUT);
+}
+
 static int link_connect(struct link *k)
 {
 	struct kitchen_pool *p = k->pool;
@@ -289,6 +302,9 @@ static int link_connect(struct link *k)
 	ev_io_init(&k->io, link_cb, fd, EV_WRITE);
 	k->watching = 0;
 	link_watch(k, EV_WRITE);
+	ev_now_update(p->loop); /* rare: the timer runs from now, not the iteration's start */
+	ev_timer_set(&k->connect_timer, KITCHEN_POOL_CONNECT_TIMEOUT_S, 0.);
+	ev_timer_start(p->loop, &k->connect_timer);
 	return 0;
 }
 
@@ -346,6 +362,8 @@ int kitchen_pool_new(struct kitchen_pool **out, struct ev_loop *loop, const char
 		p->links[i].pool = p;
 		p->links[i].fd = -1;
 		p->links[i].index = i;
+		ev_init(&p->links[i].connect_timer, link_connect_timeout_cb);
+		p->links[i].connect_timer.data = &p->links[i];
 	}
 	ev_prepare_init(&p->flush, flush_cb);
 	p->flush.data = p;
@@ -361,6 +379,7 @@ void kitchen_pool_free(struct kitchen_pool *p)
 	for (int i = 0; i < KITCHEN_POOL_LINKS; i++) {
 		struct link *k = &p->links[i];
 		link_watch(k, 0);
+		ev_timer_stop(p->loop, &k->connect_timer);
 		if (k->fd >= 0)
 			close(k->fd);
 		free(k->wbuf);

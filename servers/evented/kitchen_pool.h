@@ -16,6 +16,10 @@
 
 #define KITCHEN_POOL_LINKS 2           /* connections per loop */
 #define KITCHEN_POOL_WBUF_MAX (1 << 20) /* tickets waiting to be sent, in bytes */
+/* A connect the kitchen has not answered by then fails (its tickets get 502) and the
+ * next order tries again: a kitchen that drops SYNs costs a second, not the kernel's
+ * two minutes of SYN retries. */
+#define KITCHEN_POOL_CONNECT_TIMEOUT_S 1.0
 
 /* status 0: cooked; 502: the kitchen refused the ticket or the connection failed.
  * Called on the loop, never from inside kitchen_pool_submit. */

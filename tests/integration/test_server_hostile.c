@@ -277,6 +277,8 @@ static void test_garbage_is_refused_while_a_regular_is_served(void **state)
 	expect_refused(s.child.port, "TLS ClientHello", tls, sizeof(tls) - 1, 400);
 	static const char h2[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 	expect_refused(s.child.port, "HTTP/2 preface", h2, sizeof(h2) - 1, 400);
+	static const char v99[] = "GET /order HTTP/9.9\r\nHost: x\r\n\r\n";
+	expect_refused(s.child.port, "HTTP/9.9", v99, sizeof(v99) - 1, 505);
 	static const char cl[] = "GET / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n";
 	expect_refused(s.child.port, "Content-Length 10^20", cl, sizeof(cl) - 1, 400);
 	static const char chunked[] = "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n";

@@ -2,7 +2,7 @@
  * (servers/evented/kitchen_pool.c), against a fake kitchen played by the test itself
  * on a real loopback socket: answers matched by id in any order, ERR and a dropped
  * connection turn into 502, a cancelled ticket's late answer is ignored, a kitchen
- * that is not there fails fast. */
+ * that is not there fails fast, one that drops our SYNs fails after the connect timeout. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -235,6 +237,43 @@ static void test_kitchen_pool_no_kitchen_fails_fast(void **state)
 	kitchen_pool_free(nowhere);
 }
 
+/* A kitchen whose accept queue is full drops our SYNs: the connect neither succeeds
+ * nor fails, and without a bound of its own the link would wait for the kernel's two
+ * minutes of retries. Its tickets get 502 after KITCHEN_POOL_CONNECT_TIMEOUT_S. */
+static void test_kitchen_pool_connect_times_out(void **state)
+{
+	struct fixture *fx = *state;
+	struct kitchen_pool *stuck;
+	struct timespec t0, t1;
+	int fillers[4], nfill = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 0), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	for (; nfill < 4; nfill++) { /* fill the accept queue nobody empties */
+		fillers[nfill] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fillers[nfill], (struct sockaddr *)&a, sizeof(a));
+	}
+	usleep(50000);
+	assert_int_equal(kitchen_pool_new(&stuck, fx->loop, "127.0.0.1", ntohs(a.sin_port), true), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_true(kitchen_pool_submit(stuck, 10, on_done, &arg_c) != 0);
+	pump(fx->loop, NULL, 0, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	print_message("a kitchen that drops SYNs: 502 after %.2f s\n", waited);
+	assert_int_equal(answers[0].status, 502);
+	assert_true(waited >= KITCHEN_POOL_CONNECT_TIMEOUT_S * 0.9 && waited < KITCHEN_POOL_CONNECT_TIMEOUT_S + 1.5);
+	assert_int_equal(kitchen_pool_in_flight(stuck), 0);
+	kitchen_pool_free(stuck);
+	for (int i = 0; i < nfill; i++)
+		close(fillers[i]);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +281,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kitchen_pool_late_answer_after_cancel_is_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kitchen_pool_dropped_connection_fails_its_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kitchen_pool_no_kitchen_fails_fast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kitchen_pool_connect_times_out, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

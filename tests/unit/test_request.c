@@ -170,6 +170,20 @@ static void test_request_feed_garbage_400(void **state)
 	free(p);
 }
 
+/* http-parser reads any one-digit version; only 1.x is an order. */
+static void test_request_feed_http_version_505(void **state)
+{
+	(void)state;
+	struct request_parser *p = parser_new();
+
+	feed_str(p, "GET /order HTTP/9.9\r\nHost: x\r\n\r\n", REQUEST_BAD);
+	assert_int_equal(p->req.status, 505);
+	free(p);
+	p = parser_new();
+	feed_str(p, "GET /order HTTP/1.0\r\n\r\n", REQUEST_DONE);
+	free(p);
+}
+
 /* A head that never ends: refused after 8 KiB, whether it comes whole or in pieces. */
 static void test_request_feed_head_too_big_431(void **state)
 {
@@ -415,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_request_feed_split_everywhere),
 		cmocka_unit_test(test_request_feed_malformed_400),
 		cmocka_unit_test(test_request_feed_garbage_400),
+		cmocka_unit_test(test_request_feed_http_version_505),
 		cmocka_unit_test(test_request_feed_head_too_big_431),
 		cmocka_unit_test(test_request_feed_head_at_limit),
 		cmocka_unit_test(test_request_feed_url_too_long_414),
