@@ -52,6 +52,10 @@ static void board_open_error(const char *name, int err)
 	case EINVAL:
 		fprintf(stderr, "cannot create scoreboard %s: invalid name (use A-Z a-z 0-9 . _ -)\n", name);
 		break;
+	case ELOOP: /* shm_open never follows a link: somebody planted one at the name */
+		fprintf(stderr, "cannot create scoreboard %s: /dev/shm/lunchrush.%s is a symbolic link, which is "
+				"never followed: remove it or pick another --scoreboard\n", name, name);
+		break;
 	default:
 		fprintf(stderr, "cannot create scoreboard %s: %s (is /dev/shm mounted and writable?)\n", name,
 			strerror(-err));

@@ -298,9 +298,23 @@ static void draw_status(WINDOW *w, int rows, int cols, const struct view_status 
 			   : " +/- rate  [] cook  {} cpu  spc pause  k keep-alive  1-9  f faint  r  ? help  q");
 }
 
-static void draw_help(WINDOW *w, int rows, int cols, const struct view_opts *o)
+/* The help box: the live keys, or a replay's (replay: its own key line is shown). */
+static void draw_help(WINDOW *w, int rows, int cols, const struct view_opts *o, bool replay)
 {
-	static const char *const lines[] = {
+	static const char *const replay_lines[] = {
+		"lunchrush dashboard: replay keys",
+		"",
+		"space  pause / resume the replay",
+		"x      speed x1 / x4 (or 1 and 4)",
+		". ->   one frame forward (pauses)",
+		", <-   one frame back (pauses)",
+		"r      rewind to the first frame",
+		"?      this help        q  quit",
+		"",
+		"",  /* the legend, drawn with the glyphs in use */
+		"every figure was measured live and recorded",
+	};
+	static const char *const live_lines[] = {
 		"lunchrush dashboard: keys",
 		"",
 		"+ -    arrival rate up / down (both restaurants)",
@@ -317,12 +331,14 @@ static void draw_help(WINDOW *w, int rows, int cols, const struct view_opts *o)
 		"",  /* the legend, drawn with the glyphs in use */
 		"every figure is measured from the scoreboards",
 	};
+	const char *const *lines = replay ? replay_lines : live_lines;
 	const struct glyphs *g = viewkit_glyphs(o);
 	char legend[160];
 	snprintf(legend, sizeof legend, "cashier: idle %s taking %s kitchen %s handing %s fainted %s",
 		 g->cashier[CASHIER_IDLE], g->cashier[CASHIER_TAKING_ORDER], g->cashier[CASHIER_WAITING_KITCHEN],
 		 g->cashier[CASHIER_HANDING_OVER], g->cashier[CASHIER_FROZEN]);
-	int n = (int)(sizeof lines / sizeof lines[0]);
+	int n = replay ? (int)(sizeof replay_lines / sizeof replay_lines[0])
+		       : (int)(sizeof live_lines / sizeof live_lines[0]);
 	int bw = 60 < cols - 2 ? 60 : cols - 2, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
 	int y0 = (rows - bh) / 2, x0 = (cols - bw) / 2;
 	WINDOW *frame = derwin(w, bh, bw, y0, x0);
@@ -386,6 +402,6 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 	}
 	draw_status(w, rows, cols, st, o);
 	if (st->help)
-		draw_help(w, rows, cols, o);
+		draw_help(w, rows, cols, o, st->keys != NULL);
 	wnoutrefresh(w);
 }

@@ -6,6 +6,7 @@
  * (make fuzz); a short run is part of make test. A crash found here becomes a unit test
  * in tests/unit/test_request.c or test_order.c.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -47,9 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (used > len)
 			__builtin_trap(); /* the glue must never claim bytes it was not given */
 		if (st == REQUEST_BAD) {
-			if (parser.req.status < 400 || parser.req.status > 499 || !parser.req.reason)
+			/* a 4xx, or 505 for a version other than HTTP/1.x; always with a reason */
+			bool client_error = parser.req.status >= 400 && parser.req.status <= 499;
+			if ((!client_error && parser.req.status != 505) || !parser.req.reason)
 				__builtin_trap();
-			return 0; /* the server closes after a 4xx */
+			return 0; /* the server closes after it */
 		}
 		if (st == REQUEST_DONE) {
 			if (used == 0)

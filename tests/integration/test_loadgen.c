@@ -187,6 +187,29 @@ static void test_loadgen_refuses_remote_and_unbounded(void **state)
 	close(devnull);
 }
 
+/* A socket on a free loopback port, listening with this backlog (or only bound when
+ * backlog < 0); its port in *port. */
+static int loopback_socket(int backlog, uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	if (backlog >= 0)
+		assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* A port nobody listens on (bound a moment, then closed). */
+static uint16_t free_port(void)
+{
+	uint16_t port;
+	close(loopback_socket(-1, &port));
+	return port;
+}
+
 static void test_loadgen_all_failed_exits_1(void **state)
 {
 	struct lg l;
@@ -194,15 +217,8 @@ static void test_loadgen_all_failed_exits_1(void **state)
 	(void)state;
 	if (!need("loadgen"))
 		skip();
-	/* a port nobody listens on: bind one, close it */
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "500ms", "--json",
-			 url(u, sizeof u, ntohs(a.sin_port), "/"), NULL };
+			 url(u, sizeof u, free_port(), "/"), NULL };
 	assert_int_equal(lg_run(&l, argv, 5000), 1);
 	print_message("refused port: %.0f connect errors in 0.5 s over 4 connections\n", jnum(l.out, "errors.connect"));
 	assert_true(jnum(l.out, "errors.connect") >= 4);
@@ -249,18 +265,14 @@ static void test_loadgen_door_left_closed(void **state)
 {
 	struct lg l;
 	char u[64];
+	uint16_t port;
 	(void)state;
 	if (!need("loadgen"))
 		skip();
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(fd, 64), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	int fd = loopback_socket(64, &port);
 
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "1s", "--drain", "500ms", "--json",
-			 url(u, sizeof u, ntohs(a.sin_port), "/order"), NULL };
+			 url(u, sizeof u, port, "/order"), NULL };
 	lg_run(&l, argv, 10000);
 	print_message("door left closed: %.0f requests, %.0f outstanding, %.0f unanswered, p50 %.0f ms\n",
 		      jnum(l.out, "requests"), jnum(l.out, "outstanding"), jnum(l.out, "unanswered"),
@@ -273,7 +285,7 @@ static void test_loadgen_door_left_closed(void **state)
 
 	/* --drain 0: stop at once, as wrk does; the four are outstanding and nowhere else */
 	char *now[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "500ms", "--drain", "0", "--json",
-			url(u, sizeof u, ntohs(a.sin_port), "/order"), NULL };
+			url(u, sizeof u, port, "/order"), NULL };
 	lg_run(&l, now, 10000);
 	close(fd);
 	assert_true(jnum(l.out, "outstanding") == 4 && jnum(l.out, "unanswered") == 0);
@@ -531,17 +543,6 @@ static const char *find_nginx(void)
 		if (have(paths[i]))
 			return paths[i];
 	return NULL;
-}
-
-static uint16_t free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	close(fd);
-	return ntohs(a.sin_port);
 }
 
 /* nginx prints no listening line: poll until it accepts, bounded. */
