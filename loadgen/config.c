@@ -6,11 +6,12 @@
  */
 #include "config.h"
 
+#include "errmsg.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,8 @@
 
 #define FD_MARGIN 64  /* descriptors kept for stdio, the scoreboard, libev, files */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* a usage error: the reason into err, -EINVAL */
+#define fail(err, errlen, ...) errmsg_fail((err), (errlen), -EINVAL, __VA_ARGS__)
 
 void config_defaults(struct lg_config *cfg)
 {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "textfile.h"
 
 #define ARGV_MAX 64
 #define LISTEN_TIMEOUT_MS 5000
@@ -473,15 +474,9 @@ int arena_loadgen_json(const struct arena *a, enum arena_side side, char *buf, s
 {
 	if ((unsigned)side >= SIDE_COUNT || !a->loadgen[side].out_path[0] || cap < 3)
 		return -ENOENT;
-	int fd = open(a->loadgen[side].out_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, cap - 1);
-	int e = errno;
-	close(fd);
+	ssize_t n = textfile_read(a->loadgen[side].out_path, buf, cap);
 	if (n < 0)
-		return -e;
-	buf[n] = '\0';
+		return (int)n;
 	char *open_brace = strchr(buf, '{'), *close_brace = strrchr(buf, '}');
 	if (!open_brace || !close_brace || close_brace < open_brace)
 		return -ENOENT;

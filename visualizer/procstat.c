@@ -10,21 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "textfile.h"
+
 #define PROCSTAT_TASKS_MAX 1024
 
-static ssize_t read_file(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, cap - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = '\0';
-	return n;
-}
 
 static long status_field(const char *text, const char *name)
 {
@@ -35,7 +24,7 @@ static long status_field(const char *text, const char *name)
 static uint64_t switches_in(const char *status_path)
 {
 	char buf[4096];
-	if (read_file(status_path, buf, sizeof buf) < 0)
+	if (textfile_read(status_path, buf, sizeof buf) < 0)
 		return 0;
 	return (uint64_t)status_field(buf, "\nvoluntary_ctxt_switches:") +
 	       (uint64_t)status_field(buf, "\nnonvoluntary_ctxt_switches:");
@@ -72,7 +61,7 @@ int procstat_read(pid_t pid, struct procstat *out)
 	if (pid <= 0)
 		return -ESRCH;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	ssize_t n = read_file(path, buf, sizeof buf);
+	ssize_t n = textfile_read(path, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
 	out->threads = status_field(buf, "\nThreads:");
@@ -80,7 +69,7 @@ int procstat_read(pid_t pid, struct procstat *out)
 	out->ctx_switches = task_switches(pid);
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	n = read_file(path, buf, sizeof buf);
+	n = textfile_read(path, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
 	const char *p = strrchr(buf, ')');

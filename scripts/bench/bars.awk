@@ -51,19 +51,24 @@ function ratio_bar(id, bar, rk, op, target, evidence,    m, st) {
 		agree(op, rmin[rk], rmax[rk], target))
 }
 
+# A bar on evented-1 against a peer in one cell (kind, workload, client, connections):
+# the alternating ratio of metric, with the facts of both cells as its evidence.
+function peer_bar(id, bar, kind, wl, client, conns, peer, metric, op, target,    ev) {
+	ev = facts(kind SUBSEP wl SUBSEP "evented-1" SUBSEP client SUBSEP conns, "evented-1") "; " \
+		facts(kind SUBSEP wl SUBSEP peer SUBSEP client SUBSEP conns, peer)
+	ratio_bar(id, bar, "peer" SUBSEP kind SUBSEP wl SUBSEP client SUBSEP conns SUBSEP "evented-1" SUBSEP peer SUBSEP metric,
+		op, target, ev)
+}
+
 END {
-	ev = facts("closed" SUBSEP "trivial" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 100, "evented-1") "; " \
-		facts("closed" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "loadgen" SUBSEP 100, "nginx")
-	ratio_bar("B1a", "evented-1 / nginx req/s; trivial keep-alive; 100 conns (bin/loadgen)",
-		"peer" SUBSEP "closed" SUBSEP "trivial" SUBSEP "loadgen" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "throughput", ">=", 0.95, ev)
-	ratio_bar("B1b", "evented-1 / nginx server CPU per request; same runs",
-		"peer" SUBSEP "closed" SUBSEP "trivial" SUBSEP "loadgen" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "cpu_per_req", "<=", 1.0, ev)
-	ev = facts("xcheck" SUBSEP "trivial" SUBSEP "evented-1" SUBSEP "wrk" SUBSEP 100, "evented-1") "; " \
-		facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "wrk" SUBSEP 100, "nginx")
-	ratio_bar("B1a-wrk", "the same req/s ratio measured with wrk -t1 -c100 (issue 3's reference client)",
-		"peer" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "wrk" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "throughput", ">=", 0.95, ev)
-	ratio_bar("B1b-wrk", "the same CPU-per-request ratio measured with wrk",
-		"peer" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "wrk" SUBSEP 100 SUBSEP "evented-1" SUBSEP "nginx" SUBSEP "cpu_per_req", "<=", 1.0, ev)
+	peer_bar("B1a", "evented-1 / nginx req/s; trivial keep-alive; 100 conns (bin/loadgen)",
+		"closed", "trivial", "loadgen", 100, "nginx", "throughput", ">=", 0.95)
+	peer_bar("B1b", "evented-1 / nginx server CPU per request; same runs",
+		"closed", "trivial", "loadgen", 100, "nginx", "cpu_per_req", "<=", 1.0)
+	peer_bar("B1a-wrk", "the same req/s ratio measured with wrk -t1 -c100 (issue 3's reference client)",
+		"xcheck", "trivial", "wrk", 100, "nginx", "throughput", ">=", 0.95)
+	peer_bar("B1b-wrk", "the same CPU-per-request ratio measured with wrk",
+		"xcheck", "trivial", "wrk", 100, "nginx", "cpu_per_req", "<=", 1.0)
 
 	k = "closed" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 1000
 	if (k in ofb && ofb[k] != "")
@@ -72,24 +77,20 @@ END {
 			ofb[k] >= 0.95 ? "MET" : "MISSED", facts(k, "evented-1"), agree(">=", tmin[k] / bnd[k], tmax[k] / bnd[k], 0.95))
 	else emit("B2", "evented-1 cook 50 ms; 1000 conns: share of the Little's-law bound", ">= 0.95", "", "NOT MEASURED", "no runs")
 
-	ev = facts("closed" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 5000, "evented-1") "; " \
-		facts("closed" SUBSEP "cook50" SUBSEP "node" SUBSEP "loadgen" SUBSEP 5000, "node")
-	ratio_bar("B3", "evented-1 / Node.js req/s; cook 50 ms; 5000 conns",
-		"peer" SUBSEP "closed" SUBSEP "cook50" SUBSEP "loadgen" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "throughput", ">=", 2.0, ev)
-	ratio_bar("B3-p99", "evented-1 / Node.js p99 (issue 3: a lower p99); same runs",
-		"peer" SUBSEP "closed" SUBSEP "cook50" SUBSEP "loadgen" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "p99", "<=", 1.0, ev)
+	peer_bar("B3", "evented-1 / Node.js req/s; cook 50 ms; 5000 conns",
+		"closed", "cook50", "loadgen", 5000, "node", "throughput", ">=", 2.0)
+	peer_bar("B3-p99", "evented-1 / Node.js p99 (issue 3: a lower p99); same runs",
+		"closed", "cook50", "loadgen", 5000, "node", "p99", "<=", 1.0)
 
 	# The same pair through wrk (issue 3's reference client). One wrk thread on one core
 	# is itself the limit near 40-50k req/s at 5,000 connections, so the server CPU per
 	# request says what each server could do: at most half Node's is room for twice.
-	ev = facts("xcheck" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "wrk" SUBSEP 5000, "evented-1") "; " \
-		facts("xcheck" SUBSEP "cook50" SUBSEP "node" SUBSEP "wrk" SUBSEP 5000, "node")
-	ratio_bar("B3-wrk", "the same req/s ratio measured with wrk -t1 -c5000 (client-bound: see B3-wrk-cpu)",
-		"peer" SUBSEP "xcheck" SUBSEP "cook50" SUBSEP "wrk" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "throughput", ">=", 2.0, ev)
-	ratio_bar("B3-wrk-p99", "evented-1 / Node.js p99 measured with wrk; same runs",
-		"peer" SUBSEP "xcheck" SUBSEP "cook50" SUBSEP "wrk" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "p99", "<=", 1.0, ev)
-	ratio_bar("B3-wrk-cpu", "evented-1 / Node.js server CPU per request with wrk (<= 0.5: room for twice the throughput)",
-		"peer" SUBSEP "xcheck" SUBSEP "cook50" SUBSEP "wrk" SUBSEP 5000 SUBSEP "evented-1" SUBSEP "node" SUBSEP "cpu_per_req", "<=", 0.5, ev)
+	peer_bar("B3-wrk", "the same req/s ratio measured with wrk -t1 -c5000 (client-bound: see B3-wrk-cpu)",
+		"xcheck", "cook50", "wrk", 5000, "node", "throughput", ">=", 2.0)
+	peer_bar("B3-wrk-p99", "evented-1 / Node.js p99 measured with wrk; same runs",
+		"xcheck", "cook50", "wrk", 5000, "node", "p99", "<=", 1.0)
+	peer_bar("B3-wrk-cpu", "evented-1 / Node.js server CPU per request with wrk (<= 0.5: room for twice the throughput)",
+		"xcheck", "cook50", "wrk", 5000, "node", "cpu_per_req", "<=", 0.5)
 
 	ev = facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "loadgen" SUBSEP 100, "loadgen on nginx") "; " \
 		facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "wrk" SUBSEP 100, "wrk on nginx")
