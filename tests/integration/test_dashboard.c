@@ -14,8 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,13 +29,8 @@
 
 static bool have_binaries(void)
 {
-	static const char *const names[] = { "dashboard", "blocking", "evented", "loadgen" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (access(test_bin(names[i]), X_OK) != 0) {
-			print_message("skipped: %s is missing (build it first)\n", test_bin(names[i]));
-			return false;
-		}
-	return true;
+	return test_bin_built("dashboard") && test_bin_built("blocking") && test_bin_built("evented") &&
+	       test_bin_built("loadgen");
 }
 
 /* The number after "key" in json, searched from `from`. */
@@ -151,60 +144,6 @@ static void capture(char *buf, size_t cap)
 	sh(buf, cap, "tmux -L %s capture-pane -p -t dash 2>/dev/null", tmux_sock);
 }
 
-/* The children of pid, from /proc/N/stat (field 4 is the parent). */
-static int children_of(pid_t pid, pid_t *kids, int max)
-{
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL && n < max) {
-		char path[300], buf[512];
-		int child = atoi(e->d_name);
-		if (child <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/stat", child);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[len] = '\0';
-		const char *p = strrchr(buf, ')');
-		int ppid = 0;
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == pid)
-			kids[n++] = child;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static bool gone(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return true;
-	char buf[512];
-	size_t len = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	const char *p = strrchr(buf, ')');
-	return p && p[2] == 'Z'; /* a zombie has exited; only its parent's wait is missing */
-}
-
-static bool wait_gone(pid_t pid, int timeout_ms)
-{
-	double deadline = tc_now_ms() + timeout_ms;
-	while (!gone(pid)) {
-		if (tc_now_ms() > deadline)
-			return false;
-		usleep(20000);
-	}
-	return true;
-}
-
 static uint64_t board_rate_milli(const char *name)
 {
 	void *p;
@@ -250,7 +189,7 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	assert_true(drawn);
 
 	pid_t kids[MAX_KIDS];
-	int nkids = children_of(dpid, kids, MAX_KIDS);
+	int nkids = proc_children(dpid, kids, MAX_KIDS);
 	print_message("dashboard %d has %d children\n", (int)dpid, nkids);
 	assert_true(nkids >= 4); /* two servers, two load generators */
 
@@ -274,11 +213,11 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 
 	/* 'q': the dashboard and every child it started are gone */
 	sh(NULL, 0, "tmux -L %s send-keys -t dash q", tmux_sock);
-	assert_true(wait_gone(dpid, 8000));
+	assert_true(proc_wait_gone(dpid, 8000));
 	for (int i = 0; i < nkids; i++) {
-		if (!wait_gone(kids[i], 2000))
+		if (!proc_wait_gone(kids[i], 2000))
 			print_error("child %d is still there after q\n", (int)kids[i]);
-		assert_true(gone(kids[i]));
+		assert_true(proc_gone(kids[i]));
 	}
 }
 
@@ -301,27 +240,17 @@ static void test_dashboard_killed_takes_children(void **state)
 	char *argv[] = { (char *)test_bin("dashboard"), "--headless", "--duration", "30s", NULL };
 	struct child c;
 	/* a dashboard killed outright cannot remove its temp folder: give it one of ours */
-	char tmp[] = "/tmp/test_dashboard.XXXXXX", *old_tmp = getenv("TMPDIR");
+	char tmp[] = "/tmp/test_dashboard.XXXXXX";
 	assert_non_null(mkdtemp(tmp));
-	setenv("TMPDIR", tmp, 1);
-	int rc = child_start(&c, argv, false, 0);
-	if (old_tmp)
-		setenv("TMPDIR", old_tmp, 1);
-	else
-		unsetenv("TMPDIR");
-	assert_int_equal(rc, 0);
+	assert_int_equal(child_start_in_tmpdir(&c, argv, tmp), 0);
 	pid_t kids[MAX_KIDS];
-	int n = 0;
 	double t0 = tc_now_ms();
-	while (n < 4 && tc_now_ms() - t0 < 5000) {
-		usleep(100000);
-		n = children_of(c.pid, kids, MAX_KIDS);
-	}
+	int n = proc_wait_children(c.pid, kids, MAX_KIDS, 4, 5000);
 	print_message("%d children after %.1f s; SIGKILL to the dashboard\n", n, (tc_now_ms() - t0) / 1000);
 	assert_true(n >= 4);
 	child_stop(&c, SIGKILL, 2000);
 	for (int i = 0; i < n; i++)
-		assert_true(wait_gone(kids[i], 8000));
+		assert_true(proc_wait_gone(kids[i], 8000));
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	sh(NULL, 0, "%s", cmd);

@@ -19,19 +19,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scoreboard.h"
@@ -44,21 +39,6 @@
 static bool have(const char *path)
 {
 	return access(path, X_OK) == 0;
-}
-
-static bool need(const char *name)
-{
-	if (have(test_bin(name)))
-		return true;
-	print_message("%s is not built: skipping\n", test_bin(name));
-	return false;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
 }
 
 /* A load generator running in the background; its JSON is read by lg_finish. */
@@ -159,7 +139,7 @@ static void test_loadgen_refuses_remote_and_unbounded(void **state)
 {
 	struct lg l;
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	char *remote[] = { (char *)test_bin("loadgen"), "-c", "1", "-d", "1s", "http://10.0.0.1:8080/", NULL };
 	double t0 = tc_now_ms();
@@ -187,26 +167,13 @@ static void test_loadgen_refuses_remote_and_unbounded(void **state)
 	close(devnull);
 }
 
-/* A socket on a free loopback port, listening with this backlog (or only bound when
- * backlog < 0); its port in *port. */
-static int loopback_socket(int backlog, uint16_t *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	if (backlog >= 0)
-		assert_int_equal(listen(fd, backlog), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 /* A port nobody listens on (bound a moment, then closed). */
 static uint16_t free_port(void)
 {
 	uint16_t port;
-	close(loopback_socket(-1, &port));
+	int fd = tc_listen_loopback(-1, &port);
+	assert_true(fd >= 0);
+	close(fd);
 	return port;
 }
 
@@ -215,7 +182,7 @@ static void test_loadgen_all_failed_exits_1(void **state)
 	struct lg l;
 	char u[64];
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "500ms", "--json",
 			 url(u, sizeof u, free_port(), "/"), NULL };
@@ -234,7 +201,7 @@ static void test_loadgen_closed_loop_littles_law(void **state)
 	struct lg l;
 	char u[96];
 	(void)state;
-	if (!need("loadgen") || !need("blocking"))
+	if (!test_bin_built("loadgen") || !test_bin_built("blocking"))
 		skip();
 	start_server(&srv, "blocking", "--threads", "4");
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "16", "-d", "3s", "--warmup", "500ms", "--json",
@@ -267,9 +234,10 @@ static void test_loadgen_door_left_closed(void **state)
 	char u[64];
 	uint16_t port;
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
-	int fd = loopback_socket(64, &port);
+	int fd = tc_listen_loopback(64, &port);
+	assert_true(fd >= 0);
 
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "1s", "--drain", "500ms", "--json",
 			 url(u, sizeof u, port, "/order"), NULL };
@@ -301,7 +269,7 @@ static void test_loadgen_open_loop_overload_grows(void **state)
 	struct row rows[16];
 	char u[96], series[] = "/tmp/lunchrush-lg-seriesXXXXXX";
 	(void)state;
-	if (!need("loadgen") || !need("blocking"))
+	if (!test_bin_built("loadgen") || !test_bin_built("blocking"))
 		skip();
 	int fd = mkstemp(series);
 	assert_true(fd >= 0);
@@ -336,7 +304,7 @@ static void test_loadgen_coordinated_omission(void **state)
 	struct row rows[16];
 	char u[96], series[] = "/tmp/lunchrush-lg-coXXXXXX";
 	(void)state;
-	if (!need("loadgen") || !need("evented"))
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
 		skip();
 	int fd = mkstemp(series);
 	assert_true(fd >= 0);
@@ -351,9 +319,9 @@ static void test_loadgen_coordinated_omission(void **state)
 	lg_start(&open_any, a1);
 	lg_start(&open_10, a2);
 	lg_start(&closed, a3);
-	sleep_ms(4000);               /* the stall's place in the run, not a wait for readiness */
+	tc_sleep_ms(4000);               /* the stall's place in the run, not a wait for readiness */
 	kill(srv.pid, SIGSTOP);       /* the chef faints */
-	sleep_ms(2000);
+	tc_sleep_ms(2000);
 	kill(srv.pid, SIGCONT);
 	assert_int_equal(lg_finish(&open_any, 20000), 0);
 	assert_int_equal(lg_finish(&open_10, 20000), 0);
@@ -400,13 +368,13 @@ static void test_loadgen_server_dies(void **state)
 	struct lg l;
 	char u[96];
 	(void)state;
-	if (!need("loadgen") || !need("evented"))
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
 		skip();
 	start_server(&srv, "evented", NULL, NULL);
 	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "2s", "--json",
 			 url(u, sizeof u, srv.port, "/order?cook_ms=1"), NULL };
 	lg_start(&l, argv);
-	sleep_ms(500);
+	tc_sleep_ms(500);
 	child_stop(&srv, SIGKILL, 5000);
 	assert_int_equal(lg_finish(&l, 10000), 0); /* some orders were served: the run completed */
 	print_message("server killed at 0.5 s: %.0f requests, %.0f connect and %.0f read errors, quiet for %.1f s\n",
@@ -425,7 +393,7 @@ static void test_loadgen_request_count(void **state)
 	struct lg l;
 	char u[96], pct[] = "/tmp/lunchrush-lg-pctXXXXXX", line[128];
 	(void)state;
-	if (!need("loadgen") || !need("evented"))
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
 		skip();
 	int fd = mkstemp(pct);
 	close(fd);
@@ -467,7 +435,7 @@ static void test_loadgen_request_count(void **state)
 static uint64_t arrived_after(struct scoreboard_loadgen *sb, int ms)
 {
 	uint64_t a = SB_GET(sb->arrived);
-	sleep_ms(ms);
+	tc_sleep_ms(ms);
 	return SB_GET(sb->arrived) - a;
 }
 
@@ -479,7 +447,7 @@ static void test_loadgen_scoreboard_control(void **state)
 	struct scoreboard_loadgen *sb = NULL;
 	size_t size = 0;
 	(void)state;
-	if (!need("loadgen") || !need("evented"))
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
 		skip();
 	snprintf(name, sizeof name, "test-loadgen-%d", (int)getpid());
 	start_server(&srv, "evented", NULL, NULL);
@@ -488,12 +456,12 @@ static void test_loadgen_scoreboard_control(void **state)
 	lg_start(&l, argv);
 	double deadline = tc_now_ms() + 3000;
 	while (scoreboard_open(name, SCOREBOARD_LOADGEN, true, (void **)&sb, &size) != 0 && tc_now_ms() < deadline)
-		sleep_ms(10); /* polling for the segment to appear: the loadgen prints no line */
+		tc_sleep_ms(10); /* polling for the segment to appear: the loadgen prints no line */
 	assert_non_null(sb);
 	/* the segment is visible from its creation; the configuration is complete once
 	 * the first figures are published */
 	while (SB_GET(sb->sent) == 0 && tc_now_ms() < deadline)
-		sleep_ms(10);
+		tc_sleep_ms(10);
 	assert_int_equal(SB_GET(sb->open_loop), 1);
 	assert_int_equal(SB_GET(sb->rate_milli), 200000);
 	assert_int_equal(SB_GET(sb->cook_ms), 1);
@@ -507,7 +475,7 @@ static void test_loadgen_scoreboard_control(void **state)
 	SB_SET(sb->ctl_paused, 0);
 	SB_SET(sb->ctl_keepalive, 1);
 	__atomic_fetch_add(&sb->ctl_seq, 1, __ATOMIC_RELEASE);
-	sleep_ms(200); /* the loadgen polls every 50 ms */
+	tc_sleep_ms(200); /* the loadgen polls every 50 ms */
 	assert_int_equal(SB_GET(sb->rate_milli), 1000000);
 	assert_int_equal(SB_GET(sb->cook_ms), 100);
 	struct hist h0, h1, d;
@@ -523,7 +491,7 @@ static void test_loadgen_scoreboard_control(void **state)
 
 	SB_SET(sb->ctl_paused, 1);                     /* space: no more arrivals */
 	__atomic_fetch_add(&sb->ctl_seq, 1, __ATOMIC_RELEASE);
-	sleep_ms(150);
+	tc_sleep_ms(150);
 	assert_int_equal(SB_GET(sb->paused), 1);
 	assert_int_equal(arrived_after(sb, 300), 0);
 	scoreboard_unmap(sb, size);
@@ -555,7 +523,7 @@ static bool wait_accepting(uint16_t port, int timeout_ms)
 			close(fd);
 			return true;
 		}
-		sleep_ms(10);
+		tc_sleep_ms(10);
 	}
 	return false;
 }
@@ -585,7 +553,7 @@ static void test_loadgen_drives_nginx(void **state)
 	char dir[] = "/tmp/lunchrush-nginxXXXXXX", conf[128], errlog[128];
 	struct child ngx;
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	if (!nginx) {
 		print_message("nginx is not installed: skipping\n");
@@ -627,7 +595,7 @@ static void test_loadgen_drives_node(void **state)
 	for (size_t i = 0; i < 3 && !node; i++)
 		if (have(paths[i]))
 			node = paths[i];
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	if (!node) {
 		print_message("Node.js is not installed: skipping\n");

@@ -17,18 +17,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "scoreboard.h"
@@ -36,21 +30,6 @@
 
 #define OUT_MAX 16384
 #define MAX_KIDS 16
-
-static bool need(const char *name)
-{
-	if (access(test_bin(name), X_OK) == 0)
-		return true;
-	print_message("%s is not built: skipping\n", test_bin(name));
-	return false;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /* Run argv to its end; the exit code (or -1), stdout and stderr, and the time it took. */
 struct run {
@@ -95,7 +74,7 @@ static void test_remote_targets_refused(void **state)
 {
 	static struct run r;
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	static const char *const targets[][2] = {
 		{ "http://10.0.0.1:8080/", "10.0.0.1" },
@@ -134,7 +113,7 @@ static void test_hostname_resolving_off_loopback_refused(void **state)
 	static struct run r;
 	char dir[] = "/tmp/test_loadgen_safety.XXXXXX", hosts[96];
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	if (access("/usr/bin/unshare", X_OK) != 0) {
 		print_message("unshare(1) is not installed: cannot give loadgen its own /etc/hosts; skipped\n");
@@ -182,7 +161,7 @@ static void test_unbounded_runs_refused(void **state)
 {
 	static struct run r;
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
 	static const char *const bad[][3] = {
 		{ "-d", "0", "--duration" },      { "-d", "2h", "--duration" },   { "-d", "-1s", "duration" },
@@ -201,21 +180,6 @@ static void test_unbounded_runs_refused(void **state)
 	}
 }
 
-/* A listener that never accepts or answers: the kernel completes the handshakes and
- * the requests vanish into its queue. */
-static int silent_listener(uint16_t *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(fd, 128), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 /* A server that never answers cannot stretch a run: a duration ends on time, and a
  * request count ends once every request has timed out. */
 static void test_silent_server_cannot_stretch_a_run(void **state)
@@ -224,9 +188,10 @@ static void test_silent_server_cannot_stretch_a_run(void **state)
 	uint16_t port;
 	char url[64];
 	(void)state;
-	if (!need("loadgen"))
+	if (!test_bin_built("loadgen"))
 		skip();
-	int fd = silent_listener(&port);
+	int fd = tc_listen_loopback(128, &port); /* never accepted on: the requests vanish into its queue */
+	assert_true(fd >= 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/", port);
 	char *closed[] = { (char *)test_bin("loadgen"), "-c", "4", "-d", "1s", "--timeout", "500ms", "--json", url, NULL };
 	run(&r, closed, 10000);
@@ -258,7 +223,7 @@ static void test_server_killed_mid_run_is_reported(void **state)
 	struct child srv, lg;
 	char url[96];
 	(void)state;
-	if (!need("loadgen") || !need("blocking"))
+	if (!test_bin_built("loadgen") || !test_bin_built("blocking"))
 		skip();
 	static const char *const modes[][2] = { { "-R", "200" }, { "-c", "4" } };
 	for (size_t i = 0; i < 2; i++) {
@@ -270,7 +235,7 @@ static void test_server_killed_mid_run_is_reported(void **state)
 		char *argv[] = { (char *)test_bin("loadgen"), (char *)modes[i][0], (char *)modes[i][1], "-d", "2s", url, NULL };
 		double t0 = tc_now_ms();
 		assert_int_equal(child_start(&lg, argv, false, 0), 0);
-		sleep_ms(600);
+		tc_sleep_ms(600);
 		child_stop(&srv, SIGKILL, 2000);
 		scoreboard_remove(board); /* a killed server cannot */
 		/* the summary is on stdout; read it to the end, then reap */
@@ -290,47 +255,6 @@ static void test_server_killed_mid_run_is_reported(void **state)
 }
 
 /* ---- the dashboard killed by a signal ---- */
-
-static int children_of(pid_t pid, pid_t *kids, int max)
-{
-	int n = 0;
-	DIR *d = opendir("/proc");
-	for (struct dirent *e; d && (e = readdir(d)) != NULL && n < max;) {
-		char path[300], buf[512];
-		int child = atoi(e->d_name);
-		if (child <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", child);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[len] = '\0';
-		const char *p = strrchr(buf, ')');
-		int ppid = 0;
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == pid)
-			kids[n++] = child;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* Gone, or a zombie waiting for a parent's wait. */
-static bool gone(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return true;
-	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	const char *p = strrchr(buf, ')');
-	return p && p[2] == 'Z';
-}
 
 /* Scoreboards in /dev/shm whose names start with prefix. */
 static int boards_named(const char *prefix)
@@ -362,34 +286,22 @@ static int entries_in(const char *dir)
 static int dashboard_start(struct child *c, const char *tmp, pid_t *kids)
 {
 	char *argv[] = { (char *)test_bin("dashboard"), "--headless", "--duration", "30s", NULL };
-	const char *old = getenv("TMPDIR");
-	char *saved = old ? strdup(old) : NULL;
-	setenv("TMPDIR", tmp, 1);
-	int rc = child_start(c, argv, false, 0);
-	if (saved)
-		setenv("TMPDIR", saved, 1);
-	else
-		unsetenv("TMPDIR");
-	free(saved);
-	assert_int_equal(rc, 0);
-	int n = 0;
+	assert_int_equal(child_start_in_tmpdir(c, argv, tmp), 0);
 	double t0 = tc_now_ms();
-	while (n < 4 && tc_now_ms() - t0 < 10000) {
-		sleep_ms(100);
-		n = children_of(c->pid, kids, MAX_KIDS);
-	}
+	int n = proc_wait_children(c->pid, kids, MAX_KIDS, 4, 10000);
 	/* and their scoreboards are up */
 	char prefix[32];
 	snprintf(prefix, sizeof(prefix), "dash%d-", (int)c->pid);
 	while (boards_named(prefix) < 4 && tc_now_ms() - t0 < 10000)
-		sleep_ms(50);
+		tc_sleep_ms(50);
 	return n;
 }
 
 static void test_dashboard_killed_leaves_nothing(void **state)
 {
 	(void)state;
-	if (!need("dashboard") || !need("blocking") || !need("evented") || !need("loadgen"))
+	if (!test_bin_built("dashboard") || !test_bin_built("blocking") || !test_bin_built("evented") ||
+	    !test_bin_built("loadgen"))
 		skip();
 	if (access("/dev/shm", R_OK) != 0) {
 		print_message("no /dev/shm to look at: skipped\n");
@@ -410,37 +322,26 @@ static void test_dashboard_killed_leaves_nothing(void **state)
 
 		double t0 = tc_now_ms();
 		kill(dpid, sigs[i]);
-		int st = -1;
-		pid_t w;
-		while ((w = waitpid(dpid, &st, WNOHANG)) == 0 && tc_now_ms() - t0 < 8000)
-			sleep_ms(10);
+		/* -1: it did not exit (that fails below) and was killed, not left running */
+		int st = child_wait_exit(&c, 8000);
 		double exit_ms = tc_now_ms() - t0;
-		if (w != dpid) { /* it did not exit: that fails below; do not leave it running */
-			kill(dpid, SIGKILL);
-			waitpid(dpid, NULL, 0);
-		}
 		int alive = 0;
-		for (int k = 0; k < n; k++) {
-			while (!gone(kids[k]) && tc_now_ms() - t0 < 8000)
-				sleep_ms(20);
-			alive += !gone(kids[k]);
-		}
+		for (int k = 0; k < n; k++)
+			alive += !proc_wait_gone(kids[k], (int)(t0 + 8000 - tc_now_ms()));
 		double kids_ms = tc_now_ms() - t0;
 		while (boards_named(prefix) > 0 && tc_now_ms() - t0 < 8000)
-			sleep_ms(20);
+			tc_sleep_ms(20);
 		int left = boards_named(prefix), files = entries_in(tmp);
 		print_message("%-7s: dashboard gone in %.0f ms (%s %d), its %d children in %.0f ms, %d still alive; "
 			      "scoreboards %d -> %d; temp files left %d\n", strsignal(sigs[i]), exit_ms,
 			      WIFSIGNALED(st) ? "signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), n,
 			      kids_ms, alive, boards, left, files);
-		c.pid = 0;
-		child_stop(&c, 0, 0);
 		for (int k = 0; k < n; k++)
-			if (!gone(kids[k]))
+			if (!proc_gone(kids[k]))
 				kill(kids[k], SIGKILL); /* do not leave them to the next test */
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 		(void)!system(cmd);
-		assert_int_equal(w, dpid);
+		assert_true(st != -1);
 		assert_int_equal(alive, 0);
 		assert_int_equal(left, 0);
 		if (sigs[i] != SIGKILL) /* a dashboard killed outright cannot tidy its own folder */

@@ -9,97 +9,31 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "scoreboard.h"
-#include "../lib/testlib.h"
-
-#define IO_TIMEOUT_MS 5000
+#include "server_fixture.h"
 
 /* The server most cases share, started once for the group. */
 static struct child shared;
 static char shared_board[64];
 
-/* A test's own server, for teardown to stop when an assertion ends the test early. */
-static struct child *own;
-static char own_board[64];
-
-static int start_server(struct child *c, const char *board, const char *cook_ms)
-{
-	const char *bin = test_bin(test_server_model());
-	char *argv[] = { (char *)bin, "--port", "0", "--scoreboard", (char *)board, "--cook-ms", (char *)cook_ms,
-			 "--quiet", NULL };
-	return child_start(c, argv, true, 10000);
-}
-
-/* c must be static: teardown may reach it after the test function is gone. */
-static int start_own_server(struct child *c, const char *board)
-{
-	own = c;
-	snprintf(own_board, sizeof own_board, "%s", board);
-	return start_server(c, board, "20");
-}
-
-/* SIGTERM, and the wait status; a server that did not exit cleanly leaves its
- * scoreboard behind, so it is removed here. */
-static int stop_own_server(struct child *c)
-{
-	int status = child_stop(c, SIGTERM, 8000);
-	own = NULL;
-	if (status != 0)
-		scoreboard_remove(own_board);
-	return status;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	if (own && own->pid > 0) {
-		child_stop(own, SIGKILL, 2000);
-		scoreboard_remove(own_board);
-	}
-	own = NULL;
-	return 0;
-}
+/* The extra flags of a test's own server: --cook-ms 20, as the shared one. */
+static const char *const COOK_20[] = { "--cook-ms", "20", NULL };
 
 static int group_setup(void **state)
 {
 	(void)state;
 	snprintf(shared_board, sizeof shared_board, "%s", test_scoreboard_name("t-http"));
-	return start_server(&shared, shared_board, "20");
+	char *argv[] = { (char *)test_bin(test_server_model()), "--port", "0", "--scoreboard", shared_board,
+			 "--cook-ms", "20", "--quiet", NULL };
+	return child_start(&shared, argv, true, 10000);
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
 	return child_stop(&shared, SIGTERM, 8000) == 0 ? 0 : -1;
-}
-
-static struct scoreboard_server *board_open(const char *name, size_t *size)
-{
-	void *map = NULL;
-	if (scoreboard_open(name, SCOREBOARD_SERVER, false, &map, size) != 0)
-		return NULL;
-	return map;
-}
-
-/* Wait until *gauge reads want, up to timeout_ms; returns the last value read. */
-static int64_t wait_gauge(const int64_t *gauge, int64_t want, int timeout_ms)
-{
-	double deadline = tc_now_ms() + timeout_ms;
-	int64_t v;
-	while ((v = SB_GET(*gauge)) != want && tc_now_ms() < deadline) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return v;
 }
 
 /* The "kitchen X ms" figure of a 200 body. */
@@ -150,9 +84,7 @@ static void test_head_has_no_body(void **state)
 	struct tc_carry carry;
 	struct tc_response r;
 	(void)state;
-	int fd = tc_connect(shared.port, IO_TIMEOUT_MS);
-	assert_true(fd >= 0);
-	tc_carry_init(&carry);
+	int fd = client_connect(shared.port, &carry);
 	const char *head = "HEAD /order?cook_ms=0 HTTP/1.1\r\nHost: x\r\n\r\n";
 	assert_int_equal(tc_send_all(fd, head, strlen(head)), 0);
 	assert_int_equal(tc_read_response(fd, &carry, true, &r), 0);
@@ -170,9 +102,7 @@ static void test_keep_alive_by_default(void **state)
 	struct tc_carry carry;
 	struct tc_response r;
 	(void)state;
-	int fd = tc_connect(shared.port, IO_TIMEOUT_MS);
-	assert_true(fd >= 0);
-	tc_carry_init(&carry);
+	int fd = client_connect(shared.port, &carry);
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(tc_get(fd, &carry, "/order?cook_ms=1", &r), 0);
 		expect_order_body(&r);
@@ -209,9 +139,7 @@ static void test_http10_keep_alive_is_answered(void **state)
 	struct tc_carry carry;
 	struct tc_response r;
 	(void)state;
-	int fd = tc_connect(shared.port, IO_TIMEOUT_MS);
-	assert_true(fd >= 0);
-	tc_carry_init(&carry);
+	int fd = client_connect(shared.port, &carry);
 	const char *req = "GET /order?cook_ms=0 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
 	for (int i = 0; i < 2; i++) { /* the second order proves the connection stayed */
 		assert_int_equal(tc_send_all(fd, req, strlen(req)), 0);
@@ -229,9 +157,7 @@ static void test_pipelined_answered_in_order(void **state)
 	struct tc_carry carry;
 	struct tc_response r[3];
 	(void)state;
-	int fd = tc_connect(shared.port, IO_TIMEOUT_MS);
-	assert_true(fd >= 0);
-	tc_carry_init(&carry);
+	int fd = client_connect(shared.port, &carry);
 	const char *reqs = "GET /order?cook_ms=200 HTTP/1.1\r\nHost: x\r\n\r\n"
 			   "GET /order?cook_ms=0 HTTP/1.1\r\nHost: x\r\n\r\n"
 			   "GET /order?cook_ms=50 HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -316,9 +242,7 @@ static void test_after_4xx_others_still_served(void **state)
 	struct tc_carry carry;
 	struct tc_response r;
 	(void)state;
-	int fd = tc_connect(shared.port, IO_TIMEOUT_MS);
-	assert_true(fd >= 0);
-	tc_carry_init(&carry);
+	int fd = client_connect(shared.port, &carry);
 	assert_int_equal(tc_get(fd, &carry, "/order?cook_ms=0", &r), 0);
 	expect_order_body(&r);
 	expect_error("GET /order?cook_ms=x HTTP/1.1\r\nHost: x\r\n\r\n", 400, NULL);
@@ -335,24 +259,20 @@ static void test_after_4xx_others_still_served(void **state)
  * every connection is closed on the scoreboard. */
 static void test_client_disconnects_mid_order(void **state)
 {
-	static struct child srv;
+	static struct server s;
 	struct tc_response r;
-	size_t size;
 	(void)state;
-	const char *board = test_scoreboard_name("t-http-gone");
-	assert_int_equal(start_own_server(&srv, board), 0);
-	struct scoreboard_server *sb = board_open(board, &size);
-	assert_non_null(sb);
+	server_start(&s, COOK_20);
+	struct scoreboard_server *sb = s.sb;
 
 	for (int i = 0; i < 3; i++) {
-		int fd = tc_connect(srv.port, IO_TIMEOUT_MS);
+		int fd = tc_connect(s.child.port, IO_TIMEOUT_MS);
 		assert_true(fd >= 0);
 		const char *req = "GET /order?cook_ms=300 HTTP/1.1\r\nHost: x\r\n\r\n";
 		assert_int_equal(tc_send_all(fd, req, strlen(req)), 0);
 		close(fd);
 	}
-	assert_int_equal(tc_request(srv.port, "GET /order?cook_ms=0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-				    false, &r, IO_TIMEOUT_MS), 0);
+	assert_int_equal(tc_request(s.child.port, ORDER0_CLOSE, false, &r, IO_TIMEOUT_MS), 0);
 	expect_order_body(&r);
 	int64_t open_now = wait_gauge(&sb->conns_open, 0, 3000);
 	print_message("conns_open after the walk-outs: %lld (accepted %llu, closed %llu)\n", (long long)open_now,
@@ -360,43 +280,36 @@ static void test_client_disconnects_mid_order(void **state)
 	assert_int_equal(open_now, 0);
 	assert_true(SB_GET(sb->accepted) >= 4);
 	assert_int_equal(SB_GET(sb->accepted), SB_GET(sb->closed));
-	scoreboard_unmap(sb, size);
-	assert_int_equal(stop_own_server(&srv), 0);
+	assert_int_equal(server_stop(&s), 0);
 }
 
 /* The scoreboard is there while the server runs, names the model, and is removed by a
  * graceful SIGTERM, which exits 0. */
 static void test_scoreboard_lives_with_the_server(void **state)
 {
-	static struct child srv;
+	static struct server s;
 	struct tc_response r;
 	size_t size;
 	void *map;
 	(void)state;
-	const char *board = test_scoreboard_name("t-http-sb");
-	assert_int_equal(start_own_server(&srv, board), 0);
-	struct scoreboard_server *sb = board_open(board, &size);
-	assert_non_null(sb);
+	server_start(&s, COOK_20);
+	struct scoreboard_server *sb = s.sb;
 	assert_string_equal(sb->hdr.model, test_server_model());
-	assert_int_equal(sb->hdr.pid, srv.pid);
-	assert_int_equal(sb->port, srv.port);
+	assert_int_equal(sb->hdr.pid, s.child.pid);
+	assert_int_equal(sb->port, s.child.port);
 	assert_int_equal(SB_GET(sb->hdr.alive), 1);
-	assert_int_equal(tc_request(srv.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, &r, IO_TIMEOUT_MS), 0);
+	assert_int_equal(tc_request(s.child.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, &r, IO_TIMEOUT_MS), 0);
 	assert_int_equal(r.status, 200);
-	double deadline = tc_now_ms() + 2000;
-	while (SB_GET(sb->served) < 1 && tc_now_ms() < deadline)
-		usleep(5000);
-	assert_true(SB_GET(sb->served) >= 1);
+	assert_true(wait_counter(&sb->served, 1, 2000) >= 1);
 	assert_true(SB_GET(sb->arrived) >= 1);
 	assert_true(SB_GET(sb->latency.count) >= 1);
-	scoreboard_unmap(sb, size);
 
-	int status = stop_own_server(&srv);
+	int status = server_stop(&s);
 	if (status != 0)
 		print_error("server wait status %#x after SIGTERM\n", status);
 	assert_true(status != -1 && WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(scoreboard_open(board, SCOREBOARD_SERVER, false, &map, &size), -ENOENT);
+	assert_int_equal(scoreboard_open(s.board, SCOREBOARD_SERVER, false, &map, &size), -ENOENT);
 }
 
 static void test_help_and_bad_flag(void **state)

@@ -16,16 +16,10 @@
 #include <cmocka.h>
 
 #include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "scoreboard.h"
-#include "../lib/testlib.h"
+#include "server_fixture.h"
 
 #define CLIENTS 16
 #define CASHIERS 4           /* blocking --threads */
@@ -33,7 +27,8 @@
 #define WARMUP_MS 500
 #define MEASURE_MS 2000
 #define AFTER_KILL_MS 1500
-#define IO_TIMEOUT_MS 5000   /* no request may take longer: nothing hangs */
+
+static const char ORDER[] = "GET /order HTTP/1.1\r\nHost: x\r\n\r\n"; /* cook_ms from the flag */
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define BUMP(x) __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
@@ -45,7 +40,7 @@ struct client {
 	uint64_t ok;        /* 200 */
 	uint64_t bad_gateway; /* 502 */
 	uint64_t other;     /* any other status */
-	uint64_t failures;  /* no answer within IO_TIMEOUT_MS, or no connection */
+	uint64_t failures;  /* no answer within IO_TIMEOUT_MS (nothing may hang), or no connection */
 	double longest_ms;  /* slowest request */
 };
 
@@ -114,43 +109,38 @@ static struct totals sum(struct client *cl)
 	return t;
 }
 
-static void sleep_ms(int ms)
+/* bin/kitchen, and the model under test (blocking: --threads 4) cooking 50 ms through
+ * it with --kitchen-timeout-ms timeout_ms; the kitchen is stopped by the test. */
+static void start_with_kitchen(struct child *kitchen, struct server *s, const char *timeout_ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	char where[64];
+	char *kargv[] = { (char *)test_bin("kitchen"), "--port", "0", "--quiet", NULL };
+	assert_int_equal(child_start(kitchen, kargv, true, 10000), 0);
+	snprintf(where, sizeof(where), "127.0.0.1:%u", (unsigned)kitchen->port);
+	const char *extra[] = { "--cook-ms", "50", "--kitchen", where, "--kitchen-timeout-ms", timeout_ms,
+				is_blocking() ? "--threads" : NULL, "4", NULL };
+	server_start(s, extra);
 }
 
 static void test_orders_through_the_kitchen(void **state)
 {
 	static struct client clients[CLIENTS];
-	struct child kitchen, srv;
+	static struct server s;
+	struct child kitchen;
 	struct tc_response r;
-	size_t size;
-	void *map;
-	char where[64];
 	(void)state;
-	bool blocking = strcmp(test_server_model(), "blocking") == 0;
-
-	char *kargv[] = { (char *)test_bin("kitchen"), "--port", "0", "--quiet", NULL };
-	assert_int_equal(child_start(&kitchen, kargv, true, 10000), 0);
-	snprintf(where, sizeof(where), "127.0.0.1:%u", (unsigned)kitchen.port);
-
-	const char *board = test_scoreboard_name("t-kitchen");
-	char *argv[] = { (char *)test_bin(test_server_model()), "--port", "0", "--scoreboard", (char *)board,
-			 "--cook-ms", "50", "--kitchen", where, "--kitchen-timeout-ms", "2000", "--quiet",
-			 blocking ? "--threads" : NULL, "4", NULL };
-	assert_int_equal(child_start(&srv, argv, true, 10000), 0);
-	assert_int_equal(scoreboard_open(board, SCOREBOARD_SERVER, false, &map, &size), 0);
-	struct scoreboard_server *sb = map;
+	bool blocking = is_blocking();
+	start_with_kitchen(&kitchen, &s, "2000");
+	struct scoreboard_server *sb = s.sb;
 	assert_int_equal(SB_GET(sb->kitchen_remote), 1);
 
 	for (int i = 0; i < CLIENTS; i++) {
-		clients[i] = (struct client){ .port = srv.port };
+		clients[i] = (struct client){ .port = s.child.port };
 		assert_int_equal(pthread_create(&clients[i].thread, NULL, client_main, &clients[i]), 0);
 	}
 
 	/* Little's law through the real kitchen, and orders seen in_kitchen */
-	sleep_ms(WARMUP_MS);
+	tc_sleep_ms(WARMUP_MS);
 	struct totals t0 = sum(clients);
 	uint64_t tickets0 = SB_GET(sb->kitchen_tickets);
 	double start = tc_now_ms(), kitchen_sum = 0;
@@ -162,7 +152,7 @@ static void test_orders_through_the_kitchen(void **state)
 		if (k > kitchen_max)
 			kitchen_max = k;
 		samples++;
-		sleep_ms(10);
+		tc_sleep_ms(10);
 	}
 	struct totals t1 = sum(clients);
 	double secs = (tc_now_ms() - start) / 1e3;
@@ -187,7 +177,7 @@ static void test_orders_through_the_kitchen(void **state)
 	int kstatus = child_stop(&kitchen, SIGKILL, 2000);
 	assert_true(kstatus != -1 && WIFSIGNALED(kstatus));
 	double killed = tc_now_ms();
-	sleep_ms(AFTER_KILL_MS);
+	tc_sleep_ms(AFTER_KILL_MS);
 	for (int i = 0; i < CLIENTS; i++)
 		__atomic_store_n(&clients[i].stop, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < CLIENTS; i++)
@@ -207,49 +197,33 @@ static void test_orders_through_the_kitchen(void **state)
 
 	/* still answering, at once, with 502 */
 	double q0 = tc_now_ms();
-	assert_int_equal(tc_request(srv.port, "GET /order HTTP/1.1\r\nHost: x\r\n\r\n", false, &r, IO_TIMEOUT_MS), 0);
+	assert_int_equal(tc_request(s.child.port, ORDER, false, &r, IO_TIMEOUT_MS), 0);
 	double took = tc_now_ms() - q0;
 	print_message("a new order with the kitchen gone: %d in %.1f ms: %s", r.status, took, r.body);
 	assert_int_equal(r.status, 502);
 	assert_true(took < 1000);
-	assert_true(kill(srv.pid, 0) == 0);
+	assert_true(kill(s.child.pid, 0) == 0);
 
-	scoreboard_unmap(map, size);
-	int status = child_stop(&srv, SIGTERM, 8000);
-	assert_true(status != -1 && WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(server_stop(&s), 0);
 }
 
 /* A kitchen that takes tickets and never answers (stopped with SIGSTOP): each order is
  * answered 504 after cook_ms + --kitchen-timeout-ms, counted, and the server lives on. */
 static void test_slow_kitchen_is_a_504(void **state)
 {
-	struct child kitchen, srv;
+	static struct server s;
+	struct child kitchen;
 	struct tc_response r;
-	size_t size;
-	void *map;
-	char where[64];
 	(void)state;
-	bool blocking = strcmp(test_server_model(), "blocking") == 0;
+	start_with_kitchen(&kitchen, &s, "300");
+	struct scoreboard_server *sb = s.sb;
 
-	char *kargv[] = { (char *)test_bin("kitchen"), "--port", "0", "--quiet", NULL };
-	assert_int_equal(child_start(&kitchen, kargv, true, 10000), 0);
-	snprintf(where, sizeof(where), "127.0.0.1:%u", (unsigned)kitchen.port);
-	const char *board = test_scoreboard_name("t-kitchen-slow");
-	char *argv[] = { (char *)test_bin(test_server_model()), "--port", "0", "--scoreboard", (char *)board,
-			 "--cook-ms", "50", "--kitchen", where, "--kitchen-timeout-ms", "300", "--quiet",
-			 blocking ? "--threads" : NULL, "4", NULL };
-	assert_int_equal(child_start(&srv, argv, true, 10000), 0);
-	assert_int_equal(scoreboard_open(board, SCOREBOARD_SERVER, false, &map, &size), 0);
-	struct scoreboard_server *sb = map;
-
-	assert_int_equal(tc_request(srv.port, "GET /order HTTP/1.1\r\nHost: x\r\n\r\n", false, &r, IO_TIMEOUT_MS), 0);
+	assert_int_equal(tc_request(s.child.port, ORDER, false, &r, IO_TIMEOUT_MS), 0);
 	assert_int_equal(r.status, 200); /* the kitchen works, the connection to it is up */
 	assert_int_equal(kill(kitchen.pid, SIGSTOP), 0);
 	for (int i = 0; i < 2; i++) {
 		double t0 = tc_now_ms();
-		assert_int_equal(tc_request(srv.port, "GET /order HTTP/1.1\r\nHost: x\r\n\r\n", false, &r,
-					    IO_TIMEOUT_MS), 0);
+		assert_int_equal(tc_request(s.child.port, ORDER, false, &r, IO_TIMEOUT_MS), 0);
 		double took = tc_now_ms() - t0;
 		print_message("kitchen stopped: %d after %.0f ms (cook 50 + timeout 300): %s", r.status, took, r.body);
 		assert_int_equal(r.status, 504);
@@ -261,17 +235,14 @@ static void test_slow_kitchen_is_a_504(void **state)
 	kill(kitchen.pid, SIGCONT);
 	child_stop(&kitchen, SIGKILL, 2000);
 
-	scoreboard_unmap(map, size);
-	int status = child_stop(&srv, SIGTERM, 8000);
-	assert_true(status != -1 && WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(server_stop(&s), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_orders_through_the_kitchen),
-		cmocka_unit_test(test_slow_kitchen_is_a_504),
+		cmocka_unit_test_teardown(test_orders_through_the_kitchen, teardown),
+		cmocka_unit_test_teardown(test_slow_kitchen_is_a_504, teardown),
 	};
 	fprintf(stderr, "server under test: %s\n", test_bin(test_server_model()));
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,24 +21,6 @@
 
 #include "server_fixture.h"
 
-/* utime + stime of pid, in seconds, from /proc/PID/stat. */
-static double cpu_seconds(pid_t pid)
-{
-	char path[64], buf[1024];
-	unsigned long ut = 0, st = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
 static int open_fds(pid_t pid)
 {
 	char path[64];
@@ -67,13 +49,7 @@ static void test_max_conns_answers_503_then_closes(void **state)
 	(void)state;
 	const char *extra[] = { "--cook-ms", "0", "--max-conns", "3", NULL };
 	server_start(&s, extra);
-	for (int i = 0; i < 3; i++) {
-		in[i] = tc_connect(s.child.port, IO_TIMEOUT_MS);
-		assert_true(in[i] >= 0);
-		tc_carry_init(&carry);
-		assert_int_equal(tc_get(in[i], &carry, "/order?cook_ms=0", &r), 0);
-		assert_int_equal(r.status, 200);
-	}
+	open_served(s.child.port, in, 3);
 	double slowest = 0;
 	for (int i = 0; i < 8; i++) {
 		double t0 = tc_now_ms();
@@ -99,7 +75,7 @@ static void test_max_conns_answers_503_then_closes(void **state)
 		assert_int_equal(tc_request(s.child.port, ORDER0_CLOSE, false, &r, IO_TIMEOUT_MS), 0);
 		if (r.status == 200)
 			break;
-		sleep_ms(20);
+		tc_sleep_ms(20);
 	} while (tc_now_ms() < deadline);
 	assert_int_equal(r.status, 200);
 	close(in[1]);
@@ -127,7 +103,7 @@ static void test_out_of_descriptors_no_busy_loop_and_recovery(void **state)
 	uint64_t beat = SB_GET(s.sb->hdr.heartbeat_ns);
 	double until = tc_now_ms() + 3000;
 	while (SB_GET(s.sb->hdr.heartbeat_ns) == beat && tc_now_ms() < until)
-		sleep_ms(5);
+		tc_sleep_ms(5);
 	assert_int_equal(tc_request(s.child.port, ORDER0_CLOSE, false, &r, IO_TIMEOUT_MS), 0);
 	assert_int_equal(r.status, 200);
 	uint64_t accepted0 = SB_GET(s.sb->accepted);
@@ -145,11 +121,12 @@ static void test_out_of_descriptors_no_busy_loop_and_recovery(void **state)
 		assert_true(fds[i] >= 0);
 	}
 	assert_true(wait_counter(&s.sb->errors[SERR_ACCEPT], 1, 3000) >= 1);
-	sleep_ms(200);
+	tc_sleep_ms(200);
 	uint64_t accepted = SB_GET(s.sb->accepted) - accepted0, err0 = SB_GET(s.sb->errors[SERR_ACCEPT]);
-	double cpu0 = cpu_seconds(s.child.pid), w0 = tc_now_ms();
-	sleep_ms(1000);
-	double cpu = cpu_seconds(s.child.pid) - cpu0, wall = (tc_now_ms() - w0) / 1e3;
+	double cpu0 = proc_cpu_seconds(s.child.pid), w0 = tc_now_ms();
+	tc_sleep_ms(1000);
+	double cpu1 = proc_cpu_seconds(s.child.pid), cpu = cpu1 - cpu0, wall = (tc_now_ms() - w0) / 1e3;
+	assert_true(cpu0 >= 0 && cpu1 >= 0);
 	uint64_t errs = SB_GET(s.sb->errors[SERR_ACCEPT]) - err0;
 	print_message("limit %llu descriptors (%d held), %d clients: %llu accepted; then in %.2f s %llu accept "
 		      "errors and %.3f s of server CPU\n", (unsigned long long)low.rlim_cur, held, EMFILE_CLIENTS,
@@ -247,25 +224,7 @@ static void test_threads_refused_get_503(void **state)
  * The wait status, or -1 when it had to be killed. */
 static int server_wait_exit(struct server *s, int timeout_ms)
 {
-	int status = -1;
-	double deadline = tc_now_ms() + timeout_ms;
-	for (;;) {
-		pid_t r = waitpid(s->child.pid, &status, WNOHANG);
-		if (r == s->child.pid)
-			break;
-		if (r < 0 || tc_now_ms() > deadline) {
-			status = -1;
-			break;
-		}
-		sleep_ms(5);
-	}
-	if (status == -1) {
-		kill(s->child.pid, SIGKILL);
-		waitpid(s->child.pid, NULL, 0);
-	}
-	s->child.pid = 0;
-	close(s->child.out_fd);
-	s->child.out_fd = -1;
+	int status = child_wait_exit(&s->child, timeout_ms);
 	live = NULL;
 	if (s->sb)
 		scoreboard_unmap(s->sb, s->size);
@@ -367,7 +326,7 @@ static void test_second_signal_during_the_drain(void **state)
 	assert_int_equal(wait_gauge(&s.sb->in_kitchen, 1, 3000), 1);
 	double t0 = tc_now_ms();
 	kill(s.child.pid, SIGINT);
-	sleep_ms(300);
+	tc_sleep_ms(300);
 	kill(s.child.pid, SIGINT);
 	int status = server_wait_exit(&s, DRAIN_BOUND_MS + 3000);
 	double exit_ms = tc_now_ms() - t0;

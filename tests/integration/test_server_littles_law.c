@@ -16,14 +16,9 @@
 #include <cmocka.h>
 
 #include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "scoreboard.h"
-#include "../lib/testlib.h"
+#include "server_fixture.h"
 
 #define CLIENTS 16
 #define CASHIERS 4            /* blocking --threads */
@@ -71,38 +66,15 @@ static void *client_main(void *arg)
 	return NULL;
 }
 
-/* The server under test, static so that teardown can stop it after a failed assertion. */
-static struct child srv;
-static char board[64];
-static void *map;
-static size_t size;
-
-static int teardown(void **state)
-{
-	(void)state;
-	if (map)
-		scoreboard_unmap(map, size);
-	map = NULL;
-	if (srv.pid > 0) {
-		child_stop(&srv, SIGKILL, 2000);
-		scoreboard_remove(board);
-	}
-	return 0;
-}
-
 static void test_littles_law(void **state)
 {
 	static struct client clients[CLIENTS];
+	static struct server s;
 	(void)state;
-	bool blocking = strcmp(test_server_model(), "blocking") == 0;
-	snprintf(board, sizeof board, "%s", test_scoreboard_name("t-little"));
-	char *argv_blocking[] = { (char *)test_bin("blocking"), "--port", "0", "--scoreboard", (char *)board,
-				  "--cook-ms", "50", "--threads", "4", "--quiet", NULL };
-	char *argv_evented[] = { (char *)test_bin("evented"), "--port", "0", "--scoreboard", (char *)board,
-				 "--cook-ms", "50", "--quiet", NULL };
-	assert_int_equal(child_start(&srv, blocking ? argv_blocking : argv_evented, true, 10000), 0);
-	assert_int_equal(scoreboard_open(board, SCOREBOARD_SERVER, false, &map, &size), 0);
-	struct scoreboard_server *sb = map;
+	bool blocking = is_blocking();
+	const char *extra[] = { "--cook-ms", "50", blocking ? "--threads" : NULL, "4", NULL };
+	server_start(&s, extra);
+	struct scoreboard_server *sb = s.sb;
 
 	/* the model's figures */
 	double bound = blocking ? CASHIERS * 1000.0 / COOK_MS : CLIENTS * 1000.0 / COOK_MS;
@@ -111,7 +83,7 @@ static void test_littles_law(void **state)
 
 	double now = tc_now_ms();
 	for (int i = 0; i < CLIENTS; i++) {
-		clients[i] = (struct client){ .port = srv.port, .start_ms = now + WARMUP_MS,
+		clients[i] = (struct client){ .port = s.child.port, .start_ms = now + WARMUP_MS,
 					      .end_ms = now + WARMUP_MS + MEASURE_MS };
 		assert_int_equal(pthread_create(&clients[i].thread, NULL, client_main, &clients[i]), 0);
 	}
@@ -170,12 +142,7 @@ static void test_littles_law(void **state)
 	assert_true(throughput * mean_latency / 1000.0 >= 0.8 * CLIENTS);
 	assert_true(throughput * mean_latency / 1000.0 <= 1.1 * CLIENTS);
 
-	scoreboard_unmap(map, size);
-	map = NULL;
-	int status = child_stop(&srv, SIGTERM, 8000);
-	if (status != 0)
-		scoreboard_remove(board);
-	assert_int_equal(status, 0);
+	assert_int_equal(server_stop(&s), 0);
 }
 
 int main(void)

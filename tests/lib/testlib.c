@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -39,6 +40,21 @@ double tc_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void tc_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+bool test_bin_built(const char *name)
+{
+	if (access(test_bin(name), X_OK) == 0)
+		return true;
+	printf("%s is not built: skipping\n", test_bin(name));
+	return false;
 }
 
 static int read_line(int fd, char *line, size_t cap, int timeout_ms)
@@ -105,29 +121,33 @@ int child_start(struct child *c, char *const argv[], bool wait_listening, int ti
 	return 0;
 }
 
-int child_stop(struct child *c, int sig, int timeout_ms)
+/* Reap pid, polling until timeout_ms has passed, then SIGKILL it. The wait status, or
+ * -1 when it had to be killed (or was not ours to wait for). */
+static int reap_or_kill(pid_t pid, int timeout_ms)
+{
+	int status = -1;
+	double deadline = tc_now_ms() + timeout_ms;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		if (tc_now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return -1;
+		}
+		tc_sleep_ms(5);
+	}
+}
+
+/* Reap c's process (see reap_or_kill) and close its pipe. */
+static int child_reap(struct child *c, int timeout_ms)
 {
 	int status = -1;
 	if (c->pid > 0) {
-		kill(c->pid, sig ? sig : SIGTERM);
-		double deadline = tc_now_ms() + timeout_ms;
-		for (;;) {
-			pid_t r = waitpid(c->pid, &status, WNOHANG);
-			if (r == c->pid)
-				break;
-			if (r < 0) {
-				status = -1;
-				break;
-			}
-			if (tc_now_ms() > deadline) {
-				kill(c->pid, SIGKILL);
-				waitpid(c->pid, NULL, 0);
-				status = -1;
-				break;
-			}
-			struct timespec ts = { 0, 5 * 1000 * 1000 };
-			nanosleep(&ts, NULL);
-		}
+		status = reap_or_kill(c->pid, timeout_ms);
 		c->pid = 0;
 	}
 	if (c->out_fd >= 0) {
@@ -135,6 +155,32 @@ int child_stop(struct child *c, int sig, int timeout_ms)
 		c->out_fd = -1;
 	}
 	return status;
+}
+
+int child_stop(struct child *c, int sig, int timeout_ms)
+{
+	if (c->pid > 0)
+		kill(c->pid, sig ? sig : SIGTERM);
+	return child_reap(c, timeout_ms);
+}
+
+int child_wait_exit(struct child *c, int timeout_ms)
+{
+	return child_reap(c, timeout_ms);
+}
+
+int child_start_in_tmpdir(struct child *c, char *const argv[], const char *tmpdir)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TMPDIR", tmpdir, 1);
+	int rc = child_start(c, argv, false, 0);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	return rc;
 }
 
 ssize_t child_read_all(struct child *c, char *buf, size_t cap, int timeout_ms)
@@ -171,6 +217,38 @@ int tc_connect(uint16_t port, int timeout_ms)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int tc_listen_loopback(int backlog, uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || (backlog >= 0 && listen(fd, backlog) != 0) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+int tc_connect_small_rcvbuf(uint16_t port, int rcvbuf)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 
@@ -364,21 +442,9 @@ int child_run_capture(char *const argv[], char *out, size_t outcap, char *err, s
 	close(po[1]);
 	close(pe[1]);
 	if (pid > 0) {
-		double deadline = tc_now_ms() + timeout_ms;
-		capture_pipes(po[0], pe[0], out, outcap, err, errcap, deadline);
-		for (;;) {
-			pid_t r = waitpid(pid, &status, WNOHANG);
-			if (r == pid)
-				break;
-			if (r < 0 || tc_now_ms() > deadline) {
-				kill(pid, SIGKILL);
-				waitpid(pid, NULL, 0);
-				status = -1;
-				break;
-			}
-			struct timespec ts = { 0, 5 * 1000 * 1000 };
-			nanosleep(&ts, NULL);
-		}
+		double t0 = tc_now_ms();
+		capture_pipes(po[0], pe[0], out, outcap, err, errcap, t0 + timeout_ms);
+		status = reap_or_kill(pid, (int)(t0 + timeout_ms - tc_now_ms()));
 	}
 	close(po[0]);
 	close(pe[0]);
@@ -392,4 +458,79 @@ const char *test_scoreboard_name(const char *prefix)
 	char *out = slots[next++ % 4];
 	snprintf(out, sizeof slots[0], "%s-%d-%d", prefix, (int)getpid(), serial++);
 	return out;
+}
+
+/* The fields of /proc/PID/stat after the command's closing ')' (the command may hold
+ * spaces and parentheses), NUL-terminated in buf; NULL when pid is not there, "" when
+ * the line cannot be read. */
+static const char *proc_stat_fields(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p + 2 : "";
+}
+
+double proc_cpu_seconds(pid_t pid)
+{
+	char buf[1024];
+	unsigned long long ut = 0, st = 0;
+	const char *f = proc_stat_fields(pid, buf, sizeof buf);
+	/* state(3) ... utime(14) stime(15) */
+	if (!f || sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+int proc_children(pid_t pid, pid_t *kids, int max)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	for (struct dirent *e; d && (e = readdir(d)) != NULL && n < max;) {
+		char buf[512];
+		int child = atoi(e->d_name), ppid = 0;
+		if (child <= 0)
+			continue;
+		const char *f = proc_stat_fields(child, buf, sizeof buf);
+		if (f && sscanf(f, "%*c %d", &ppid) == 1 && ppid == pid) /* field 4: the parent */
+			kids[n++] = child;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int proc_wait_children(pid_t pid, pid_t *kids, int max, int want, int timeout_ms)
+{
+	int n = 0;
+	double deadline = tc_now_ms() + timeout_ms;
+	while (n < want && tc_now_ms() < deadline) {
+		tc_sleep_ms(100);
+		n = proc_children(pid, kids, max);
+	}
+	return n;
+}
+
+bool proc_gone(pid_t pid)
+{
+	char buf[512];
+	const char *f = proc_stat_fields(pid, buf, sizeof buf);
+	return !f || f[0] == 'Z';
+}
+
+bool proc_wait_gone(pid_t pid, int timeout_ms)
+{
+	double deadline = tc_now_ms() + timeout_ms;
+	while (!proc_gone(pid)) {
+		if (tc_now_ms() > deadline)
+			return false;
+		tc_sleep_ms(20);
+	}
+	return true;
 }

@@ -78,4 +78,46 @@ const char *test_scoreboard_name(const char *prefix);
 /* Milliseconds since an arbitrary start (CLOCK_MONOTONIC). */
 double tc_now_ms(void);
 
+/* Sleep ms milliseconds, resumed after a signal. */
+void tc_sleep_ms(int ms);
+
+/* True when $LUNCHRUSH_BIN/NAME is there to run; otherwise says it is not built (for a
+ * test that then skips). */
+bool test_bin_built(const char *name);
+
+/* A TCP socket on a free 127.0.0.1 port, listening with this backlog (only bound when
+ * backlog < 0); its port in *port. Nothing accepts on it. The fd, or -1. */
+int tc_listen_loopback(int backlog, uint16_t *port);
+
+/* A non-blocking connection to 127.0.0.1:port whose receive buffer is set to rcvbuf
+ * bytes before connect (shrinking it later makes the kernel drop segments): a client
+ * whose window fills at once. The fd, or -1. */
+int tc_connect_small_rcvbuf(uint16_t port, int rcvbuf);
+
+/* Wait up to timeout_ms for the child to exit by itself (no signal sent), then SIGKILL.
+ * Returns the wait status, or -1 if it had to be killed. Closes out_fd. */
+int child_wait_exit(struct child *c, int timeout_ms);
+
+/* Start argv like child_start (no listening line) with TMPDIR=tmpdir in its
+ * environment; this process's TMPDIR is left as it was. 0 or -1. */
+int child_start_in_tmpdir(struct child *c, char *const argv[], const char *tmpdir);
+
+/* ---- other processes, from /proc ---- */
+
+/* utime + stime of pid in seconds, or -1 when /proc/PID/stat cannot be read. */
+double proc_cpu_seconds(pid_t pid);
+
+/* The children of pid (up to max, into kids); how many. */
+int proc_children(pid_t pid, pid_t *kids, int max);
+
+/* Poll proc_children until pid has at least want children or timeout_ms passes; how
+ * many it has then. */
+int proc_wait_children(pid_t pid, pid_t *kids, int max, int want, int timeout_ms);
+
+/* True when pid is gone, or a zombie (it has exited; only its parent's wait is missing). */
+bool proc_gone(pid_t pid);
+
+/* Poll proc_gone up to timeout_ms; true once pid is gone. */
+bool proc_wait_gone(pid_t pid, int timeout_ms);
+
 #endif

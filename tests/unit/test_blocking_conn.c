@@ -63,6 +63,13 @@ static struct conn *pair(int sv[2])
 	return c;
 }
 
+/* Start r's thread reading fd. */
+static void reader_start(struct reader *r, int fd)
+{
+	r->fd = fd;
+	assert_int_equal(pthread_create(&r->thread, NULL, reader_main, r), 0);
+}
+
 static double now_ms(void)
 {
 	return (double)clock_now_ns() / 1e6;
@@ -74,8 +81,7 @@ static void test_conn_write_all_gives_up_at_the_deadline_however_it_trickles(voi
 	struct reader r = { .chunk = 512, .gap_ms = 20 };
 	(void)state;
 	struct conn *c = pair(sv);
-	r.fd = sv[1];
-	assert_int_equal(pthread_create(&r.thread, NULL, reader_main, &r), 0);
+	reader_start(&r, sv[1]);
 	char *buf = calloc(1, BIG);
 	assert_non_null(buf);
 	double t0 = now_ms();
@@ -100,8 +106,7 @@ static void test_conn_write_all_writes_everything_to_a_reader(void **state)
 	struct reader r = { .chunk = 65536 };
 	(void)state;
 	struct conn *c = pair(sv);
-	r.fd = sv[1];
-	assert_int_equal(pthread_create(&r.thread, NULL, reader_main, &r), 0);
+	reader_start(&r, sv[1]);
 	char *buf = calloc(1, BIG);
 	assert_non_null(buf);
 	assert_int_equal(conn_write_all(c, buf, BIG, clock_now_ns() + 10000 * NS_PER_MS), 0);
@@ -118,8 +123,7 @@ static void test_conn_write_all_without_deadline_waits(void **state)
 	struct reader r = { .chunk = 65536, .gap_ms = 0 };
 	(void)state;
 	struct conn *c = pair(sv);
-	r.fd = sv[1];
-	assert_int_equal(pthread_create(&r.thread, NULL, reader_main, &r), 0);
+	reader_start(&r, sv[1]);
 	char buf[200000];
 	memset(buf, 'x', sizeof(buf));
 	assert_int_equal(conn_write_all(c, buf, sizeof(buf), 0), 0);

@@ -36,6 +36,28 @@ static void on_done(struct helper_job *job, void *arg)
 		b->other_thread = true;
 }
 
+/* A fresh loop whose inbox counts the jobs coming back into *b, and a pool of n
+ * helpers posting to it. */
+static struct ev_loop *pool_start(struct back *b, struct helper_inbox *inbox, struct helpers **h, int n)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	assert_non_null(loop);
+	memset(b, 0, sizeof(*b));
+	b->thread = pthread_self();
+	assert_int_equal(helper_inbox_init(inbox, loop, on_done, b), 0);
+	assert_int_equal(helpers_new(h, n, NULL), 0);
+	return loop;
+}
+
+/* JOBS jobs of work_us each, coming back to inbox. */
+static void submit_jobs(struct helpers *h, struct helper_inbox *inbox, uint32_t work_us)
+{
+	for (int i = 0; i < JOBS; i++) {
+		jobs[i] = (struct helper_job){ .work_us = work_us, .inbox = inbox };
+		helpers_submit(h, &jobs[i]);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -49,17 +71,10 @@ static void test_helpers_run_off_the_loop_and_come_back(void **state)
 	struct helper_inbox inbox;
 	struct helpers *h;
 	(void)state;
-	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-	memset(&b, 0, sizeof(b));
-	b.thread = pthread_self();
-	assert_int_equal(helper_inbox_init(&inbox, loop, on_done, &b), 0);
-	assert_int_equal(helpers_new(&h, 2, NULL), 0);
+	struct ev_loop *loop = pool_start(&b, &inbox, &h, 2);
 
 	uint64_t cpu0 = clock_thread_cpu_ns(), t0 = clock_now_ns();
-	for (int i = 0; i < JOBS; i++) {
-		jobs[i] = (struct helper_job){ .work_us = 2000, .inbox = &inbox };
-		helpers_submit(h, &jobs[i]);
-	}
+	submit_jobs(h, &inbox, 2000);
 	while (b.total < JOBS && clock_now_ns() - t0 < 10 * NS_PER_SEC)
 		ev_run(loop, EVRUN_ONCE);
 	uint64_t loop_cpu = clock_thread_cpu_ns() - cpu0, wall = clock_now_ns() - t0;
@@ -83,15 +98,8 @@ static void test_helpers_free_drops_queued_jobs(void **state)
 	struct helper_inbox inbox;
 	struct helpers *h;
 	(void)state;
-	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-	memset(&b, 0, sizeof(b));
-	b.thread = pthread_self();
-	assert_int_equal(helper_inbox_init(&inbox, loop, on_done, &b), 0);
-	assert_int_equal(helpers_new(&h, 1, NULL), 0);
-	for (int i = 0; i < JOBS; i++) {
-		jobs[i] = (struct helper_job){ .work_us = 20000, .inbox = &inbox };
-		helpers_submit(h, &jobs[i]);
-	}
+	struct ev_loop *loop = pool_start(&b, &inbox, &h, 1);
+	submit_jobs(h, &inbox, 20000);
 	uint64_t t0 = clock_now_ns();
 	helpers_free(h); /* at most the job in hand finishes: 20 ms, not 800 */
 	uint64_t took = clock_now_ns() - t0;

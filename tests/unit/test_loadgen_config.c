@@ -12,26 +12,26 @@
 
 #include "../../loadgen/config.h"
 
+/* config_parse_duration reads text as want_ns. */
+static void expect_duration(const char *text, uint64_t want_ns)
+{
+	uint64_t ns;
+	assert_int_equal(config_parse_duration(text, &ns), 0);
+	assert_int_equal(ns, want_ns);
+}
+
 static void test_config_parse_duration(void **state)
 {
 	uint64_t ns;
 	(void)state;
-	assert_int_equal(config_parse_duration("10s", &ns), 0);
-	assert_int_equal(ns, 10000000000ULL);
-	assert_int_equal(config_parse_duration("500ms", &ns), 0);
-	assert_int_equal(ns, 500000000ULL);
-	assert_int_equal(config_parse_duration("2m", &ns), 0);
-	assert_int_equal(ns, 120000000000ULL);
-	assert_int_equal(config_parse_duration("1h", &ns), 0);
-	assert_int_equal(ns, 3600000000000ULL);
-	assert_int_equal(config_parse_duration("7", &ns), 0);    /* plain seconds */
-	assert_int_equal(ns, 7000000000ULL);
-	assert_int_equal(config_parse_duration("1.5s", &ns), 0);
-	assert_int_equal(ns, 1500000000ULL);
-	assert_int_equal(config_parse_duration("250us", &ns), 0);
-	assert_int_equal(ns, 250000ULL);
-	assert_int_equal(config_parse_duration("0", &ns), 0);
-	assert_int_equal(ns, 0);
+	expect_duration("10s", 10000000000ULL);
+	expect_duration("500ms", 500000000ULL);
+	expect_duration("2m", 120000000000ULL);
+	expect_duration("1h", 3600000000000ULL);
+	expect_duration("7", 7000000000ULL); /* plain seconds */
+	expect_duration("1.5s", 1500000000ULL);
+	expect_duration("250us", 250000ULL);
+	expect_duration("0", 0);
 
 	static const char *bad[] = { "", "s", "10x", "10 s", "ten", "1e400", "nan", "10sms" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

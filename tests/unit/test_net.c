@@ -15,32 +15,29 @@
 #include "clock.h"
 #include "net.h"
 
-static void test_net_split_hostport_ipv4(void **state)
+/* net_split_hostport takes hostport apart into want_host and want_port. */
+static void expect_split(const char *hostport, const char *want_host, uint16_t want_port)
 {
-	(void)state;
 	char host[64];
 	uint16_t port = 0;
 
-	assert_int_equal(net_split_hostport("127.0.0.1:9090", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "127.0.0.1");
-	assert_int_equal(port, 9090);
-	assert_int_equal(net_split_hostport("localhost:65535", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "localhost");
-	assert_int_equal(port, 65535);
+	assert_int_equal(net_split_hostport(hostport, host, sizeof(host), &port), 0);
+	assert_string_equal(host, want_host);
+	assert_int_equal(port, want_port);
+}
+
+static void test_net_split_hostport_ipv4(void **state)
+{
+	(void)state;
+	expect_split("127.0.0.1:9090", "127.0.0.1", 9090);
+	expect_split("localhost:65535", "localhost", 65535);
 }
 
 static void test_net_split_hostport_ipv6(void **state)
 {
 	(void)state;
-	char host[64];
-	uint16_t port = 0;
-
-	assert_int_equal(net_split_hostport("[::1]:8080", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "::1");
-	assert_int_equal(port, 8080);
-	assert_int_equal(net_split_hostport("[fe80::1:2]:1", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "fe80::1:2");
-	assert_int_equal(port, 1);
+	expect_split("[::1]:8080", "::1", 8080);
+	expect_split("[fe80::1:2]:1", "fe80::1:2", 1);
 }
 
 static void test_net_split_hostport_errors(void **state)
