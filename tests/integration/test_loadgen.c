@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -108,6 +109,16 @@ static void start_server(struct child *srv, const char *model, const char *extra
 	if (!extra1)
 		argv[4] = NULL;
 	assert_int_equal(child_start(srv, argv, true, 5000), 0);
+}
+
+/* SIGKILL a server started above and remove the scoreboard it could not remove itself
+ * (its default name, MODEL-PORT), so runs leave nothing in /dev/shm. */
+static void kill_server(struct child *srv, const char *model)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/lunchrush.%s-%u", model, (unsigned)srv->port);
+	child_stop(srv, SIGKILL, 5000);
+	assert_int_equal(shm_unlink(name), 0);
 }
 
 /* Rows of a --series file: t, sent, completed, errors, outstanding, p50, p99, max. */
@@ -279,7 +290,7 @@ static void test_loadgen_open_loop_overload_grows(void **state)
 	char *argv[] = { (char *)test_bin("loadgen"), "-R", "100", "--arrivals", "even", "-d", "4s", "--json",
 			 "--series", series, url(u, sizeof u, srv.port, "/order?cook_ms=50"), NULL };
 	assert_int_equal(lg_run(&l, argv, 15000), 0);
-	child_stop(&srv, SIGKILL, 5000); /* its drain of 240 queued orders is not under test */
+	kill_server(&srv, "blocking"); /* its drain of 240 queued orders is not under test */
 	int n = read_series(series, rows, 16);
 	unlink(series);
 
@@ -375,7 +386,7 @@ static void test_loadgen_server_dies(void **state)
 			 url(u, sizeof u, srv.port, "/order?cook_ms=1"), NULL };
 	lg_start(&l, argv);
 	tc_sleep_ms(500);
-	child_stop(&srv, SIGKILL, 5000);
+	kill_server(&srv, "evented");
 	assert_int_equal(lg_finish(&l, 10000), 0); /* some orders were served: the run completed */
 	print_message("server killed at 0.5 s: %.0f requests, %.0f connect and %.0f read errors, quiet for %.1f s\n",
 		      jnum(l.out, "requests"), jnum(l.out, "errors.connect"), jnum(l.out, "errors.read"),
