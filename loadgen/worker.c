@@ -120,6 +120,12 @@ static void idle_to_closed(struct lg_worker *w, struct lg_conn *c)
 
 /* ---- bookkeeping ---- */
 
+/* Customers waiting for a connection or on one. */
+static uint64_t outstanding_now(struct lg_worker *w)
+{
+	return (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+}
+
 static void stop_loop(struct lg_worker *w)
 {
 	w->stopping = true;
@@ -296,20 +302,17 @@ static void next_for(struct lg_worker *w, struct lg_conn *c, uint64_t now, bool 
 	check_done(w);
 }
 
-/* The latency of a customer of the window, taken after it: answered in the drain
- * (late) or still waiting when the drain ended (its age then; sent: it has an
- * uncorrected latency too). */
-static void record_after_window(struct lg_worker *w, uint64_t lat_us, uint64_t unc_us, bool answered)
+/* A customer's latency, taken at `when`, into the live statistics and (after the
+ * warm-up) the report's, as COUNT does; unc_us UINT64_MAX: never sent, so no
+ * uncorrected latency. */
+static void record_latency(struct lg_worker *w, uint64_t when, uint64_t lat_us, uint64_t unc_us)
 {
 	struct lg_stats *to[2] = { w->all, w->measured };
-	for (int i = 0; i < (w->measured == w->all ? 1 : 2); i++) {
+	int n = w->measured != w->all && when >= w->measure_ns ? 2 : 1;
+	for (int i = 0; i < n; i++) {
 		hist_record(&to[i]->latency, lat_us);
 		if (unc_us != UINT64_MAX)
 			hist_record(&to[i]->uncorrected, unc_us);
-		if (answered)
-			STAT_ADD(to[i]->late, 1);
-		else
-			STAT_ADD(to[i]->unanswered, 1);
 	}
 }
 
@@ -317,30 +320,22 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 {
 	struct lg_worker *w = c->env->owner;
 	uint64_t now = clock_now_ns();
-	uint64_t lat_us = (now - c->t_start_ns) / NS_PER_US;
-	uint64_t unc_us = (now - c->t_send_ns) / NS_PER_US;
 	(void)reusable;
 
-	if (w->draining) { /* a customer of the window, answered after it */
-		record_after_window(w, lat_us, unc_us, true);
-		STAT_ADD(w->gauges.in_flight, -1);
-		next_for(w, c, now, false);
-		return;
+	record_latency(w, now, (now - c->t_start_ns) / NS_PER_US, (now - c->t_send_ns) / NS_PER_US);
+	if (w->draining) {
+		/* a customer of the window, answered after it: the counts stay the window's */
+		COUNT(w, now, late, 1);
+	} else {
+		COUNT(w, now, completed, 1);
+		unsigned cls = (unsigned)status / 100;
+		COUNT(w, now, status_class[cls < 6 ? cls : 0], 1);
+		if (status >= 0 && status < STATUS_CODE_MAX)
+			COUNT(w, now, status_code[status], 1);
+		if (status >= 400)
+			COUNT(w, now, errors[LERR_STATUS], 1);
 	}
-	hist_record(&w->all->latency, lat_us);
-	hist_record(&w->all->uncorrected, unc_us);
-	if (w->measured != w->all && now >= w->measure_ns) {
-		hist_record(&w->measured->latency, lat_us);
-		hist_record(&w->measured->uncorrected, unc_us);
-	}
-	COUNT(w, now, completed, 1);
-	unsigned cls = (unsigned)status / 100;
-	COUNT(w, now, status_class[cls < 6 ? cls : 0], 1);
-	if (status >= 0 && status < STATUS_CODE_MAX)
-		COUNT(w, now, status_code[status], 1);
-	if (status >= 400)
-		COUNT(w, now, errors[LERR_STATUS], 1);
-	else
+	if (status < 400)
 		STAT_SET(w->all->last_ok_ns, now);
 	STAT_ADD(w->gauges.in_flight, -1);
 	next_for(w, c, now, false);
@@ -396,7 +391,7 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 	}
 	w->arrivals_done = true;
 	w->window_over = true;
-	w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+	w->outstanding_end = outstanding_now(w);
 	if (w->cfg->drain_ns == 0 || w->outstanding_end == 0) {
 		stop_loop(w);
 		return;
@@ -418,11 +413,14 @@ static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents)
 		if (!conn_busy(c))
 			continue;
 		bool sent = c->state != CONN_CONNECTING && c->t_send_ns >= c->t_start_ns;
-		record_after_window(w, (now - c->t_start_ns) / NS_PER_US,
-				    sent ? (now - c->t_send_ns) / NS_PER_US : UINT64_MAX, false);
+		record_latency(w, now, (now - c->t_start_ns) / NS_PER_US,
+			       sent ? (now - c->t_send_ns) / NS_PER_US : UINT64_MAX);
+		COUNT(w, now, unanswered, 1);
 	}
-	while (w->line.len > 0)
-		record_after_window(w, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX, false);
+	while (w->line.len > 0) {
+		record_latency(w, now, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX);
+		COUNT(w, now, unanswered, 1);
+	}
 	stop_loop(w);
 }
 
@@ -528,7 +526,7 @@ static void *worker_main(void *arg)
 
 	w->ended_ns = clock_now_ns();
 	if (!w->window_over) /* stopped by a signal, or -n reached */
-		w->outstanding_end = (uint64_t)(STAT_GET(w->gauges.waiting) + STAT_GET(w->gauges.in_flight));
+		w->outstanding_end = outstanding_now(w);
 	for (uint32_t i = 0; i < w->nconns; i++) {
 		conn_close(&w->conns[i]);
 		ev_timer_stop(w->loop, &w->conns[i].pause);
