@@ -45,10 +45,10 @@ static bool stop_requested(const int *stopping)
 	return stopping && __atomic_load_n(stopping, __ATOMIC_ACQUIRE);
 }
 
-/* Wait until fd is readable: 1, 0 when deadline_ns passed, -ECANCELED when stopping
- * and nothing is there to read (only if honour_stop: bytes already sent are an order
- * in hand, and a shutdown still serves it), or -errno. */
-static int wait_readable(int fd, uint64_t deadline_ns, const int *stopping, bool honour_stop)
+/* Wait until fd has events (POLLIN, POLLOUT): 1, 0 when deadline_ns passed (0 =
+ * never), -ECANCELED when stopping (only if honour_stop: bytes already sent are an
+ * order in hand, and a shutdown still serves it), or -errno. */
+static int wait_ready(int fd, short events, uint64_t deadline_ns, const int *stopping, bool honour_stop)
 {
 	for (int round = 0;; round++) {
 		int slice = round == 0 ? 0 : CONN_POLL_SLICE_MS; /* first look, then wait */
@@ -60,7 +60,7 @@ static int wait_readable(int fd, uint64_t deadline_ns, const int *stopping, bool
 			if (left_ms < (uint64_t)slice)
 				slice = (int)left_ms;
 		}
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = { .fd = fd, .events = events };
 		int r = poll(&p, 1, slice);
 		if (r > 0)
 			return 1;
@@ -77,7 +77,7 @@ enum conn_wait conn_wait_order(struct conn *c, uint64_t deadline_ns, const int *
 	if (conn_has_input(c))
 		return CONN_READY;
 	for (;;) {
-		int r = wait_readable(c->fd, deadline_ns, stopping, true);
+		int r = wait_ready(c->fd, POLLIN, deadline_ns, stopping, true);
 		if (r == -ECANCELED)
 			return CONN_STOPPED;
 		if (r == 0)
@@ -113,7 +113,7 @@ enum conn_read conn_read_request(struct conn *c, uint64_t deadline_ns, const int
 				return CONN_BAD;
 		}
 		bool started = request_started(&c->parser);
-		int r = wait_readable(c->fd, deadline_ns, stopping, !started);
+		int r = wait_ready(c->fd, POLLIN, deadline_ns, stopping, !started);
 		if (r == -ECANCELED)
 			return CONN_READ_STOPPED;
 		if (r == 0)
@@ -125,26 +125,6 @@ enum conn_read conn_read_request(struct conn *c, uint64_t deadline_ns, const int
 			return started ? CONN_CUT : CONN_GONE;
 		c->in_off = 0;
 		c->in_len = (size_t)n;
-	}
-}
-
-/* Wait until fd takes more bytes: 1, 0 when deadline_ns passed (0 = never), or -errno. */
-static int wait_writable(int fd, uint64_t deadline_ns)
-{
-	for (;;) {
-		int ms = -1;
-		if (deadline_ns) {
-			uint64_t now = clock_now_ns();
-			if (now >= deadline_ns)
-				return 0;
-			ms = (int)((deadline_ns - now + NS_PER_MS - 1) / NS_PER_MS);
-		}
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		int r = poll(&p, 1, ms);
-		if (r > 0)
-			return 1;
-		if (r < 0 && errno != EINTR)
-			return -errno;
 	}
 }
 
@@ -164,7 +144,7 @@ int conn_write_all(struct conn *c, const char *buf, size_t len, uint64_t deadlin
 			continue;
 		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return n < 0 ? -errno : -EPIPE;
-		int r = wait_writable(c->fd, deadline_ns);
+		int r = wait_ready(c->fd, POLLOUT, deadline_ns, NULL, false);
 		if (r == 0)
 			return -ETIMEDOUT; /* the customer does not read their answer */
 		if (r < 0)
