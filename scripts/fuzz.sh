@@ -21,8 +21,14 @@ for harness in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$harness" .c)
 	target=${name#fuzz_}
 	bin="$out/$name"
-	# only the modules a harness needs: the request glue and the order
-	if ! clang "${flags[@]}" -o "$bin" "$harness" common/request.c common/order.c -lhttp_parser 2>"$out/$name.build.log"; then
+	# only the modules a harness needs: a line "fuzz-sources: FILE..." in the harness names
+	# them (and "fuzz-libs: -lX..." its libraries); the request glue and the order otherwise
+	srcs=$(sed -n 's/.*fuzz-sources:[[:space:]]*\([^*]*\).*/\1/p' "$harness" | head -1)
+	libs=$(sed -n 's/.*fuzz-libs:[[:space:]]*\([^*]*\).*/\1/p' "$harness" | head -1)
+	[ -n "$srcs" ] || srcs="common/request.c common/order.c"
+	[ -n "$libs" ] || libs="-lhttp_parser"
+	# shellcheck disable=SC2086 # word splitting of the two lists is wanted
+	if ! clang "${flags[@]}" -o "$bin" "$harness" $srcs $libs 2>"$out/$name.build.log"; then
 		echo "fuzz: $name does not build:"; cat "$out/$name.build.log"
 		failed=$((failed + 1)); continue
 	fi

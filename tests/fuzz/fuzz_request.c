@@ -5,6 +5,8 @@
  * order and a response is formatted, as both servers do. Built and run by scripts/fuzz.sh
  * (make fuzz); a short run is part of make test. A crash found here becomes a unit test
  * in tests/unit/test_request.c or test_order.c.
+ * fuzz-sources: common/request.c common/order.c
+ * fuzz-libs: -lhttp_parser
  */
 #include <stdbool.h>
 #include <stddef.h>
