@@ -35,6 +35,9 @@ void clock_sleep_ns(uint64_t ns)
 {
 	struct timespec req = { .tv_sec = (time_t)(ns / NS_PER_SEC), .tv_nsec = (long)(ns % NS_PER_SEC) };
 	struct timespec rem;
+
+	if (ns == 0)
+		return; /* a zero wait is no wait: nanosleep(0) still costs the timer slack (~50 us) */
 	while (nanosleep(&req, &rem) != 0 && errno == EINTR)
 		req = rem;
 }

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -71,26 +72,55 @@ static int wait_ready(int fd, short events, uint64_t deadline_ns, const int *sto
 	}
 }
 
-/* A peek tells an order from a customer leaving without taking any byte. */
+/* A blocking recv into c->in, as a thread-per-connection server does: one system call
+ * when bytes are there or arrive. The wait is bounded by SO_RCVTIMEO in slices of at most
+ * CONN_POLL_SLICE_MS (set only when the slice changes, so mostly once per connection),
+ * so that a shutdown or the deadline is noticed. Bytes read (> 0), 0 at EOF, or
+ * -ETIMEDOUT (deadline passed), -ECANCELED (stopping, only if honour_stop: bytes
+ * already sent are an order in hand, and a shutdown still serves it), -errno. */
+static ssize_t recv_blocking(struct conn *c, uint64_t deadline_ns, const int *stopping, bool honour_stop)
+{
+	for (;;) {
+		uint32_t slice = CONN_POLL_SLICE_MS;
+		if (deadline_ns) {
+			uint64_t now = clock_now_ns();
+			if (now >= deadline_ns)
+				return -ETIMEDOUT;
+			uint64_t left_ms = (deadline_ns - now + NS_PER_MS - 1) / NS_PER_MS;
+			if (left_ms < slice)
+				slice = (uint32_t)left_ms;
+		}
+		if (slice != c->rcvtimeo_ms) {
+			struct timeval tv = { .tv_sec = slice / 1000, .tv_usec = (slice % 1000) * 1000 };
+			if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+				return -errno;
+			c->rcvtimeo_ms = slice;
+		}
+		ssize_t n = recv(c->fd, c->in, sizeof(c->in), 0);
+		if (n >= 0)
+			return n;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (honour_stop && stop_requested(stopping))
+			return -ECANCELED;
+	}
+}
+
+/* The next order's first bytes are read into c->in (no peek: the read is the wait). */
 enum conn_wait conn_wait_order(struct conn *c, uint64_t deadline_ns, const int *stopping)
 {
 	if (conn_has_input(c))
 		return CONN_READY;
-	for (;;) {
-		int r = wait_ready(c->fd, POLLIN, deadline_ns, stopping, true);
-		if (r == -ECANCELED)
-			return CONN_STOPPED;
-		if (r == 0)
-			return CONN_IDLE_TIMEOUT;
-		if (r < 0)
-			return CONN_PEER_CLOSED;
-		char b;
-		ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-		if (n > 0)
-			return CONN_READY;
-		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-			return CONN_PEER_CLOSED;
-	}
+	ssize_t n = recv_blocking(c, deadline_ns, stopping, true);
+	if (n == -ECANCELED)
+		return CONN_STOPPED;
+	if (n == -ETIMEDOUT)
+		return CONN_IDLE_TIMEOUT;
+	if (n <= 0)
+		return CONN_PEER_CLOSED;
+	c->in_off = 0;
+	c->in_len = (size_t)n;
+	return CONN_READY;
 }
 
 /* Cost: one request_feed over buffered bytes, then one recv per segment that arrives.
@@ -113,14 +143,11 @@ enum conn_read conn_read_request(struct conn *c, uint64_t deadline_ns, const int
 				return CONN_BAD;
 		}
 		bool started = request_started(&c->parser);
-		int r = wait_ready(c->fd, POLLIN, deadline_ns, stopping, !started);
-		if (r == -ECANCELED)
+		ssize_t n = recv_blocking(c, deadline_ns, stopping, !started);
+		if (n == -ECANCELED)
 			return CONN_READ_STOPPED;
-		if (r == 0)
+		if (n == -ETIMEDOUT)
 			return CONN_HEAD_TIMEOUT;
-		ssize_t n = r < 0 ? -1 : recv(c->fd, c->in, sizeof(c->in), 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
 		if (n <= 0)
 			return started ? CONN_CUT : CONN_GONE;
 		c->in_off = 0;
