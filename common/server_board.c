@@ -7,6 +7,8 @@
  */
 #include "server_board.h"
 
+#include "server_policy.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -200,6 +202,8 @@ bool server_board_take_freeze(struct server_board *b, uint32_t *ms, uint32_t *ca
 	if (!__atomic_compare_exchange_n(&b->ctl_seq_seen, &seen, seq, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return false;
 	*ms = SB_GET(b->sb->ctl_freeze_ms);
+	if (*ms > SERVER_FREEZE_MAX_MS)
+		*ms = SERVER_FREEZE_MAX_MS; /* the slot is writable by the dashboard: bound it */
 	*cashier = SB_GET(b->sb->ctl_cashier);
 	return true;
 }

@@ -19,6 +19,7 @@ struct server_board {
 	struct scoreboard_server *sb;  /* the mapping */
 	char name[SCOREBOARD_NAME_MAX + 1];
 	uint64_t ctl_seq_seen;         /* last control request taken */
+	uint64_t order_seq;            /* orders answered: their numbers (atomic; order_desk.c) */
 };
 
 /* Create the scoreboard for cfg, now that the port is known (name: --scoreboard or

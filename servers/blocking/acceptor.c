@@ -24,17 +24,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "crew.h"
 #include "clock.h"
 #include "order.h"
-#include "server.h"
+#include "order_desk.h"
+#include "restaurant.h"
 
 #define ACCEPTOR_SWEEP_MS 100
-#define ACCEPT_BURST 64            /* accepts per wake-up, so the room is not starved */
 #define ACCEPTOR_EVENTS 64
 
 struct acceptor {
 	struct blocking_server *srv;
+	acceptor_spawn_fn *spawn;      /* --threads 0: a thread for a new connection */
 	int epfd;
 	int wake_fd;                   /* eventfd: written by acceptor_stop */
 	pthread_t thread;
@@ -110,7 +110,7 @@ void acceptor_linger(struct acceptor *a, struct conn *c)
 	c->lingering = true;
 	c->in_off = c->in_len = 0;
 	shutdown(c->fd, SHUT_WR);
-	room_enter(a, c, deadline_after(ACCEPTOR_LINGER_MS));
+	room_enter(a, c, deadline_after(SERVER_LINGER_MS));
 }
 
 /* Answer at the door without a cashier: the response is small and the socket new, so
@@ -118,9 +118,8 @@ void acceptor_linger(struct acceptor *a, struct conn *c)
 static void door_refuse(struct acceptor *a, struct conn *c, int status, const char *reason)
 {
 	char buf[RESPONSE_MAX];
-	size_t len = order_format_error(buf, sizeof(buf), status, reason, false);
+	size_t len = order_desk_answer_error(&a->srv->board, buf, sizeof(buf), status, reason, false);
 
-	server_count_status(a->srv, status);
 	(void)!send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	acceptor_linger(a, c);
 }
@@ -134,16 +133,16 @@ static void admit(struct acceptor *a, int fd)
 		return;
 	if (s->cfg.max_conns &&
 	    __atomic_load_n(&s->customers, __ATOMIC_RELAXED) >= (int64_t)s->cfg.max_conns) {
-		door_refuse(a, c, 503, "too many connections: the server is at --max-conns");
+		door_refuse(a, c, 503, DESK_REASON_FULL);
 		return;
 	}
 	__atomic_fetch_add(&s->customers, 1, __ATOMIC_RELAXED);
 	c->counted = true;
 	if (s->cfg.threads == 0) {
-		int err = crew_solo_spawn(s, c);
+		int err = a->spawn(s, c);
 		if (err < 0) {
 			server_board_error(&s->board, SERR_THREAD);
-			door_refuse(a, c, 503, "no thread for this connection: the system refused to create one");
+			door_refuse(a, c, 503, DESK_REASON_NO_THREAD);
 		}
 		return;
 	}
@@ -156,7 +155,7 @@ static void listener_pause(struct acceptor *a, uint64_t now)
 	if (a->listening)
 		epoll_ctl(a->epfd, EPOLL_CTL_DEL, a->srv->listen_fd, NULL);
 	a->listening = false;
-	a->resume_accept_ns = now + ACCEPTOR_BACKOFF_MS * NS_PER_MS;
+	a->resume_accept_ns = now + SERVER_ACCEPT_BACKOFF_MS * NS_PER_MS;
 }
 
 static int listener_resume(struct acceptor *a)
@@ -172,7 +171,7 @@ static int listener_resume(struct acceptor *a)
 }
 
 /* Out of descriptors (or kernel memory): count it, say so once a second (unless
- * --quiet), and stop watching the listener for ACCEPTOR_BACKOFF_MS instead of spinning
+ * --quiet), and stop watching the listener for SERVER_ACCEPT_BACKOFF_MS instead of spinning
  * on a queue we cannot empty. Customers wait in the kernel's accept queue meanwhile. */
 static void accept_failed(struct acceptor *a, int err)
 {
@@ -191,7 +190,7 @@ static void accept_failed(struct acceptor *a, int err)
 
 static void accept_burst(struct acceptor *a)
 {
-	for (int i = 0; i < ACCEPT_BURST; i++) {
+	for (int i = 0; i < SERVER_ACCEPT_BATCH; i++) {
 		int fd = accept4(a->srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			admit(a, fd);
@@ -220,6 +219,8 @@ static bool linger_drain(struct conn *c)
 {
 	for (int i = 0; i < 16; i++) {
 		ssize_t n = recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT);
+		if (n > 0 && (c->linger_bytes += (uint32_t)n) > SERVER_LINGER_MAX_BYTES)
+			return true; /* still talking after the answer: enough */
 		if (n > 0)
 			continue;
 		return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
@@ -310,7 +311,7 @@ static void *acceptor_main(void *arg)
 	return NULL;
 }
 
-int acceptor_new(struct blocking_server *s, struct acceptor **out)
+int acceptor_new(struct blocking_server *s, acceptor_spawn_fn *spawn, struct acceptor **out)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_mark };
 	struct acceptor *a = calloc(1, sizeof(*a));
@@ -319,6 +320,7 @@ int acceptor_new(struct blocking_server *s, struct acceptor **out)
 	if (!a)
 		return -ENOMEM;
 	a->srv = s;
+	a->spawn = spawn;
 	a->wake_fd = -1;
 	a->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (a->epfd < 0) {

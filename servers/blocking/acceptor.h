@@ -13,10 +13,11 @@
 struct blocking_server;
 struct acceptor;
 
-#define ACCEPTOR_LINGER_MS 2000      /* after an error: drain the customer's bytes this long */
-#define ACCEPTOR_BACKOFF_MS 100      /* out of descriptors: pause accepting this long */
 
-int acceptor_new(struct blocking_server *s, struct acceptor **out);
+/* spawn: with --threads 0, give a new connection a thread of its own (0 or a negative
+ * errno); the acceptor does not know who serves. */
+typedef int acceptor_spawn_fn(struct blocking_server *s, struct conn *c);
+int acceptor_new(struct blocking_server *s, acceptor_spawn_fn *spawn, struct acceptor **out);
 int acceptor_start(struct acceptor *a);
 
 /* Stop accepting, close everyone in the waiting room, join the thread. Connections

@@ -16,9 +16,8 @@
 #include "cpuwork.h"
 #include "kitchen_client.h"
 #include "order.h"
-#include "server.h"
-
-#define FREEZE_SLICE_MS 50
+#include "order_desk.h"
+#include "restaurant.h"
 
 void cashier_set_state(struct cashier *c, enum cashier_state st)
 {
@@ -42,7 +41,7 @@ void cashier_freeze_if_asked(struct cashier *c)
 	uint64_t until = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
 	for (uint64_t now = clock_now_ns(); now < until && !server_stopping(s); now = clock_now_ns()) {
 		uint64_t left = until - now;
-		clock_sleep_ns(left < FREEZE_SLICE_MS * NS_PER_MS ? left : FREEZE_SLICE_MS * NS_PER_MS);
+		clock_sleep_ns(left < SERVER_FREEZE_SLICE_MS * NS_PER_MS ? left : SERVER_FREEZE_SLICE_MS * NS_PER_MS);
 	}
 	cashier_set_state(c, CASHIER_IDLE);
 }
@@ -51,16 +50,13 @@ void cashier_freeze_if_asked(struct cashier *c)
 static bool hand_over(struct cashier *c, struct conn *conn, size_t len)
 {
 	struct blocking_server *s = c->srv;
-	struct scoreboard_server *sb = s->board.sb;
+	uint32_t ms = s->cfg.send_timeout_ms;
 	int err;
 
 	cashier_set_state(c, CASHIER_HANDING_OVER);
-	if (sb)
-		SB_ADD(sb->handing_over, 1);
-	uint32_t ms = s->cfg.send_timeout_ms;
+	order_desk_move(&s->board, STAGE_NONE, STAGE_HANDOVER);
 	err = len ? conn_write_all(conn, c->out, len, ms ? clock_now_ns() + ms * NS_PER_MS : 0) : -EINVAL;
-	if (sb)
-		SB_SUB(sb->handing_over, 1);
+	order_desk_move(&s->board, STAGE_HANDOVER, STAGE_NONE);
 	if (err == 0)
 		return true;
 	server_board_error(&s->board, err == -ETIMEDOUT ? SERR_TIMEOUT : SERR_IO);
@@ -72,9 +68,8 @@ static bool hand_over(struct cashier *c, struct conn *conn, size_t len)
 static enum served answer_error(struct cashier *c, struct conn *conn, int status, const char *reason,
 				bool head_only)
 {
-	size_t len = order_format_error(c->out, sizeof(c->out), status, reason, head_only);
+	size_t len = order_desk_answer_error(&c->srv->board, c->out, sizeof(c->out), status, reason, head_only);
 
-	server_count_status(c->srv, status);
 	if (hand_over(c, conn, len))
 		acceptor_linger(c->srv->acceptor, conn);
 	return SERVED_DONE;
@@ -110,29 +105,30 @@ static int kitchen_wait(struct cashier *c, uint32_t cook_ms, const char **reason
 	if (err == 0)
 		return 0;
 	if (err == -ETIMEDOUT) {
-		*reason = "the kitchen is too slow: no answer within cook_ms + --kitchen-timeout-ms";
+		*reason = DESK_REASON_KITCHEN_SLOW;
 		return 504;
 	}
-	*reason = "the kitchen is down or refused the ticket";
+	*reason = DESK_REASON_KITCHEN_DOWN;
 	return 502;
 }
 
 /* One order on conn, which entered the line (or the counter) at entered_ns and waited
- * line_ns for a cashier. Cost: the order's own work_us and cook_ms, plus a few
- * system calls. */
+ * line_ns for a cashier, top to bottom: each step a blocking call on this customer, the
+ * order desk (order_desk.h) between them. Cost: the order's own work_us and cook_ms,
+ * plus a recv and a send. */
 enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns)
 {
 	struct blocking_server *s = c->srv;
-	struct scoreboard_server *sb = s->board.sb;
+	struct server_board *b = &s->board;
 	uint32_t head_ms = s->cfg.header_timeout_ms;
 	struct order_times t = { .line_ns = line_ns };
 	struct order order;
 	const char *reason = NULL;
 
+	/* at the counter: the request, then the CPU part */
 	uint64_t start = clock_now_ns();
 	cashier_set_state(c, CASHIER_TAKING_ORDER);
-	if (sb)
-		SB_ADD(sb->at_counter, 1);
+	order_desk_move(b, STAGE_NONE, STAGE_COUNTER);
 	enum conn_read r = conn_read_request(conn, head_ms ? start + head_ms * NS_PER_MS : 0, &s->stopping);
 	conn->fresh = false;
 	int status = r == CONN_REQUEST ? order_from_request(&conn->parser.req, s->cfg.cook_ms, s->cfg.work_us,
@@ -140,36 +136,29 @@ enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t e
 				       : -1;
 	if (status == 0 && order.work_us)
 		cpuwork_do(order.work_us);
-	if (sb)
-		SB_SUB(sb->at_counter, 1);
-	if (r != CONN_REQUEST)
-		return request_failed(c, conn, r);
-	if (status != 0)
-		return answer_error(c, conn, status, reason, order.head_only);
+	if (r != CONN_REQUEST || status != 0) {
+		order_desk_move(b, STAGE_COUNTER, STAGE_NONE);
+		return r != CONN_REQUEST ? request_failed(c, conn, r) : answer_error(c, conn, status, reason, order.head_only);
+	}
 
+	/* the kitchen: the cashier waits at the hatch */
 	uint64_t kitchen_start = clock_now_ns();
 	t.counter_ns = kitchen_start - start;
 	cashier_set_state(c, CASHIER_WAITING_KITCHEN);
-	if (sb) {
-		SB_ADD(sb->in_kitchen, 1);
-		SB_ADD(sb->kitchen_tickets, 1);
-	}
+	order_desk_move(b, STAGE_COUNTER, STAGE_KITCHEN);
 	status = kitchen_wait(c, order.cook_ms, &reason);
-	if (sb)
-		SB_SUB(sb->in_kitchen, 1);
+	order_desk_move(b, STAGE_KITCHEN, STAGE_NONE);
 	t.kitchen_ns = clock_now_ns() - kitchen_start;
 	if (status != 0)
 		return answer_error(c, conn, status, reason, order.head_only);
 
+	/* the answer */
 	if (server_stopping(s))
 		order.keep_alive = false; /* last order of this connection: say so */
-	uint64_t no = __atomic_add_fetch(&s->order_seq, 1, __ATOMIC_RELAXED);
-	size_t len = order_format_response(c->out, sizeof(c->out), SERVER_MODEL, no, &order, &t);
+	size_t len = order_desk_answer(b, c->out, sizeof(c->out), SERVER_MODEL, &order, &t);
 	if (!hand_over(c, conn, len))
 		return SERVED_DONE;
-	server_board_order_done(&s->board, clock_now_ns() - entered_ns);
-	if (c->sc)
-		SB_ADD(c->sc->orders, 1);
+	order_desk_served(b, clock_now_ns() - entered_ns, c->sc);
 	if (order.keep_alive)
 		return SERVED_KEEP;
 	server_conn_close(s, conn);

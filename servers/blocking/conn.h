@@ -28,6 +28,7 @@ struct conn {
 	bool lingering;               /* answered with an error: drained, then closed */
 	bool in_epoll;                /* fd is in the acceptor's epoll set */
 	bool counted;                 /* counts against --max-conns */
+	uint32_t linger_bytes;        /* read while lingering after a closing answer */
 	uint32_t rcvtimeo_ms;         /* SO_RCVTIMEO now set on fd; 0: none (blocks for ever) */
 	size_t in_off;                /* unread input: in[in_off .. in_len) */
 	size_t in_len;

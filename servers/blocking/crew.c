@@ -14,7 +14,7 @@
 
 #include "cashier.h"
 #include "clock.h"
-#include "server.h"
+#include "restaurant.h"
 
 #define CASHIER_STACK_BYTES (512 * 1024) /* --threads 0 may run thousands of threads */
 

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "clock.h"
-#include "server.h"
+#include "restaurant.h"
 
 struct housekeeping {
 	struct blocking_server *srv;

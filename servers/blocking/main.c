@@ -11,6 +11,7 @@
 #include "cpuwork.h"
 #include "net.h"
 #include "server.h"
+#include "server_policy.h"
 #include "server_config.h"
 
 int main(int argc, char **argv)

@@ -1,4 +1,5 @@
-/* server.c: the blocking server put together (see server.h).
+/* server.c: the blocking server put together (see server.h), the one file that knows
+ * every part and hands each the little it needs.
  *
  * Start-up order: listen, scoreboard, then housekeeping, the cashiers and last the
  * acceptor, so no customer is let in before someone can serve them. Shut-down runs the
@@ -20,107 +21,6 @@
 #include "clock.h"
 #include "housekeeping.h"
 #include "net.h"
-
-bool server_stopping(const struct blocking_server *s)
-{
-	return __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE) != 0;
-}
-
-struct conn *server_conn_open(struct blocking_server *s, int fd)
-{
-	struct scoreboard_server *sb = s->board.sb;
-	struct conn *c = conn_new(fd);
-
-	if (sb) {
-		SB_ADD(sb->accepted, 1);
-		SB_ADD(sb->conns_open, 1);
-	}
-	if (!c) {
-		close(fd);
-		if (sb) {
-			SB_ADD(sb->closed, 1);
-			SB_SUB(sb->conns_open, 1);
-		}
-		return NULL;
-	}
-	net_set_nodelay(fd); /* a response is one write; do not let Nagle hold the next */
-	return c;
-}
-
-void server_conn_close(struct blocking_server *s, struct conn *c)
-{
-	struct scoreboard_server *sb = s->board.sb;
-
-	if (!c)
-		return;
-	if (c->counted)
-		__atomic_fetch_sub(&s->customers, 1, __ATOMIC_RELAXED);
-	conn_free(c);
-	if (sb) {
-		SB_ADD(sb->closed, 1);
-		SB_SUB(sb->conns_open, 1);
-	}
-}
-
-/* in_line goes up before the push, so a cashier's decrement can never come first. */
-void server_line_join(struct blocking_server *s, struct conn *c)
-{
-	struct scoreboard_server *sb = s->board.sb;
-
-	if (sb)
-		SB_ADD(sb->in_line, 1);
-	if (line_push(&s->line, &c->line, clock_now_ns()) < 0) {
-		if (sb)
-			SB_SUB(sb->in_line, 1);
-		server_conn_close(s, c);
-		return;
-	}
-	if (sb)
-		SB_ADD(sb->arrived, 1);
-}
-
-void server_count_status(struct blocking_server *s, int status)
-{
-	enum server_error e;
-
-	switch (status) {
-	case 400: e = SERR_BAD_REQUEST; break;
-	case 404: e = SERR_NOT_FOUND; break;
-	case 405: e = SERR_METHOD; break;
-	case 413:
-	case 414:
-	case 431: e = SERR_TOO_LARGE; break;
-	case 408: e = SERR_TIMEOUT; break;
-	case 502: e = SERR_KITCHEN_DOWN; break;
-	case 503: e = SERR_UNAVAILABLE; break;
-	case 504: e = SERR_KITCHEN_TIMEOUT; break;
-	default: e = SERR_BAD_REQUEST; break;
-	}
-	server_board_error(&s->board, e);
-}
-
-int server_slot_take(struct blocking_server *s)
-{
-	int slot;
-
-	pthread_mutex_lock(&s->solo_mu);
-	if (s->free_slot_count > 0)
-		slot = s->free_slots[--s->free_slot_count];
-	else
-		slot = server_board_cashier_take(&s->board);
-	pthread_mutex_unlock(&s->solo_mu);
-	return slot;
-}
-
-void server_slot_give(struct blocking_server *s, int slot)
-{
-	if (slot < 0)
-		return;
-	pthread_mutex_lock(&s->solo_mu);
-	if (s->free_slot_count < SCOREBOARD_MAX_CASHIERS)
-		s->free_slots[s->free_slot_count++] = slot;
-	pthread_mutex_unlock(&s->solo_mu);
-}
 
 static int resolve_kitchen(struct blocking_server *s)
 {
@@ -182,7 +82,7 @@ int blocking_server_new(const struct server_config *cfg, struct blocking_server 
 	err = server_board_open(&s->board, cfg, s->port);
 	if (err)
 		goto out_close;
-	err = acceptor_new(s, &s->acceptor);
+	err = acceptor_new(s, crew_solo_spawn, &s->acceptor);
 	if (err)
 		goto out_board;
 	*out = s;

@@ -20,6 +20,8 @@
 
 #include "clock.h"
 #include "net.h"
+#include "order_desk.h"
+#include "server_policy.h"
 
 static void conn_timer_cb(struct ev_loop *ev, ev_timer *w, int revents);
 static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents);
@@ -59,18 +61,10 @@ void conn_deadline(struct conn *c, double after_s)
 	c->timer_at = at;
 }
 
-void conn_set_gauge(struct conn *c, enum conn_gauge g)
+void conn_set_gauge(struct conn *c, enum order_stage st)
 {
-	struct scoreboard_server *sb = c->loop->sb;
-	int64_t *gauges[] = { NULL, &sb->at_counter, &sb->in_kitchen, &sb->handing_over };
-
-	if (c->gauge == g)
-		return;
-	if (c->gauge != GAUGE_NONE)
-		SB_SUB(*gauges[c->gauge], 1);
-	if (g != GAUGE_NONE)
-		SB_ADD(*gauges[g], 1);
-	c->gauge = (uint8_t)g;
+	order_desk_move(c->loop->srv->board, (enum order_stage)c->gauge, st);
+	c->gauge = (uint8_t)st;
 }
 
 static void conn_unlink(struct conn *c)
@@ -91,7 +85,7 @@ static void conn_release(struct conn *c)
 {
 	struct loop *l = c->loop;
 
-	conn_set_gauge(c, GAUGE_NONE);
+	conn_set_gauge(c, STAGE_NONE);
 	conn_watch(c, 0);
 	ev_timer_stop(l->ev, &c->timer);
 	if (l->oven)
@@ -130,7 +124,7 @@ int conn_linger(struct conn *c)
 	c->phase = CONN_LINGER;
 	c->linger_bytes = 0;
 	conn_watch(c, EV_READ);
-	conn_deadline(c, CONN_LINGER_S);
+	conn_deadline(c, (SERVER_LINGER_MS / 1e3));
 	return 0;
 }
 
@@ -139,7 +133,7 @@ int conn_send(struct conn *c)
 {
 	struct order_state *os = c->os;
 
-	conn_set_gauge(c, GAUGE_HANDOVER);
+	conn_set_gauge(c, STAGE_HANDOVER);
 	while (os->resp_off < os->resp_len) {
 		ssize_t w = send(c->fd, os->resp + os->resp_off, os->resp_len - os->resp_off, MSG_NOSIGNAL);
 		if (w > 0) {
@@ -273,7 +267,7 @@ static void conn_linger_read(struct conn *c)
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
-	if (n > 0 && (c->linger_bytes += (uint32_t)n) <= CONN_LINGER_MAX_BYTES)
+	if (n > 0 && (c->linger_bytes += (uint32_t)n) <= SERVER_LINGER_MAX_BYTES)
 		return;
 	conn_close(c);
 }
@@ -349,10 +343,8 @@ static void conn_timer_cb(struct ev_loop *ev, ev_timer *w, int revents)
 static void conn_refuse(struct conn *c)
 {
 	char buf[RESPONSE_MAX];
-	size_t len = order_format_error(buf, sizeof(buf), 503, "too many connections: the server's --max-conns is reached",
-					false);
+	size_t len = order_desk_answer_error(c->loop->srv->board, buf, sizeof(buf), 503, DESK_REASON_FULL, false);
 
-	server_board_error(c->loop->srv->board, SERR_UNAVAILABLE);
 	if (send(c->fd, buf, len, MSG_NOSIGNAL) < 0) {
 		conn_close(c);
 		return;

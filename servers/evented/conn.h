@@ -5,8 +5,6 @@
 #include "helpers.h"
 #include "loop.h"
 
-#define CONN_LINGER_S 0.5          /* after a closing answer: wait this long for the client's FIN */
-#define CONN_LINGER_MAX_BYTES 65536 /* ...or until it has sent this much more */
 #define CONN_SPARE_MAX 64          /* order states kept for reuse per loop */
 
 /* A new connection accepted on loop l (fd non-blocking); over --max-conns: 503. */

@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "kitchen_timer.h"
 #include "order.h"
+#include "order_desk.h"
 #include "request.h"
 
 /* Where a connection is; the loop's state machine. */
@@ -24,14 +25,6 @@ enum conn_phase {
 	CONN_LINGER,    /* answered with close: half-closed, reading until the client's FIN */
 };
 
-/* The scoreboard gauge a connection's order is counted in now. */
-enum conn_gauge {
-	GAUGE_NONE = 0,
-	GAUGE_COUNTER,   /* at_counter: being read, or its CPU part */
-	GAUGE_KITCHEN,   /* in_kitchen */
-	GAUGE_HANDOVER,  /* handing_over: response being written */
-};
-
 /* One order in progress. Allocated when its first byte is read and recycled when its
  * response is written, so an idle keep-alive connection holds none (2 KiB of parser). */
 struct order_state {
@@ -41,7 +34,6 @@ struct order_state {
 	struct request_parser parser;
 	struct order order;
 	int status;                   /* 200, or the error being answered */
-	uint64_t order_no;
 	uint64_t arrived_ns;          /* first byte read */
 	uint64_t taken_ns;            /* the loop began on it (later when pipelined behind another) */
 	uint64_t counter_done_ns;     /* request read and CPU part done */
@@ -67,7 +59,7 @@ struct conn {
 	uint32_t oven_pos;            /* place in the built-in kitchen, KITCHEN_TIMER_NONE */
 	int fd;
 	uint8_t phase;                /* enum conn_phase */
-	uint8_t gauge;                /* enum conn_gauge */
+	uint8_t gauge;                /* enum order_stage: the gauge its order is counted in */
 	uint8_t watching;             /* EV_READ, EV_WRITE or 0 */
 	bool counted;                 /* holds a place in conns_open */
 };
@@ -75,7 +67,7 @@ struct conn {
 /* conn.c */
 void conn_watch(struct conn *c, int events);
 void conn_deadline(struct conn *c, double after_s);
-void conn_set_gauge(struct conn *c, enum conn_gauge g);
+void conn_set_gauge(struct conn *c, enum order_stage st);
 int conn_send(struct conn *c);     /* 0, or -1 when the connection was closed */
 int conn_linger(struct conn *c);   /* 0, or -1 when the connection was closed */
 void conn_resume(struct conn *c);

@@ -29,10 +29,10 @@ static void accept_failed(struct loop *l, int err)
 	if (!l->srv->cfg->quiet && (l->logged_ns == 0 || now - l->logged_ns >= NS_PER_SEC)) {
 		l->logged_ns = now;
 		fprintf(stderr, "evented: loop %d: accept: %s%s; pausing accept for %.0f ms\n", l->index, strerror(err),
-			err == EMFILE || err == ENFILE ? " (raise `ulimit -n`)" : "", LOOP_ACCEPT_PAUSE_S * 1e3);
+			err == EMFILE || err == ENFILE ? " (raise `ulimit -n`)" : "", (SERVER_ACCEPT_BACKOFF_MS / 1e3) * 1e3);
 	}
 	ev_io_stop(l->ev, &l->accept_w);
-	ev_timer_set(&l->accept_pause, LOOP_ACCEPT_PAUSE_S, 0.);
+	ev_timer_set(&l->accept_pause, (SERVER_ACCEPT_BACKOFF_MS / 1e3), 0.);
 	ev_timer_start(l->ev, &l->accept_pause);
 }
 
@@ -42,7 +42,7 @@ static void accept_cb(struct ev_loop *ev, ev_io *w, int revents)
 
 	(void)ev;
 	(void)revents;
-	for (int i = 0; i < LOOP_ACCEPT_BATCH; i++) {
+	for (int i = 0; i < SERVER_ACCEPT_BATCH; i++) {
 		int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
 			conn_accept(l, fd);
@@ -73,7 +73,7 @@ static void drain_deadline_cb(struct ev_loop *ev, ev_timer *w, int revents)
 	(void)revents;
 	if (!l->srv->cfg->quiet)
 		fprintf(stderr, "evented: loop %d: %zu connections still busy after %.0f s; closing\n", l->index,
-			l->nconns, LOOP_DRAIN_MAX_S);
+			l->nconns, (SERVER_DRAIN_MS / 1e3));
 	ev_break(ev, EVBREAK_ALL);
 }
 
@@ -88,7 +88,7 @@ static void loop_begin_stop(struct loop *l)
 		close(l->listen_fd);
 		l->listen_fd = -1;
 	}
-	ev_timer_init(&l->drain_deadline, drain_deadline_cb, LOOP_DRAIN_MAX_S, 0.);
+	ev_timer_init(&l->drain_deadline, drain_deadline_cb, (SERVER_DRAIN_MS / 1e3), 0.);
 	l->drain_deadline.data = l;
 	ev_timer_start(l->ev, &l->drain_deadline);
 	conn_drain(l);
@@ -160,7 +160,7 @@ int loop_init(struct loop *l, const struct evented *srv, int index, int listen_f
 		scoreboard_cashier_set(l->cashier.slot, CASHIER_IDLE, clock_now_ns());
 
 	ev_io_init(&l->accept_w, accept_cb, listen_fd, EV_READ);
-	ev_timer_init(&l->accept_pause, accept_pause_cb, LOOP_ACCEPT_PAUSE_S, 0.);
+	ev_timer_init(&l->accept_pause, accept_pause_cb, (SERVER_ACCEPT_BACKOFF_MS / 1e3), 0.);
 	ev_async_init(&l->wake, wake_cb);
 	ev_timer_init(&l->housekeeping, housekeeping_cb, LOOP_HOUSEKEEPING_S, LOOP_HOUSEKEEPING_S);
 	l->accept_w.data = l->accept_pause.data = l->wake.data = l->housekeeping.data = l;

@@ -18,14 +18,9 @@
 #include "scoreboard.h"
 #include "server_board.h"
 #include "server_config.h"
+#include "server_policy.h"
 
 #define LOOP_READ_BUF 16384   /* one read buffer per loop, shared by its connections */
-/* Accepts per wake-up: enough to take a burst of thousands of connections in a few
- * iterations (64 left the last of 5,000 customers at the door for 2 s while the loop
- * served the first ones), few enough that a flood cannot starve the rest. */
-#define LOOP_ACCEPT_BATCH 1024
-#define LOOP_ACCEPT_PAUSE_S 0.1 /* out of descriptors: accept again after this */
-#define LOOP_DRAIN_MAX_S 5.0  /* shutdown: orders in hand get this long to finish */
 #define LOOP_HOUSEKEEPING_S 1.0 /* how often a loop looks at its memory */
 #define LOOP_TRIM_STATES 512  /* order states freed since the peak before memory is given back */
 

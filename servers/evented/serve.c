@@ -15,10 +15,6 @@
 #include "cpuwork.h"
 #include "kitchen_pool.h"
 
-/* the same words as bin/blocking */
-#define KITCHEN_DOWN "the kitchen is down or refused the ticket"
-#define KITCHEN_SLOW "the kitchen is too slow: no answer within cook_ms + --kitchen-timeout-ms"
-
 static int serve_respond(struct conn *c);
 
 static struct order_state *state_get(struct loop *l)
@@ -72,21 +68,6 @@ void serve_spares_free(struct loop *l)
 	l->nspare = 0;
 }
 
-static enum server_error error_kind(int status)
-{
-	switch (status) {
-	case 404: return SERR_NOT_FOUND;
-	case 405: return SERR_METHOD;
-	case 413:
-	case 414:
-	case 431: return SERR_TOO_LARGE;
-	case 502: return SERR_KITCHEN_DOWN;
-	case 503: return SERR_UNAVAILABLE;
-	case 504: return SERR_KITCHEN_TIMEOUT;
-	default: return SERR_BAD_REQUEST;
-	}
-}
-
 /* The first byte of a request: it has arrived, and is at the counter until read. A
  * pipelined request was read while the one before it was served: that wait is its line. */
 int serve_arrive(struct conn *c, uint64_t arrived_ns, uint64_t taken_ns)
@@ -102,10 +83,10 @@ int serve_arrive(struct conn *c, uint64_t arrived_ns, uint64_t taken_ns)
 	os->conn = c;
 	os->arrived_ns = arrived_ns;
 	os->taken_ns = taken_ns;
-	os->order_no = (uint64_t)SB_ADD(l->sb->arrived, 1) + 1;
+	SB_ADD(l->sb->arrived, 1);
 	c->os = os;
 	c->phase = CONN_READING;
-	conn_set_gauge(c, GAUGE_COUNTER);
+	conn_set_gauge(c, STAGE_COUNTER);
 	return 0;
 }
 
@@ -114,10 +95,10 @@ int serve_fail(struct conn *c, int status, const char *reason)
 {
 	struct order_state *os = c->os;
 
-	server_board_error(c->loop->srv->board, error_kind(status));
 	os->status = status;
 	os->order.keep_alive = false;
-	os->resp_len = order_format_error(os->resp, sizeof(os->resp), status, reason, os->order.head_only);
+	os->resp_len = order_desk_answer_error(c->loop->srv->board, os->resp, sizeof(os->resp), status, reason,
+					       os->order.head_only);
 	os->resp_off = 0;
 	return conn_send(c);
 }
@@ -139,7 +120,7 @@ static void kitchen_back(struct conn *c, int status)
 	if (status == 0)
 		rc = serve_respond(c);
 	else
-		rc = serve_fail(c, status, status == 504 ? KITCHEN_SLOW : KITCHEN_DOWN);
+		rc = serve_fail(c, status, status == 504 ? DESK_REASON_KITCHEN_SLOW : DESK_REASON_KITCHEN_DOWN);
 	if (rc == 0)
 		conn_resume(c);
 }
@@ -175,19 +156,18 @@ static int serve_kitchen(struct conn *c)
 	struct order_state *os = c->os;
 	double wait_s = os->order.cook_ms / 1e3;
 
-	conn_set_gauge(c, GAUGE_KITCHEN);
-	SB_ADD(l->sb->kitchen_tickets, 1);
+	conn_set_gauge(c, STAGE_KITCHEN);
 	c->phase = CONN_KITCHEN; /* reading pauses (lazily: see conn_io_cb) */
 	if (l->oven) {
 		uint64_t done_ns = os->counter_done_ns + (uint64_t)os->order.cook_ms * NS_PER_MS;
 		if (kitchen_timer_add(l->oven, done_ns, c, &c->oven_pos) < 0)
-			return serve_fail(c, 502, KITCHEN_DOWN);
+			return serve_fail(c, 502, DESK_REASON_KITCHEN_DOWN);
 		return 0;
 	}
 	os->ticket = kitchen_pool_submit(l->kitchen, os->order.cook_ms, kitchen_answer, c);
 	if (os->ticket == 0) {
 		os->kitchen_ns = clock_now_ns() - os->counter_done_ns;
-		return serve_fail(c, 502, KITCHEN_DOWN);
+		return serve_fail(c, 502, DESK_REASON_KITCHEN_DOWN);
 	}
 	ev_now_update(l->ev); /* the CPU part may have taken a while: time the bound from now */
 	conn_deadline(c, wait_s + l->srv->cfg->kitchen_timeout_ms / 1e3);
@@ -200,7 +180,7 @@ static int serve_counter_done(struct conn *c)
 {
 	c->os->counter_done_ns = clock_now_ns();
 	if (c->os->order.cook_ms == 0 && c->loop->oven) {
-		SB_ADD(c->loop->sb->kitchen_tickets, 1);
+		conn_set_gauge(c, STAGE_KITCHEN);
 		return serve_respond(c);
 	}
 	return serve_kitchen(c);
@@ -255,8 +235,8 @@ static int serve_respond(struct conn *c)
 	os->status = 200;
 	if (l->stopping)
 		os->order.keep_alive = false;
-	os->resp_len = order_format_response(os->resp, sizeof(os->resp), server_model_name(MODEL_EVENTED),
-					     os->order_no, &os->order, &t);
+	os->resp_len = order_desk_answer(l->srv->board, os->resp, sizeof(os->resp), server_model_name(MODEL_EVENTED),
+					 &os->order, &t);
 	os->resp_off = 0;
 	return conn_send(c);
 }
@@ -268,11 +248,9 @@ int serve_sent(struct conn *c)
 	struct order_state *os = c->os;
 	bool keep = os->status == 200 && os->order.keep_alive && !l->stopping;
 
-	conn_set_gauge(c, GAUGE_NONE);
+	conn_set_gauge(c, STAGE_NONE);
 	if (os->status == 200) {
-		server_board_order_done(l->srv->board, clock_now_ns() - os->arrived_ns);
-		if (l->cashier.slot)
-			SB_ADD(l->cashier.slot->orders, 1);
+		order_desk_served(l->srv->board, clock_now_ns() - os->arrived_ns, l->cashier.slot);
 	}
 	serve_state_put(l, os);
 	c->os = NULL;
