@@ -32,6 +32,7 @@ jobs=-j$(nproc 2>/dev/null || echo 2)
 # on two cores; the plain build runs them all. TSan also leaves out the single-threaded
 # load generator's long coordinated-omission run.
 SAN_SKIP="test_dashboard test_server_limits test_loadgen_safety"
+stage "include cycles" scripts/check-deps.sh
 stage "plain build" $MAKE --no-print-directory "$jobs" test-suite
 SKIP="$SAN_SKIP" stage "ASan+UBSan" $MAKE --no-print-directory "$jobs" SAN=address,undefined test-suite
 SKIP="$SAN_SKIP test_loadgen" stage "TSan" $MAKE --no-print-directory "$jobs" SAN=thread test-suite

@@ -1,6 +1,6 @@
 /* conn.c: the socket side of a customer's connection to an evented loop.
  *
- * A non-blocking state machine (conn_priv.h): read whatever arrived, feed it to the
+ * A non-blocking state machine (struct conn below): read whatever arrived, feed it to the
  * request glue, and when a request is whole hand it to serve.c; write the answer in
  * as many pieces as the socket takes; time out idle, slow and stuck connections. One
  * request is served at a time: bytes pipelined behind it wait in `pending` and the
@@ -10,7 +10,7 @@
  * (every keep-alive request does) only stores a number; the timer, when it fires
  * early, re-arms itself for the rest (libev's manual, "be smart about timeouts").
  */
-#include "conn_priv.h"
+#include "conn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,12 +21,44 @@
 #include "clock.h"
 #include "net.h"
 #include "order_desk.h"
+#include "serve.h"
 #include "server_policy.h"
+
+/* Where a connection is; the loop's state machine. */
+enum conn_phase {
+	CONN_IDLE = 0,  /* between requests (keep-alive) or before the first: no order state */
+	CONN_READING,   /* a request has begun: reading the rest of it */
+	CONN_COUNTER,   /* request read; its CPU part runs on a helper thread */
+	CONN_KITCHEN,   /* waiting for the kitchen (the loop's timerfd, or bin/kitchen) */
+	CONN_WRITING,   /* the response did not fit the socket at once: waiting to write */
+	CONN_LINGER,    /* answered with close: half-closed, reading until the client's FIN */
+};
+
+struct conn {
+	ev_io io;                     /* read or write, as the phase needs */
+	ev_timer timer;               /* the phase's timeout (idle, header, send, bin/kitchen) */
+	struct loop *loop;
+	struct conn *prev, *next;     /* the loop's list */
+	struct order_state *os;       /* NULL while idle */
+	char *pending;                /* pipelined bytes read past the current request */
+	uint32_t pending_len, pending_off;
+	uint64_t pending_ns;          /* when they were read */
+	ev_tstamp deadline;           /* when the phase times out (ev_now base); 0: never */
+	ev_tstamp timer_at;           /* when the armed timer fires (<= deadline) */
+	uint32_t linger_bytes;
+	int fd;
+	uint8_t phase;                /* enum conn_phase */
+	uint8_t watching;             /* EV_READ, EV_WRITE or 0 */
+	bool counted;                 /* holds a place in conns_open */
+};
+
+static int conn_send(struct conn *c);
+static void conn_resume(struct conn *c);
 
 static void conn_timer_cb(struct ev_loop *ev, ev_timer *w, int revents);
 static void conn_io_cb(struct ev_loop *ev, ev_io *w, int revents);
 
-void conn_watch(struct conn *c, int events)
+static void conn_watch(struct conn *c, int events)
 {
 	struct ev_loop *ev = c->loop->ev;
 
@@ -43,7 +75,7 @@ void conn_watch(struct conn *c, int events)
 
 /* after_s <= 0: no deadline. Cost: a heap operation only when the deadline moves
  * earlier than the armed timer. */
-void conn_deadline(struct conn *c, double after_s)
+static void conn_deadline(struct conn *c, double after_s)
 {
 	struct ev_loop *ev = c->loop->ev;
 
@@ -61,10 +93,11 @@ void conn_deadline(struct conn *c, double after_s)
 	c->timer_at = at;
 }
 
-void conn_set_gauge(struct conn *c, enum order_stage st)
+/* Stopping, and the last connection is gone: the loop returns. */
+static void conn_loop_check(struct loop *l)
 {
-	order_desk_move(c->loop->srv->board, (enum order_stage)c->gauge, st);
-	c->gauge = (uint8_t)st;
+	if (l->stopping && l->nconns == 0)
+		ev_break(l->ev, EVBREAK_ALL);
 }
 
 static void conn_unlink(struct conn *c)
@@ -85,11 +118,8 @@ static void conn_release(struct conn *c)
 {
 	struct loop *l = c->loop;
 
-	conn_set_gauge(c, STAGE_NONE);
 	conn_watch(c, 0);
 	ev_timer_stop(l->ev, &c->timer);
-	if (l->oven)
-		kitchen_timer_remove(l->oven, &c->oven_pos);
 	close(c->fd);
 	free(c->pending);
 	conn_unlink(c);
@@ -100,7 +130,7 @@ static void conn_release(struct conn *c)
 }
 
 /* Never called with an order on a helper thread: no timer or watcher runs then. */
-void conn_close(struct conn *c)
+static void conn_close(struct conn *c)
 {
 	struct loop *l = c->loop;
 
@@ -109,13 +139,13 @@ void conn_close(struct conn *c)
 		c->os = NULL;
 	}
 	conn_release(c);
-	loop_conn_closed(l);
+	conn_loop_check(l);
 }
 
 /* A closing answer is out: half-close and read until the client's FIN, so that bytes
  * it already sent (a pipelined request, the rest of a refused one) do not make the
  * kernel answer with a reset that destroys our answer before the client reads it. */
-int conn_linger(struct conn *c)
+static int conn_linger(struct conn *c)
 {
 	if (shutdown(c->fd, SHUT_WR) < 0) {
 		conn_close(c);
@@ -128,12 +158,26 @@ int conn_linger(struct conn *c)
 	return 0;
 }
 
-/* Write the order's response; when it is all out, serve.c decides what comes next. */
-int conn_send(struct conn *c)
+/* The answer is out: serve.c counts it and says whether the customer stays. */
+static int conn_answered(struct conn *c)
+{
+	bool keep = serve_sent(c->loop, c->os);
+
+	c->os = NULL;
+	if (!keep)
+		return conn_linger(c);
+	c->phase = CONN_IDLE;
+	conn_deadline(c, c->loop->srv->cfg->idle_ms / 1e3);
+	return 0;
+}
+
+/* Write the order's response; when it is all out, serve.c decides what comes next.
+ * 0, or -1 when the connection was closed. */
+static int conn_send(struct conn *c)
 {
 	struct order_state *os = c->os;
 
-	conn_set_gauge(c, STAGE_HANDOVER);
+	serve_stage(c->loop, os, STAGE_HANDOVER);
 	while (os->resp_off < os->resp_len) {
 		ssize_t w = send(c->fd, os->resp + os->resp_off, os->resp_len - os->resp_off, MSG_NOSIGNAL);
 		if (w > 0) {
@@ -160,7 +204,40 @@ int conn_send(struct conn *c)
 		conn_close(c);
 		return -1;
 	}
-	return serve_sent(c);
+	return conn_answered(c);
+}
+
+/* Do what serve.c said comes next for the order. 0, or -1 when the connection was
+ * closed. */
+static int conn_next(struct conn *c, enum serve_next next)
+{
+	switch (next) {
+	case SERVE_ANSWER:
+		return conn_send(c);
+	case SERVE_HELPER:
+		c->phase = CONN_COUNTER; /* reading pauses (lazily: see conn_io_cb) */
+		return 0;
+	case SERVE_KITCHEN:
+		c->phase = CONN_KITCHEN; /* reading pauses (lazily: see conn_io_cb) */
+		if (c->os->away_s > 0) {
+			ev_now_update(c->loop->ev); /* the CPU part may have taken a while: from now */
+			conn_deadline(c, c->os->away_s);
+		}
+		return 0;
+	default:
+		conn_close(c);
+		return -1;
+	}
+}
+
+/* An order that was away (helper, kitchen) is back with its next step. */
+void conn_order_back(void *conn, int next)
+{
+	struct conn *c = conn;
+
+	c->deadline = 0; /* the kitchen's bound, if any, is over */
+	if (conn_next(c, (enum serve_next)next) == 0)
+		conn_resume(c);
 }
 
 /* Feed input to the request glue, one request at a time, while the connection is
@@ -175,8 +252,14 @@ static int conn_input(struct conn *c, const char *buf, size_t len, uint64_t read
 	size_t off = 0;
 
 	while (off < len && (c->phase == CONN_IDLE || c->phase == CONN_READING)) {
-		if (c->phase == CONN_IDLE && serve_arrive(c, read_ns, pipelined ? clock_now_ns() : read_ns) < 0)
-			return -1;
+		if (c->phase == CONN_IDLE) {
+			c->os = serve_arrive(c->loop, c, read_ns, pipelined ? clock_now_ns() : read_ns);
+			if (c->os == NULL) {
+				conn_close(c);
+				return -1;
+			}
+			c->phase = CONN_READING;
+		}
 		pipelined = true; /* the next request in buf waits behind this one */
 		size_t n;
 		enum request_status st = request_feed(&c->os->parser, buf + off, len - off, &n);
@@ -194,7 +277,9 @@ static int conn_input(struct conn *c, const char *buf, size_t len, uint64_t read
 			off = len;
 			break;
 		}
-		int rc = st == REQUEST_DONE ? serve_request(c) : serve_reject(c);
+		if (st == REQUEST_DONE)
+			c->deadline = 0; /* the head is in: no more header timeout */
+		int rc = conn_next(c, st == REQUEST_DONE ? serve_request(c->loop, c->os) : serve_reject(c->loop, c->os));
 		if (rc < 0) {
 			*used = off;
 			return -1;
@@ -220,7 +305,7 @@ static int conn_keep_pending(struct conn *c, const char *buf, size_t len, uint64
 
 /* An order's answer is out and the connection is idle again: serve what was pipelined
  * behind it, then read again. */
-void conn_resume(struct conn *c)
+static void conn_resume(struct conn *c)
 {
 	if (c->phase != CONN_IDLE && c->phase != CONN_READING)
 		return;
@@ -304,8 +389,8 @@ static void conn_timeout(struct conn *c)
 {
 	switch (c->phase) {
 	case CONN_KITCHEN: /* only bin/kitchen's bound: the built-in kitchen has no deadline here */
-		if (c->loop->kitchen)
-			serve_kitchen_timeout(c);
+		if (c->loop->kitchen && conn_next(c, serve_kitchen_timeout(c->loop, c->os)) == 0)
+			conn_resume(c);
 		return;
 	case CONN_LINGER:
 		conn_close(c);
@@ -376,7 +461,6 @@ void conn_accept(struct loop *l, int fd)
 	ev_io_init(&c->io, conn_io_cb, fd, EV_READ);
 	ev_timer_init(&c->timer, conn_timer_cb, 0., 0.);
 	c->timer.data = c;
-	c->oven_pos = KITCHEN_TIMER_NONE;
 	net_set_nodelay(fd); /* answers go out whole; never wait for the last one's ACK */
 
 	if (max && (uint64_t)SB_ADD(sb->conns_open, 1) >= max) {
@@ -401,6 +485,7 @@ void conn_drain(struct loop *l)
 		if (c->phase == CONN_IDLE || c->phase == CONN_READING)
 			conn_close(c);
 	}
+	conn_loop_check(l);
 }
 
 void conn_free_all(struct loop *l)

@@ -1,25 +1,24 @@
-/* conn.h: a customer's connection to an evented loop (see conn.c). */
+/* conn.h: a customer's connection to an evented loop (see conn.c): the socket side.
+ * loop.c hands it accepted descriptors; serve.c decides each order and says what comes
+ * next; this side reads, writes, times out and closes.
+ */
 #ifndef EVENTED_CONN_H
 #define EVENTED_CONN_H
 
-#include "helpers.h"
-#include "loop.h"
-
-#define CONN_SPARE_MAX 64          /* order states kept for reuse per loop */
+#include "loop_state.h"
 
 /* A new connection accepted on loop l (fd non-blocking); over --max-conns: 503. */
 void conn_accept(struct loop *l, int fd);
 
-/* Shutdown: close connections without an order in hand; the rest close when answered. */
+/* Shutdown: close connections without an order in hand; the rest close when answered.
+ * The loop returns once none is left. */
 void conn_drain(struct loop *l);
 
 /* loop_destroy: close every connection and free every order state, whatever its phase. */
 void conn_free_all(struct loop *l);
 
-/* The helper inbox's callback: an order's CPU part is done (arg is the loop). */
-void conn_helper_done(struct helper_job *job, void *arg);
-
-/* The built-in kitchen's callback: the order of connection arg is cooked. */
-void conn_cooked(void *arg);
+/* The loop's order_back (loop_state.h): an order that was away is back, next is an enum
+ * serve_next. */
+void conn_order_back(void *conn, int next);
 
 #endif

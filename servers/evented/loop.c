@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "kitchen_pool.h"
 #include "kitchen_timer.h"
+#include "serve.h"
 
 static void accept_failed(struct loop *l, int err)
 {
@@ -92,7 +93,6 @@ static void loop_begin_stop(struct loop *l)
 	l->drain_deadline.data = l;
 	ev_timer_start(l->ev, &l->drain_deadline);
 	conn_drain(l);
-	loop_conn_closed(l);
 }
 
 /* "The chef faints": the loop blocks for real; nothing it serves moves meanwhile. */
@@ -134,12 +134,6 @@ static void housekeeping_cb(struct ev_loop *ev, ev_timer *w, int revents)
 	l->peak_states = l->live_states;
 }
 
-void loop_conn_closed(struct loop *l)
-{
-	if (l->stopping && l->nconns == 0)
-		ev_break(l->ev, EVBREAK_ALL);
-}
-
 int loop_init(struct loop *l, const struct evented *srv, int index, int listen_fd)
 {
 	const struct server_config *cfg = srv->cfg;
@@ -150,6 +144,7 @@ int loop_init(struct loop *l, const struct evented *srv, int index, int listen_f
 	l->sb = srv->board->sb;
 	l->index = index;
 	l->listen_fd = listen_fd;
+	l->order_back = conn_order_back; /* serve.c's way back to the connection side */
 	l->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
 	if (l->ev == NULL)
 		return -ENOMEM;
@@ -171,14 +166,14 @@ int loop_init(struct loop *l, const struct evented *srv, int index, int listen_f
 	looplag_start(&l->lag, l->ev, &l->sb->loop_lag, &l->cashier);
 
 	if (srv->helpers) {
-		err = helper_inbox_init(&l->inbox, l->ev, conn_helper_done, l);
+		err = helper_inbox_init(&l->inbox, l->ev, serve_helper_done, l);
 		if (err)
 			return err;
 	}
 	if (cfg->kitchen_host[0])
 		err = kitchen_pool_new(&l->kitchen, l->ev, cfg->kitchen_host, cfg->kitchen_port, cfg->quiet);
 	else
-		err = kitchen_timer_new(&l->oven, l->ev, conn_cooked);
+		err = kitchen_timer_new(&l->oven, l->ev, serve_cooked);
 	return err;
 }
 
