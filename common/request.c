@@ -5,6 +5,9 @@
  * on_message_complete, so pipelined requests come out one at a time and *consumed says
  * where the next one starts. Limits (head 8 KiB, URL 2 KiB, body 64 KiB) turn into
  * 431, 414 and 413; everything http-parser rejects is a 400 with its own description.
+ * Where http-parser is lenient and RFC 9112 is not, the glue is strict: whitespace
+ * between a header name and its colon (a request-smuggling building block behind a
+ * proxy), and an HTTP/1.1 request without exactly one Host, are 400s.
  */
 #include "request.h"
 
@@ -34,9 +37,62 @@ static int on_url(http_parser *hp, const char *at, size_t len)
 	return 0;
 }
 
+static char lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* The header just read (name and value) is over: note what it asked. */
+static void header_done(struct request_parser *p)
+{
+	if (p->expect && p->value_len == 12 && memcmp(p->value, "100-continue", 12) == 0)
+		p->expect_continue = true;
+	p->expect = false;
+	p->in_value = false;
+	p->field_len = 0;
+	p->value_len = 0;
+}
+
+static int on_header_field(http_parser *hp, const char *at, size_t len)
+{
+	struct request_parser *p = hp->data;
+
+	if (p->in_value)
+		header_done(p);
+	for (size_t i = 0; i < len; i++) {
+		if (at[i] == ' ' || at[i] == '\t')
+			return request_fail(p, 400, "whitespace between a header name and its colon");
+		if (p->field_len < sizeof(p->field))
+			p->field[p->field_len] = lower(at[i]);
+		p->field_len++;
+	}
+	return 0;
+}
+
+static int on_header_value(http_parser *hp, const char *at, size_t len)
+{
+	struct request_parser *p = hp->data;
+
+	if (!p->in_value) { /* the name is whole: which header is it? */
+		p->in_value = true;
+		if (p->field_len == 4 && memcmp(p->field, "host", 4) == 0)
+			p->hosts++;
+		p->expect = p->field_len == 6 && memcmp(p->field, "expect", 6) == 0;
+	}
+	for (size_t i = 0; p->expect && i < len; i++) {
+		if (p->value_len < sizeof(p->value))
+			p->value[p->value_len] = lower(at[i]);
+		p->value_len++;
+	}
+	return 0;
+}
+
 static int on_headers_complete(http_parser *hp)
 {
 	struct request_parser *p = hp->data;
+
+	if (p->in_value)
+		header_done(p);
 
 	p->head_done = true;
 	p->req.method = (enum http_method)hp->method;
@@ -49,6 +105,17 @@ static int on_headers_complete(http_parser *hp)
 	/* ULLONG_MAX means no Content-Length; a chunked body is counted in on_body */
 	if (hp->content_length != (uint64_t)-1 && hp->content_length > REQUEST_BODY_MAX)
 		return request_fail(p, 413, "request body over 65536 bytes");
+	if (hp->http_minor >= 1 && p->hosts != 1)
+		return request_fail(p, 400, p->hosts ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
+	/* Expect: 100-continue with a body: the client waits for us before sending it. An
+	 * order needs no body, so the final answer comes at once instead of a 100 (RFC 9110
+	 * 10.1.1 allows it), the body is skipped and the connection closes after the answer
+	 * (whatever body follows is not a request). */
+	bool has_body = (hp->content_length != (uint64_t)-1 && hp->content_length > 0) || (hp->flags & F_CHUNKED);
+	if (p->expect_continue && has_body) {
+		p->skip_body = true;
+		return 1; /* http-parser: this message has no body */
+	}
 	return 0;
 }
 
@@ -70,13 +137,15 @@ static int on_message_complete(http_parser *hp)
 	struct request_parser *p = hp->data;
 
 	p->message_done = true;
-	p->req.keep_alive = http_should_keep_alive(hp) != 0;
+	p->req.keep_alive = http_should_keep_alive(hp) != 0 && !p->skip_body;
 	http_parser_pause(hp, 1);
 	return 0;
 }
 
 static const http_parser_settings request_settings = {
 	.on_url = on_url,
+	.on_header_field = on_header_field,
+	.on_header_value = on_header_value,
 	.on_headers_complete = on_headers_complete,
 	.on_body = on_body,
 	.on_message_complete = on_message_complete,
@@ -110,6 +179,13 @@ void request_parser_next(struct request_parser *p)
 	p->message_done = false;
 	p->url_too_long = false;
 	p->started = false;
+	p->field_len = 0;
+	p->in_value = false;
+	p->value_len = 0;
+	p->hosts = 0;
+	p->expect = false;
+	p->expect_continue = false;
+	p->skip_body = false;
 }
 
 bool request_started(const struct request_parser *p)

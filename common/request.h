@@ -43,6 +43,16 @@ struct request_parser {
 	bool message_done;
 	bool url_too_long;
 	bool started;       /* at least one byte of this request seen */
+	/* the few headers the glue looks at (Host, Expect), matched as they stream by */
+	char field[8];      /* the header name being read, lowercased, first 8 bytes */
+	unsigned field_len; /* its whole length */
+	bool in_value;      /* between a name and the next one */
+	char value[24];     /* the value of an Expect header, lowercased, first bytes */
+	unsigned value_len;
+	unsigned hosts;     /* Host headers seen */
+	bool expect;        /* an Expect header is being read */
+	bool expect_continue; /* Expect: 100-continue */
+	bool skip_body;     /* ...with a body we answer without reading */
 };
 
 /* Prepare for the first request of a connection. */

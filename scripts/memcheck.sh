@@ -121,7 +121,7 @@ hostile() {
 	{ exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\x16\x03\x01 garbage\0\r\n\r\n' >&3 && exec 3>&-; } 2>/dev/null
 	{ exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /order?cook_ms=1 HTTP/1.1\r\nHo' >&3 && exec 3>&-; } 2>/dev/null
 	{ exec 3<>"/dev/tcp/127.0.0.1/$port" &&
-		printf 'GET /order?cook_ms=5 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /x HTTP/1.1\r\n\r\n' >&3 &&
+		printf 'GET /order?cook_ms=5 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n' >&3 &&
 		exec 3>&-; } 2>/dev/null
 }
 

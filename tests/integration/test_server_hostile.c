@@ -272,29 +272,29 @@ static void test_garbage_is_refused_while_a_regular_is_served(void **state)
 #define HOSTILE(name, raw, status) { name, raw, sizeof(raw) - 1, status }
 		HOSTILE("NUL in the target", "GET /\0order HTTP/1.1\r\nHost: x\r\n\r\n", 400),
 		HOSTILE("NUL in a header", "GET / HTTP/1.1\r\nHost: x\0y\r\n\r\n", 400),
-		HOSTILE("NULs before the request", "\0\0\0\0GET / HTTP/1.1\r\n\r\n", 400),
+		HOSTILE("NULs before the request", "\0\0\0\0GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
 		HOSTILE("TLS ClientHello", "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 400),
 		HOSTILE("HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400),
 		HOSTILE("HTTP/9.9", "GET /order HTTP/9.9\r\nHost: x\r\n\r\n", 505),
-		HOSTILE("Content-Length 10^20", "GET / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", 400),
+		HOSTILE("Content-Length 10^20", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400),
 		HOSTILE("chunked body of 2^64",
-			"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 0),
-		HOSTILE("cook_ms of 23 digits", "GET /order?cook_ms=99999999999999999999999 HTTP/1.1\r\n\r\n", 400),
+			"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 0),
+		HOSTILE("cook_ms of 23 digits", "GET /order?cook_ms=99999999999999999999999 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
 #undef HOSTILE
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		expect_refused(s.child.port, known[i].name, known[i].raw, known[i].len, known[i].status);
 
-	size_t n = (size_t)sprintf(big, "GET / HTTP/1.1\r\nX-Big: ");
+	size_t n = (size_t)sprintf(big, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
 	memset(big + n, 'a', 32768);
 	memcpy(big + n + 32768, "\r\n\r\n", 4);
 	expect_refused(s.child.port, "one header line of 32 KiB", big, n + 32772, 431);
 	n = (size_t)sprintf(big, "GET /");
 	memset(big + n, 'a', 32768);
 	n += 32768;
-	n += (size_t)sprintf(big + n, " HTTP/1.1\r\n\r\n");
+	n += (size_t)sprintf(big + n, " HTTP/1.1\r\nHost: x\r\n\r\n");
 	expect_refused(s.child.port, "a target of 32 KiB", big, n, 414);
-	n = (size_t)sprintf(big, "GET / HTTP/1.1\r\n");
+	n = (size_t)sprintf(big, "GET / HTTP/1.1\r\nHost: x\r\n");
 	for (int i = 0; i < 3000; i++)
 		n += (size_t)sprintf(big + n, "X: y\r\n");
 	n += (size_t)sprintf(big + n, "\r\n");
@@ -435,7 +435,7 @@ static void test_resets_mid_order_free_everything(void **state)
 	assert_true(silent >= 0);
 	int half = tc_connect(s.child.port, IO_TIMEOUT_MS);
 	assert_true(half >= 0);
-	static const char part[] = "GET /order?cook_ms=0 HTTP/1.1\r\nHos";
+	static const char part[] = "GET /order?cook_ms=0 HTTP/1.1\r\nHost: x\r\nHos";
 	assert_int_equal(tc_send_all(half, part, sizeof(part) - 1), 0);
 	for (int i = 0; i < 4; i++) {
 		kitchen[i] = tc_connect(s.child.port, IO_TIMEOUT_MS);
@@ -550,7 +550,7 @@ static void test_slowloris_passes_with_the_timeout_off(void **state)
 	const char *extra[] = { "--cook-ms", "0", "--header-timeout-ms", "0", "--idle-ms", "1000", NULL };
 	server_start(&s, extra);
 	double t0 = tc_now_ms();
-	slowloris(s.child.port, "GET / HTTP/1.1\r\n\r\n", 100, &res);
+	slowloris(s.child.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 100, &res);
 	print_message("slowloris, --header-timeout-ms 0 --idle-ms 1000: %zu of 18 bytes in %.0f ms, answer %d%s\n",
 		      res.bytes, tc_now_ms() - t0, res.status, res.closed_ms > 0 ? " (cut off)" : "");
 	assert_int_equal(res.status, 200);

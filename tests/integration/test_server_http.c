@@ -220,7 +220,7 @@ static void test_400_malformed_request(void **state)
 {
 	(void)state;
 	expect_error("THIS IS NOT HTTP\r\n\r\n", 400, NULL);
-	expect_error("GET / HTTP/1.1\r\nHost x\r\n\r\n", 400, NULL);
+	expect_error("GET / HTTP/1.1\r\nHost: x\r\nHost x\r\n\r\n", 400, NULL);
 }
 
 static void test_431_head_over_8k(void **state)
@@ -342,6 +342,32 @@ static void test_help_and_bad_flag(void **state)
 	assert_non_null(strstr(err, "--cook-ms"));
 }
 
+/* Expect: 100-continue with a body (curl sends it for bodies over 1 KiB): the client
+ * waits for us; the final answer comes at once, with a close (issue 19, defect 10). */
+static void test_expect_continue_is_answered_at_once(void **state)
+{
+	struct tc_response r;
+	(void)state;
+	double t0 = tc_now_ms();
+	assert_int_equal(tc_request(shared.port,
+				    "GET /order?cook_ms=0 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+				    "Content-Length: 5\r\n\r\n",
+				    false, &r, 2000), 0);
+	double took = tc_now_ms() - t0;
+	printf("Expect: 100-continue answered %d in %.1f ms\n", r.status, took);
+	assert_int_equal(r.status, 200);
+	assert_false(r.keep_alive);
+	assert_true(took < 1000);
+}
+
+static void test_400_header_leniency(void **state)
+{
+	(void)state;
+	expect_error("GET /order HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello", 400, "colon");
+	expect_error("GET /order HTTP/1.1\r\n\r\n", 400, "Host");
+	expect_error("GET /order HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "Host");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_pipelined_answered_in_order),
 		cmocka_unit_test(test_404_other_paths),
 		cmocka_unit_test(test_405_other_methods),
+		cmocka_unit_test(test_expect_continue_is_answered_at_once),
+		cmocka_unit_test(test_400_header_leniency),
 		cmocka_unit_test(test_400_bad_parameter_says_why),
 		cmocka_unit_test(test_400_malformed_request),
 		cmocka_unit_test(test_431_head_over_8k),

@@ -53,7 +53,7 @@ static void test_request_feed_head(void **state)
 	(void)state;
 	struct request_parser *p = parser_new();
 
-	feed_str(p, "HEAD / HTTP/1.1\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_DONE);
 	assert_int_equal(p->req.method, HTTP_HEAD);
 	assert_string_equal(p->req.url, "/");
 	free(p);
@@ -65,7 +65,7 @@ static void test_request_feed_post_is_parsed(void **state)
 	struct request_parser *p = parser_new();
 
 	/* the glue parses any method; refusing it (405) is the order's job */
-	feed_str(p, "DELETE /order HTTP/1.1\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "DELETE /order HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_DONE);
 	assert_int_equal(p->req.method, HTTP_DELETE);
 	free(p);
 }
@@ -74,9 +74,9 @@ static void test_request_feed_pipelined(void **state)
 {
 	(void)state;
 	struct request_parser *p = parser_new();
-	const char *buf = "GET /a HTTP/1.1\r\n\r\n"
-			  "HEAD /bb HTTP/1.1\r\nConnection: keep-alive\r\n\r\n"
-			  "GET /ccc HTTP/1.1\r\nConnection: close\r\n\r\n";
+	const char *buf = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+			  "HEAD /bb HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+			  "GET /ccc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	const char *urls[] = { "/a", "/bb", "/ccc" };
 	size_t off = 0, len = strlen(buf);
 
@@ -100,7 +100,7 @@ static void test_request_feed_done_stays_done(void **state)
 {
 	(void)state;
 	struct request_parser *p = parser_new();
-	const char *two = "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n";
+	const char *two = "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n";
 	size_t consumed, half = strlen(two) / 2;
 
 	assert_int_equal(request_feed(p, two, strlen(two), &consumed), REQUEST_DONE);
@@ -156,7 +156,7 @@ static void test_request_feed_malformed_400(void **state)
 	assert_true(strlen(p->req.reason) > 0);
 	assert_false(p->req.keep_alive);
 	/* once bad, always bad */
-	feed_str(p, "GET / HTTP/1.1\r\n\r\n", REQUEST_BAD);
+	feed_str(p, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_BAD);
 	free(p);
 }
 
@@ -191,7 +191,7 @@ static void test_request_feed_head_too_big_431(void **state)
 	struct request_parser *p = parser_new();
 	size_t len = REQUEST_HEAD_MAX * 2, consumed;
 	char *big = malloc(len);
-	const char *line = "GET / HTTP/1.1\r\n";
+	const char *line = "GET / HTTP/1.1\r\nHost: 12345678\r\n"; /* 32 bytes: the pad lines align */
 
 	assert_non_null(big);
 	memcpy(big, line, strlen(line));
@@ -221,7 +221,7 @@ static void test_request_feed_head_at_limit(void **state)
 	(void)state;
 	struct request_parser *p = parser_new();
 	char *r = malloc(REQUEST_HEAD_MAX + 1);
-	const char *start = "GET / HTTP/1.1\r\nX-Pad: ";
+	const char *start = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ";
 	size_t n = strlen(start);
 
 	assert_non_null(r);
@@ -249,13 +249,13 @@ static void test_request_feed_url_too_long_414(void **state)
 
 	snprintf(r, sizeof(r), "GET /");
 	memset(r + 5, 'a', REQUEST_URL_MAX);
-	strcpy(r + 5 + REQUEST_URL_MAX, " HTTP/1.1\r\n\r\n");
+	strcpy(r + 5 + REQUEST_URL_MAX, " HTTP/1.1\r\nHost: x\r\n\r\n");
 	feed_str(p, r, REQUEST_BAD);
 	assert_int_equal(p->req.status, 414);
 
 	/* exactly REQUEST_URL_MAX is fine */
 	request_parser_init(p);
-	strcpy(r + 4 + REQUEST_URL_MAX, " HTTP/1.1\r\n\r\n");
+	strcpy(r + 4 + REQUEST_URL_MAX, " HTTP/1.1\r\nHost: x\r\n\r\n");
 	feed_str(p, r, REQUEST_DONE);
 	assert_int_equal(p->req.url_len, REQUEST_URL_MAX);
 	free(p);
@@ -309,7 +309,7 @@ static void test_request_feed_connection_close(void **state)
 	(void)state;
 	struct request_parser *p = parser_new();
 
-	feed_str(p, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", REQUEST_DONE);
 	assert_false(p->req.keep_alive);
 	free(p);
 }
@@ -318,9 +318,9 @@ static void test_request_feed_body_skipped(void **state)
 {
 	(void)state;
 	struct request_parser *p = parser_new();
-	const char *buf = "POST /order HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world"
-			  "GET /next HTTP/1.1\r\n\r\n";
-	size_t first = strlen(buf) - strlen("GET /next HTTP/1.1\r\n\r\n");
+	const char *buf = "POST /order HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world"
+			  "GET /next HTTP/1.1\r\nHost: x\r\n\r\n";
+	size_t first = strlen(buf) - strlen("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
 
 	assert_int_equal(feed_str(p, buf, REQUEST_DONE), first);
 	assert_int_equal(p->req.method, HTTP_POST);
@@ -334,10 +334,10 @@ static void test_request_feed_chunked_body(void **state)
 {
 	(void)state;
 	struct request_parser *p = parser_new();
-	const char *buf = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+	const char *buf = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 			  "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
-			  "GET /after HTTP/1.1\r\n\r\n";
-	size_t first = strlen(buf) - strlen("GET /after HTTP/1.1\r\n\r\n");
+			  "GET /after HTTP/1.1\r\nHost: x\r\n\r\n";
+	size_t first = strlen(buf) - strlen("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
 
 	assert_int_equal(feed_str(p, buf, REQUEST_DONE), first);
 	assert_int_equal(p->body_bytes, 11);
@@ -352,7 +352,7 @@ static void test_request_feed_body_too_big_413(void **state)
 	(void)state;
 	struct request_parser *p = parser_new();
 
-	feed_str(p, "POST / HTTP/1.1\r\nContent-Length: 65537\r\n\r\n", REQUEST_BAD);
+	feed_str(p, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 65537\r\n\r\n", REQUEST_BAD);
 	assert_int_equal(p->req.status, 413);
 	free(p);
 }
@@ -365,7 +365,7 @@ static void test_request_feed_chunked_too_big_413(void **state)
 	size_t consumed;
 	enum request_status st;
 
-	feed_str(p, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", REQUEST_NEED_MORE);
+	feed_str(p, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", REQUEST_NEED_MORE);
 	memcpy(chunk, "1000\r\n", 6);
 	memset(chunk + 6, 'z', 4096);
 	memcpy(chunk + 6 + 4096, "\r\n", 2);
@@ -396,24 +396,75 @@ static void test_request_parser_next_resets(void **state)
 	(void)state;
 	struct request_parser *p = parser_new();
 
-	feed_str(p, "GET /first HTTP/1.1\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "GET /first HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_DONE);
 	request_parser_next(p);
 	assert_false(request_started(p));
 	assert_int_equal(p->req.url_len, 0);
 	feed_str(p, "GET /s", REQUEST_NEED_MORE);
 	assert_true(request_started(p));
-	feed_str(p, "econd HTTP/1.1\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "econd HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_DONE);
 	assert_string_equal(p->req.url, "/second");
 	/* after a request that asked to close, and after a bad one, the parser is usable again */
 	request_parser_next(p);
-	feed_str(p, "GET /c HTTP/1.1\r\nConnection: close\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", REQUEST_DONE);
 	request_parser_next(p);
 	feed_str(p, "BAD REQUEST\r\n\r\n", REQUEST_BAD);
 	request_parser_next(p);
 	assert_int_equal(p->req.status, 0);
 	assert_null(p->req.reason);
-	feed_str(p, "GET /third HTTP/1.1\r\n\r\n", REQUEST_DONE);
+	feed_str(p, "GET /third HTTP/1.1\r\nHost: x\r\n\r\n", REQUEST_DONE);
 	assert_string_equal(p->req.url, "/third");
+	assert_true(p->req.keep_alive);
+	free(p);
+}
+
+/* RFC 9112 5.1: no whitespace between a field name and its colon (http-parser takes
+ * "Content-Length : 5" and honours it: a smuggling building block behind a proxy). */
+static void test_request_feed_space_before_colon_400(void **state)
+{
+	(void)state;
+	struct request_parser *p = parser_new();
+	feed_str(p, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello", REQUEST_BAD);
+	assert_int_equal(p->req.status, 400);
+	assert_non_null(strstr(p->req.reason, "colon"));
+	request_parser_init(p);
+	feed_str(p, "GET / HTTP/1.1\r\nHost\t: x\r\n\r\n", REQUEST_BAD);
+	assert_int_equal(p->req.status, 400);
+	free(p);
+}
+
+/* RFC 9112 3.2: an HTTP/1.1 request has exactly one Host; HTTP/1.0 may have none. */
+static void test_request_feed_http11_needs_one_host(void **state)
+{
+	(void)state;
+	struct request_parser *p = parser_new();
+	feed_str(p, "GET / HTTP/1.1\r\n\r\n", REQUEST_BAD);
+	assert_int_equal(p->req.status, 400);
+	assert_non_null(strstr(p->req.reason, "Host"));
+	request_parser_init(p);
+	feed_str(p, "GET / HTTP/1.1\r\nHost: a\r\nhOsT: b\r\n\r\n", REQUEST_BAD);
+	assert_int_equal(p->req.status, 400);
+	request_parser_init(p);
+	feed_str(p, "GET / HTTP/1.0\r\n\r\n", REQUEST_DONE);
+	request_parser_init(p);
+	/* a name split across two reads is still one Host */
+	feed_str(p, "GET / HTTP/1.1\r\nHo", REQUEST_NEED_MORE);
+	feed_str(p, "st: x\r\n\r\n", REQUEST_DONE);
+	free(p);
+}
+
+/* Expect: 100-continue with a body: the client waits before sending it, so the request
+ * is whole at the end of its head (the final answer goes at once), and closes. */
+static void test_request_feed_expect_continue_done_at_head(void **state)
+{
+	(void)state;
+	struct request_parser *p = parser_new();
+	feed_str(p, "GET /order HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n",
+		 REQUEST_DONE);
+	assert_false(p->req.keep_alive);
+	request_parser_init(p);
+	/* without a body there is nothing to wait for: an ordinary keep-alive request */
+	feed_str(p, "GET /order HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n", REQUEST_DONE);
 	assert_true(p->req.keep_alive);
 	free(p);
 }
@@ -431,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_request_feed_garbage_400),
 		cmocka_unit_test(test_request_feed_http_version_505),
 		cmocka_unit_test(test_request_feed_head_too_big_431),
+		cmocka_unit_test(test_request_feed_space_before_colon_400),
+		cmocka_unit_test(test_request_feed_http11_needs_one_host),
+		cmocka_unit_test(test_request_feed_expect_continue_done_at_head),
 		cmocka_unit_test(test_request_feed_head_at_limit),
 		cmocka_unit_test(test_request_feed_url_too_long_414),
 		cmocka_unit_test(test_request_feed_url_too_long_split_414),
