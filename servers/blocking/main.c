@@ -29,6 +29,7 @@ int main(int argc, char **argv)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP); /* the terminal went (or the dashboard that ran us): drain too */
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL); /* inherited by every thread */
 
 	cpuwork_calibrate();
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 
 	sigwait(&stop_signals, &sig);
 	if (!cfg.quiet)
-		fprintf(stderr, "blocking: %s: finishing the orders in hand\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		fprintf(stderr, "blocking: %s: finishing the orders in hand\n", sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM");
 	blocking_server_stop(srv, SERVER_DRAIN_MS);
 	blocking_server_free(srv);
 	return 0;

@@ -95,13 +95,20 @@ static void loop_begin_stop(struct loop *l)
 	conn_drain(l);
 }
 
-/* "The chef faints": the loop blocks for real; nothing it serves moves meanwhile. */
+/* "The chef faints": the loop blocks for real; nothing it serves moves meanwhile. It
+ * sleeps in slices and wakes early for a stop request, so SIGTERM during a freeze is
+ * still drained within SERVER_DRAIN_MS (the freeze itself is capped by server_board). */
 static void loop_freeze(struct loop *l, uint32_t ms)
 {
 	enum cashier_state before = l->cashier.state;
+	uint64_t until = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
 
 	cashier_view_set(&l->cashier, CASHIER_FROZEN);
-	clock_sleep_ns((uint64_t)ms * NS_PER_MS);
+	for (uint64_t now = clock_now_ns(); now < until && !__atomic_load_n(&l->stop_req, __ATOMIC_ACQUIRE);
+	     now = clock_now_ns()) {
+		uint64_t left = until - now, slice = (uint64_t)SERVER_FREEZE_SLICE_MS * NS_PER_MS;
+		clock_sleep_ns(left < slice ? left : slice);
+	}
 	cashier_view_set(&l->cashier, before == CASHIER_IDLE ? CASHIER_TAKING_ORDER : before);
 }
 
@@ -199,6 +206,7 @@ int loop_start(struct loop *l)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	err = pthread_create(&l->thread, NULL, loop_main, l);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

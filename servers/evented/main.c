@@ -60,21 +60,23 @@ static void signal_cb(struct ev_loop *ev, ev_signal *w, int revents)
 	ev_break(ev, EVBREAK_ALL);
 }
 
-/* Announce the port, then manage until SIGINT or SIGTERM. The default loop and its
+/* Announce the port, then manage until SIGINT, SIGTERM or SIGHUP. The default loop and its
  * signal watchers are made before the listening line: libev aborts if it cannot create
  * its signal pipe, and once clients know the port they may take every descriptor. */
 static void manage(struct manager *m, const char *host, uint16_t port)
 {
 	struct ev_loop *ev = ev_default_loop(0);
-	ev_signal sigint, sigterm;
+	ev_signal sigint, sigterm, sighup;
 	ev_timer tick;
 
 	ev_signal_init(&sigint, signal_cb, SIGINT);
 	ev_signal_init(&sigterm, signal_cb, SIGTERM);
+	ev_signal_init(&sighup, signal_cb, SIGHUP); /* the terminal went: as SIGTERM, drained */
 	ev_timer_init(&tick, tick_cb, TICK_S, TICK_S);
 	tick.data = m;
 	ev_signal_start(ev, &sigint);
 	ev_signal_start(ev, &sigterm);
+	ev_signal_start(ev, &sighup);
 	ev_timer_start(ev, &tick);
 	printf(strchr(host, ':') ? "listening on [%s]:%u\n" : "listening on %s:%u\n", host, (unsigned)port);
 	fflush(stdout);
@@ -86,10 +88,12 @@ static void manage(struct manager *m, const char *host, uint16_t port)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	ev_timer_stop(ev, &tick);
 	ev_signal_stop(ev, &sigint);
 	ev_signal_stop(ev, &sigterm);
+	ev_signal_stop(ev, &sighup);
 	ev_loop_destroy(ev);
 }
 
@@ -115,7 +119,7 @@ static int open_listeners(const struct server_config *cfg, int *fds, unsigned n,
 	return 0;
 }
 
-/* Helpers and loops inherit a mask without SIGINT/SIGTERM: the main thread takes them. */
+/* Helpers and loops inherit a mask without SIGINT/SIGTERM/SIGHUP: the main thread takes them. */
 static int start_threads(struct evented *srv, struct loop *loops, const int *listen_fds, unsigned n)
 {
 	const struct server_config *cfg = srv->cfg;
@@ -125,6 +129,7 @@ static int start_threads(struct evented *srv, struct loop *loops, const int *lis
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (cfg->helpers)
 		err = helpers_new(&srv->helpers, cfg->helpers, srv->board->sb);

@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 	char err[256];
 	struct kitchen *k;
 	struct kitchen_stats st;
-	ev_signal sigint, sigterm;
+	ev_signal sigint, sigterm, sighup;
 	int rc = parse(&o, argc, argv);
 
 	if (rc)
@@ -142,7 +142,9 @@ int main(int argc, char **argv)
 	ev_signal_init(&sigint, signal_cb, SIGINT);
 	ev_signal_init(&sigterm, signal_cb, SIGTERM);
 	ev_signal_start(loop, &sigint);
+	ev_signal_init(&sighup, signal_cb, SIGHUP); /* the terminal went: as SIGTERM */
 	ev_signal_start(loop, &sigterm);
+	ev_signal_start(loop, &sighup);
 	printf(strchr(o.host, ':') ? "listening on [%s]:%d\n" : "listening on %s:%d\n", o.host, net_local_port(fd));
 	fflush(stdout);
 
@@ -154,6 +156,7 @@ int main(int argc, char **argv)
 				" dropped at exit\n", st.tickets, st.cooked, st.refused, st.in_flight);
 	ev_signal_stop(loop, &sigint);
 	ev_signal_stop(loop, &sigterm);
+	ev_signal_stop(loop, &sighup);
 	kitchen_free(k);
 	ev_loop_destroy(loop);
 	return 0;

@@ -342,6 +342,57 @@ static void test_second_signal_during_the_drain(void **state)
 	assert_int_equal(left, -ENOENT);
 }
 
+/* SIGHUP (a terminal closed, or the dashboard that started us died and the kernel hung
+ * up on its stopped children) is a stop like SIGTERM: the order in hand is answered,
+ * the process exits 0 and removes its scoreboard (issue 19, defect 7). */
+static void test_sighup_drains_like_sigterm(void **state)
+{
+	static struct server s;
+	struct tc_carry carry;
+	struct tc_response r;
+	void *map;
+	size_t size;
+	(void)state;
+	server_start(&s, NULL);
+	int fd = client_connect(s.child.port, &carry);
+	static const char req[] = "GET /order?cook_ms=300 HTTP/1.1\r\nHost: x\r\n\r\n";
+	assert_int_equal(tc_send_all(fd, req, sizeof(req) - 1), 0);
+	assert_int_equal(wait_gauge(&s.sb->in_kitchen, 1, 3000), 1);
+	kill(s.child.pid, SIGHUP);
+	int got = tc_read_response(fd, &carry, false, &r);
+	int status = server_wait_exit(&s, DRAIN_BOUND_MS + 3000);
+	int left = scoreboard_open(s.board, SCOREBOARD_SERVER, false, &map, &size);
+	if (left == 0)
+		scoreboard_unmap(map, size);
+	print_message("SIGHUP with an order in the kitchen: answered %d, %s, scoreboard %s\n", got == 0 ? r.status : 0,
+		      exit_text(status), left == -ENOENT ? "removed" : "LEFT BEHIND");
+	close(fd);
+	scoreboard_remove(s.board);
+	assert_int_equal(got, 0);
+	assert_int_equal(r.status, 200);
+	assert_true(status != -1 && WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(left, -ENOENT);
+}
+
+/* "The chef faints" for 20 s, then SIGTERM: the freeze must not hold the stop past the
+ * drain bound (bin/evented slept the whole freeze on its loop; issue 19, defect 8). */
+static void test_sigterm_during_a_freeze_is_drained(void **state)
+{
+	static struct server s;
+	(void)state;
+	server_start(&s, NULL);
+	freeze_cashier0(&s, 20000);
+	double t0 = tc_now_ms();
+	kill(s.child.pid, SIGTERM);
+	int status = server_wait_exit(&s, DRAIN_BOUND_MS + 5000);
+	double exit_ms = tc_now_ms() - t0;
+	print_message("SIGTERM during a 20 s freeze: %s after %.0f ms\n", exit_text(status), exit_ms);
+	scoreboard_remove(s.board);
+	assert_true(status != -1 && WIFEXITED(status));
+	assert_true(exit_ms < DRAIN_BOUND_MS + 2500);
+}
+
 /* ---- the scoreboard's name and permissions ---- */
 
 static void expect_name_refused(const char *name)
@@ -430,6 +481,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_threads_refused_get_503, teardown),
 		cmocka_unit_test_teardown(test_sigterm_drains_orders_in_hand, teardown),
 		cmocka_unit_test_teardown(test_second_signal_during_the_drain, teardown),
+		cmocka_unit_test_teardown(test_sighup_drains_like_sigterm, teardown),
+		cmocka_unit_test_teardown(test_sigterm_during_a_freeze_is_drained, teardown),
 		cmocka_unit_test_teardown(test_scoreboard_name_and_mode, teardown),
 	};
 	fixture_filter();

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "net.h"
 #include "server_board.h"
+#include "server_policy.h"
 
 /* A name of our own per test, so parallel runs and other helpers never collide. */
 static void board_config(struct server_config *cfg, enum server_model model, const char *tag)
@@ -267,6 +268,13 @@ static void test_server_board_take_freeze(void **state)
 	assert_int_equal(ms, 250);
 	assert_int_equal(slot, 2);
 	assert_false(server_board_take_freeze(b, &ms, &slot)); /* taken once only */
+
+	/* the slot is written by another process: a freeze of 49 days is cut to the cap */
+	b->sb->ctl_freeze_ms = UINT32_MAX;
+	__atomic_fetch_add(&b->sb->ctl_seq, 1, __ATOMIC_RELEASE);
+	assert_true(server_board_take_freeze(b, &ms, &slot));
+	assert_int_equal(ms, SERVER_FREEZE_MAX_MS);
+	b->sb->ctl_freeze_ms = 250;
 
 	/* four threads poll while one request is posted: exactly one wins it */
 	struct freeze_race r = { .b = b };
