@@ -6,6 +6,8 @@
 #
 # Environment: QUICK=1 (about 2 min), BENCH_SMOKE=1 (one cell per kind, for the smoke test),
 # BENCH_OUT=DIR, BENCH_DURATION / BENCH_WARMUP (s), BENCH_REPS, BIN (default bin).
+# BENCH_FAIR_ONLY=1 (make bench-fair) runs only the table "each restaurant against the best of
+# its kind" (fair.csv, fair.md; FAIR_REPS, FAIR_CONCS, FAIR_DURATION_S to change its size).
 # BENCH_REPORT_ONLY=1 redoes summary, ratios, bars, charts and report.md from the runs.csv
 # and logs/meta.env already in the output folder, without running anything.
 set -u -o pipefail
@@ -21,6 +23,7 @@ BIN=${BIN:-bin}
 . "$BENCH_DIR/matrix.sh"
 . "$BENCH_DIR/report.sh"
 . "$BENCH_DIR/charts.sh"
+. "$BENCH_DIR/fair.sh"
 
 if [ -n "${BENCH_SMOKE:-}" ] && [ "${BENCH_SMOKE}" != 0 ]; then
 	MODE=smoke BENCH_COMMAND="BENCH_SMOKE=1 scripts/bench.sh"
@@ -115,10 +118,16 @@ trap 'bench_log "interrupted: stopping the servers"; exit 130' INT TERM
 taskset -pc "$CLIENT_CORE" $$ >/dev/null 2>&1
 
 BENCH_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+if [ -n "${BENCH_FAIR_ONLY:-}" ] && [ "$BENCH_FAIR_ONLY" != 0 ]; then
+	bench_fair || exit 1
+	sed -n '/^## The targets/,/targets, /p' "$OUT/fair.md" >&2
+	exit 0
+fi
 bench_plan_count
 bench_log "$MODE matrix: $CELLS_PLANNED cells x $REPS runs of ${DURATION_S} s (+${WARMUP_S} s warm-up) into $OUT"
 for g in "${BENCH_GROUPS[@]}"; do bench_group "$g"; done
 bench_sweep
+[ "$MODE" = smoke ] || bench_fair
 secs=$(awk -v t0="$BENCH_T0" -v t1="$EPOCHREALTIME" 'BEGIN { printf "%d", t1 - t0 }')
 BENCH_ELAPSED="$((secs / 60)) min $((secs % 60)) s"
 RESTARTS=${RESTARTS:-0}

@@ -92,7 +92,9 @@ int main(int argc, char **argv)
 	ep = epoll_create1(0);
 	ev.data.fd = lfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
-	printf("listening on 127.0.0.1:%s\n", argv[1]);
+	socklen_t alen = sizeof(a);
+	getsockname(lfd, (struct sockaddr *)&a, &alen); /* PORT 0: the one the kernel chose */
+	printf("listening on 127.0.0.1:%u\n", (unsigned)ntohs(a.sin_port));
 	fflush(stdout);
 	for (;;) {
 		int n = epoll_wait(ep, evs, 256, -1);

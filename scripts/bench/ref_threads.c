@@ -78,7 +78,9 @@ int main(int argc, char **argv)
 		perror("ref_threads: listen");
 		return 1;
 	}
-	printf("listening on 127.0.0.1:%s\n", argv[1]);
+	socklen_t alen = sizeof(a);
+	getsockname(lfd, (struct sockaddr *)&a, &alen); /* PORT 0: the one the kernel chose */
+	printf("listening on 127.0.0.1:%u\n", (unsigned)ntohs(a.sin_port));
 	fflush(stdout);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -104,6 +104,10 @@ bench_report() {
 		echo
 		awk -F, 'NR > 1 { printf "- %s: %s\n", $1, $6 }' "$OUT/bars.csv"
 		echo
+		if [ -s "$OUT/fair.md" ]; then
+			cat "$OUT/fair.md"
+			echo
+		fi
 		echo "## Charts"
 		echo
 		if [ -n "$CHARTS_SKIPPED" ]; then
