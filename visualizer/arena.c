@@ -46,7 +46,13 @@ int arena_init(struct arena *a, const char *bin_dir)
 	snprintf(a->dir, sizeof a->dir, "%s/lunchrush-dash.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(a->dir))
 		return -errno;
-	snprintf(a->tag, sizeof a->tag, "dash%d-%u", (int)getpid(), counter++);
+	/* the pid says whose boards they are; the random part keeps another local user from
+	 * squatting the names in /dev/shm before our children create them */
+	char prefix[16];
+	snprintf(prefix, sizeof prefix, "dash%d", (int)getpid());
+	if (scoreboard_fresh_name(prefix, a->tag, sizeof a->tag) < 0)
+		snprintf(a->tag, sizeof a->tag, "dash%d-%u", (int)getpid(), counter);
+	counter++;
 	return 0;
 }
 
