@@ -274,12 +274,13 @@ static void draw_half_big(const struct half *h, enum arena_side side, const stru
 	draw_big_figure(h, y, "waiting in line", v, "", A(h, ss->in_line > 0 ? VA_WARN : VA_GOOD));
 	y += 6;
 	double arriving = ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps;
-	snprintf(v, sizeof v, "%.0f", ss->throughput_rps);
+	snprintf(v, sizeof v, "%.0f", clamp_double(ss->throughput_rps, 0, 1e12));
 	snprintf(label, sizeof label, "served per second (arriving %s)", fmt_rate(a, sizeof a, arriving));
 	draw_big_figure(h, y, label, v, "/s", A(h, ss->throughput_rps >= 0.9 * arriving ? VA_GOOD : VA_BAD));
 	y += 6;
-	bool seconds = ss->p99_ms >= 1000;
-	snprintf(v, sizeof v, seconds ? "%.1f" : "%.0f", seconds ? ss->p99_ms / 1000 : ss->p99_ms);
+	double p99_ms = clamp_double(ss->p99_ms, 0, 1e12);
+	bool seconds = p99_ms >= 1000;
+	snprintf(v, sizeof v, seconds ? "%.1f" : "%.0f", seconds ? p99_ms / 1000 : p99_ms);
 	bool slow = ss->p99_ms > 2 * service_ms(ss) + 10;
 	draw_big_figure(h, y, "p99 latency", v, seconds ? "s" : "ms", A(h, slow ? VA_BAD : VA_GOOD));
 	y += 6;
