@@ -27,6 +27,7 @@
 #include "scoreboard.h"
 #include "../../visualizer/app.h"
 #include "../../visualizer/arena.h"
+#include "../../visualizer/control.h"
 #include "../../visualizer/lesson_doc.h"
 #include "../../visualizer/model.h"
 #include "../../visualizer/record.h"
@@ -140,6 +141,30 @@ static void test_model_survives_truncated_segment(void **state)
 	model_update(f->m, t1 + NS_PER_SEC);
 	assert_false(side0(f)->server_up);
 	assert_true(strstr(side0(f)->reason, "truncated") != NULL);
+}
+
+/* A key press writes the load generator's control slot, at the end of its segment:
+ * truncated, the write faults, and the key must do nothing instead. */
+static void test_control_survives_truncated_segment(void **state)
+{
+	struct fixture *f = *state;
+	model_update(f->m, f->t0);
+	struct scoreboard_loadgen *lg = model_loadgen_board(f->m, SIDE_BLOCKING);
+	assert_non_null(lg);
+	assert_true(offsetof(struct scoreboard_loadgen, ctl_seq) >= 4096);
+	int fd = shm_fd(f->lg_name);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	close(fd);
+	struct load_ctl want = { .rate_milli = 5000, .cook_ms = 10, .work_us = 0 };
+	int rc = control_load_apply(lg, &want);
+	print_message("control_load_apply on a truncated segment: %d\n", rc);
+	assert_int_equal(rc, -EFAULT);
+	control_load_current(lg, &want); /* reads fault too: zeroed, not fatal */
+	assert_true(want.rate_milli == 0);
+	/* the fixture's own mapping must not be touched again past the end */
+	scoreboard_unmap(f->lg, sizeof *f->lg);
+	f->lg = mmap(NULL, sizeof *f->lg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(f->lg != MAP_FAILED);
 }
 
 static void test_model_refuses_world_writable_segment(void **state)
@@ -598,6 +623,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_model_survives_truncated_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_control_survives_truncated_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_refuses_world_writable_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_killed_loadgen_clears_its_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_stopped_server_says_stopped, setup, teardown),
