@@ -114,11 +114,17 @@ static void test_scoreboard_refuses_other_owner(void **state)
 	scoreboard_remove(name);
 }
 
+/* A port of our own for the default name MODEL-PORT (nothing listens on it). */
+static uint16_t test_port(void)
+{
+	return (uint16_t)(20000 + getpid() % 30000);
+}
+
 static int open_board(void *arg)
 {
 	struct server_config *cfg = arg;
 	static struct server_board b;
-	int rc = server_board_open(&b, cfg, 4242);
+	int rc = server_board_open(&b, cfg, test_port());
 	if (rc == 0) {
 		fprintf(stderr, "opened %s\n", b.name);
 		server_board_close(&b);
@@ -167,7 +173,9 @@ static void test_scoreboard_default_name_falls_back(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	const char *name = "blocking-4242";
+	char name[32], opened[48];
+	snprintf(name, sizeof name, "blocking-%u", (unsigned)test_port());
+	snprintf(opened, sizeof opened, "opened %s-", name);
 	struct scoreboard_server *sb;
 	int made = scoreboard_create(name, SCOREBOARD_SERVER, "blocking", sizeof(*sb), (void **)&sb);
 	if (made == -EEXIST)
@@ -186,7 +194,7 @@ static void test_scoreboard_default_name_falls_back(void **state)
 	capture_stderr(msg, sizeof msg, open_board, &cfg, &rc);
 	print_message("rc %d: %s", rc, msg);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(msg, "opened blocking-4242-"));
+	assert_non_null(strstr(msg, opened));
 	scoreboard_unmap(sb, sizeof(*sb));
 	scoreboard_remove(name);
 }
@@ -195,7 +203,9 @@ static void test_scoreboard_default_name_falls_back(void **state)
 static void test_scoreboard_stale_by_heartbeat(void **state)
 {
 	(void)state;
-	const char *name = test_name("beat");
+	char name[SCOREBOARD_NAME_MAX + 1], name2[SCOREBOARD_NAME_MAX + 1];
+	snprintf(name, sizeof name, "%s", test_name("beat"));
+	snprintf(name2, sizeof name2, "%s", test_name("beat2"));
 	struct scoreboard_server *sb = make_board(name), *again = NULL;
 	sb->hdr.heartbeat_ns = clock_now_ns() - 60 * NS_PER_SEC;
 	int rc = scoreboard_create(name, SCOREBOARD_SERVER, "blocking", sizeof(*sb), (void **)&again);
@@ -203,13 +213,14 @@ static void test_scoreboard_stale_by_heartbeat(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(again->hdr.pid, getpid());
 	scoreboard_unmap(again, sizeof(*again));
+	scoreboard_unmap(sb, sizeof(*sb));
 
 	/* a fresh heartbeat still holds the name */
-	sb = make_board(test_name("beat2"));
-	assert_int_equal(scoreboard_create(test_name("beat2"), SCOREBOARD_SERVER, "blocking", sizeof(*sb),
-					   (void **)&again), -EEXIST);
+	sb = make_board(name2);
+	assert_int_equal(scoreboard_create(name2, SCOREBOARD_SERVER, "blocking", sizeof(*sb), (void **)&again),
+			 -EEXIST);
 	scoreboard_unmap(sb, sizeof(*sb));
-	scoreboard_remove(test_name("beat2"));
+	scoreboard_remove(name2);
 	scoreboard_remove(name);
 }
 
