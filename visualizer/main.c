@@ -293,8 +293,10 @@ static int replay_rows(struct app *app)
 
 int main(int argc, char **argv)
 {
-	if (wants_lesson(argc, argv))
-		return lesson_main(argc, argv);
+	if (wants_lesson(argc, argv)) { /* --check's report into a full disk is a failure too */
+		int lrc = lesson_main(argc, argv);
+		return headless_check_output(stdout, "stdout") ? (lrc ? lrc : 1) : lrc;
+	}
 	setlocale(LC_ALL, "");
 	static struct app app;
 	struct options opt = { .duration_s = 0, .speed = 1 };
