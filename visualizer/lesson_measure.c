@@ -183,8 +183,9 @@ void measure_sample(struct measure *ms, struct model *m, uint64_t now_ns)
 		const struct scoreboard_loadgen *lg = model_loadgen_board(m, i);
 		if (b) {
 			double line = (double)SB_GET(b->in_line);
-			double in_sys = line + (double)(SB_GET(b->at_counter) + SB_GET(b->in_kitchen) +
-							 SB_GET(b->handing_over));
+			/* in double: hostile gauges near INT64_MAX must not overflow a signed sum */
+			double in_sys = line + (double)SB_GET(b->at_counter) + (double)SB_GET(b->in_kitchen) +
+					(double)SB_GET(b->handing_over);
 			a->samples++;
 			a->line_sum += line;
 			a->line_last = line;
@@ -200,7 +201,7 @@ void measure_sample(struct measure *ms, struct model *m, uint64_t now_ns)
 			}
 		}
 		if (lg) {
-			double backlog = (double)(SB_GET(lg->waiting) + SB_GET(lg->in_flight));
+			double backlog = (double)SB_GET(lg->waiting) + (double)SB_GET(lg->in_flight);
 			a->lg_samples++;
 			a->backlog_sum += backlog;
 			a->backlog_last = backlog;
