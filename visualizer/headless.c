@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "busguard.h"
 #include "clock.h"
 #include "fmt.h"
 
@@ -80,10 +81,25 @@ double headless_json_number(const char *json, const char *after, const char *key
 
 /* When a load generator left no JSON (killed, or attach mode), the same keys from its
  * scoreboard, marked with "source": "scoreboard". */
+struct board_copy {
+	const struct scoreboard_loadgen *from;
+	struct scoreboard_loadgen *to;
+};
+
+static void copy_board(void *ctx)
+{
+	struct board_copy *c = ctx;
+	memcpy(c->to, c->from, sizeof *c->to);
+}
+
 static void json_from_board(FILE *out, struct model *m, enum arena_side side, double duration_s)
 {
-	const struct scoreboard_loadgen *lg = model_loadgen_board(m, side);
-	if (!lg) {
+	static struct scoreboard_loadgen copy;
+	const struct scoreboard_loadgen *board = model_loadgen_board(m, side), *lg = &copy;
+	/* copied under busguard first: a segment truncated now ends the copy, not the run,
+	 * and never a half-printed object */
+	struct board_copy c = { board, &copy };
+	if (!board || busguard_run(copy_board, &c) < 0) {
 		fprintf(out, "{\"source\": \"none\"");
 		return;
 	}
