@@ -18,9 +18,9 @@
 #include "busguard.h"
 #include "clock.h"
 #include "hist.h"
+#include "model_words.h"
 #include "numclamp.h"
 #include "procstat.h"
-#include "textfile.h"
 
 #define MODEL_RETRY_NS (200 * NS_PER_MS)
 
@@ -52,7 +52,7 @@ struct side_state {
 	char srv_why[160], lg_why[120];           /* what the model saw: why not up */
 	char arena_srv_why[160], arena_lg_why[120], arena_kitchen_why[120]; /* from waitpid */
 	char kitchen_why[120];                    /* 502s from a remote kitchen, this tick */
-	uint64_t kitchen_down_prev;               /* SERR_KITCHEN_DOWN at the last tick */
+	uint64_t kitchen_down_prev;               /* SERR_KITCHEN_DOWN + 1 at the last tick, 0 */
 
 	bool have_srv_prev, have_lg_prev;
 	struct srv_reading srv_prev, srv_now;
@@ -232,37 +232,6 @@ static bool writer_live(const struct scoreboard_header *h, uint64_t now_ns)
 	return beat + MODEL_STALE_NS >= now_ns;
 }
 
-/* Is the process stopped (state T: SIGSTOP, Ctrl-Z, a debugger)? From /proc/PID/stat. */
-static bool process_stopped(pid_t pid)
-{
-	char path[48], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (textfile_read(path, buf, sizeof buf) <= 0)
-		return false;
-	const char *p = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
-	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
-}
-
-/* Why a mapped writer is not live, in words: shut down, exited, stopped, or silent. */
-static void explain_not_live(const struct scoreboard_header *h, const char *what, uint64_t now_ns, char *buf,
-			     size_t len)
-{
-	pid_t pid = (pid_t)SB_GET(h->pid);
-	uint64_t beat = SB_GET(h->heartbeat_ns);
-	double silent_s = now_ns > beat ? (now_ns - beat) / 1e9 : 0;
-	if (!SB_GET(h->alive))
-		snprintf(buf, len, "the %s (pid %d) has shut down", what, (int)pid);
-	else if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
-		snprintf(buf, len, "the %s (pid %d) has exited without closing its scoreboard (crashed or killed)",
-			 what, (int)pid);
-	else if (pid > 0 && process_stopped(pid))
-		snprintf(buf, len, "the %s (pid %d) is stopped (SIGSTOP or Ctrl-Z): no heartbeat for %.0f s; "
-			 "kill -CONT %d resumes it", what, (int)pid, silent_s, (int)pid);
-	else
-		snprintf(buf, len, "the %s (pid %d) has not updated its scoreboard for %.0f s: hung or frozen", what,
-			 (int)pid, silent_s);
-}
-
 /* A mapped segment that shrank below its mapping: SIGBUS on the next read past the
  * end. One fstat each; an unmapped board is retried (and refused with a reason). */
 static void check_sizes(struct side_state *st)
@@ -312,11 +281,11 @@ static void refresh_maps(struct side_state *st, uint64_t now_ns)
 	if (st->srv && writer_live(&st->srv->hdr, now_ns))
 		st->srv_why[0] = '\0';
 	else if (st->srv)
-		explain_not_live(&st->srv->hdr, "server", now_ns, st->srv_why, sizeof st->srv_why);
+		model_words_not_live(&st->srv->hdr, "server", now_ns, st->srv_why, sizeof st->srv_why);
 	if (st->lg && (writer_live(&st->lg->hdr, now_ns) || SB_GET(st->lg->finished)))
 		st->lg_why[0] = '\0';
 	else if (st->lg)
-		explain_not_live(&st->lg->hdr, "load generator", now_ns, st->lg_why, sizeof st->lg_why);
+		model_words_not_live(&st->lg->hdr, "load generator", now_ns, st->lg_why, sizeof st->lg_why);
 }
 
 static uint64_t sum_u64(const uint64_t *v, size_t n)
@@ -513,18 +482,6 @@ static void push_history(struct side_state *st, struct side_snapshot *ss)
 	}
 }
 
-/* A remote kitchen that refuses or drops tickets shows up as 502s (SERR_KITCHEN_DOWN):
- * say so in words, over the last tick, instead of leaving it to the error count. */
-static void note_kitchen(struct side_state *st, const struct side_snapshot *ss)
-{
-	uint64_t down = ss->server_errors[SERR_KITCHEN_DOWN];
-	st->kitchen_why[0] = '\0';
-	if (down > st->kitchen_down_prev && st->kitchen_down_prev > 0)
-		snprintf(st->kitchen_why, sizeof st->kitchen_why, "the kitchen is not answering: %llu orders "
-			 "failed with 502 in the last second", (unsigned long long)(down - st->kitchen_down_prev));
-	st->kitchen_down_prev = down ? down : 1; /* 1: the first reading is the baseline */
-}
-
 /* The words on the screen: what the arena knows (waitpid: the exit status and the
  * child's last line) comes first, what the scoreboards say otherwise. A load generator
  * that is not running has no rates or latencies: the last ones are cleared, not kept. */
@@ -584,7 +541,8 @@ static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, u
 		st->have_srv_prev = true;
 		st->l_sum = 0;
 		st->l_samples = 0;
-		note_kitchen(st, ss);
+		model_words_kitchen(ss->server_errors[SERR_KITCHEN_DOWN], &st->kitchen_down_prev, st->kitchen_why,
+				    sizeof st->kitchen_why);
 		tick_process(st, ss, now_ns);
 	}
 	if (st->lg && (tick || !st->have_lg_prev)) {

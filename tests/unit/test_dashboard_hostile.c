@@ -253,13 +253,18 @@ static void test_model_kitchen_502_in_words(void **state)
 	uint64_t t1 = f->t0 + NS_PER_SEC;
 	beat(f, t1);
 	model_update(f->m, t1);
+	assert_non_null(strstr(side0(f)->kitchen_reason, ": 40 orders failed"));
 	f->srv->errors[SERR_KITCHEN_DOWN] += 60;
 	uint64_t t2 = t1 + NS_PER_SEC;
 	beat(f, t2);
 	model_update(f->m, t2);
 	print_message("kitchen: %s\n", side0(f)->kitchen_reason);
 	assert_non_null(strstr(side0(f)->kitchen_reason, "kitchen is not answering"));
-	assert_non_null(strstr(side0(f)->kitchen_reason, "60"));
+	assert_non_null(strstr(side0(f)->kitchen_reason, ": 60 orders failed"));
+	/* a quiet second clears it */
+	beat(f, t2 + NS_PER_SEC);
+	model_update(f->m, t2 + NS_PER_SEC);
+	assert_string_equal(side0(f)->kitchen_reason, "");
 }
 
 /* The arena saw the kitchen die (waitpid): both halves say so. */
