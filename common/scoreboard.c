@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,10 +55,34 @@ static size_t kind_min_size(uint32_t kind)
 	}
 }
 
+/* May we trust a segment with this owner and mode? Ours or root's, and nobody else
+ * may write it: anyone who can write it can truncate it under our mapping. */
+static bool trusted(const struct stat *st)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return false;
+	return (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* Is the header of a live writer? Its magic, a pid that runs (EPERM: it runs, as
+ * another user), and a heartbeat younger than SCOREBOARD_STALE_NS: a pid alone may
+ * have been reused by an unrelated process since the writer died. */
+static bool header_is_live(const struct scoreboard_header *hdr)
+{
+	pid_t pid = (pid_t)__atomic_load_n(&hdr->pid, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) != SCOREBOARD_MAGIC || pid <= 0)
+		return false;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
+	uint64_t beat = __atomic_load_n(&hdr->heartbeat_ns, __ATOMIC_RELAXED);
+	uint64_t now = clock_now_ns();
+	return beat >= now || now - beat < SCOREBOARD_STALE_NS;
+}
+
 /* Is the segment at path owned by a writer that is still running? A segment too small
- * or without our magic is a leftover of a crash during creation: not live. A writer
- * we may not signal (EPERM) is alive. Returns 1 live, 0 stale, or a negative errno
- * when the segment cannot be inspected (another user's, say). */
+ * or without our magic is a leftover of a crash during creation: not live. Another
+ * user's segment is -EACCES, whatever its state (we never replace it). Returns 1 live,
+ * 0 stale, or a negative errno when the segment cannot be inspected. */
 static int segment_is_live(const char *path)
 {
 	int fd = shm_open(path, O_RDONLY, 0);
@@ -69,6 +95,10 @@ static int segment_is_live(const char *path)
 		live = -errno;
 		goto out_close;
 	}
+	if (st.st_uid != geteuid()) {
+		live = -EACCES;
+		goto out_close;
+	}
 	if ((size_t)st.st_size < sizeof(struct scoreboard_header))
 		goto out_close;
 
@@ -78,9 +108,7 @@ static int segment_is_live(const char *path)
 		live = -errno;
 		goto out_close;
 	}
-	pid_t pid = (pid_t)__atomic_load_n(&hdr->pid, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE) == SCOREBOARD_MAGIC && pid > 0)
-		live = kill(pid, 0) == 0 || errno != ESRCH;
+	live = header_is_live(hdr);
 	munmap((void *)hdr, sizeof(*hdr));
 out_close:
 	close(fd);
@@ -171,23 +199,28 @@ static int check_header(const struct scoreboard_header *hdr, uint32_t kind, size
 	return 0;
 }
 
-int scoreboard_open(const char *name, uint32_t kind, bool writable, void **out, size_t *size)
+int scoreboard_open_fd(const char *name, uint32_t kind, bool writable, void **out, size_t *size, int *fd_out)
 {
 	char path[sizeof(SHM_PREFIX) + SCOREBOARD_NAME_MAX];
 	int err;
 
 	*out = NULL;
 	*size = 0;
+	*fd_out = -1;
 	if (!scoreboard_name_valid(name))
 		return -EINVAL;
 	shm_path(path, sizeof(path), name);
 
-	int fd = shm_open(path, writable ? O_RDWR : O_RDONLY, 0);
+	int fd = shm_open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		err = -errno;
+		goto out_close;
+	}
+	if (!trusted(&st)) {
+		err = -EPERM;  /* not mapped at all: its owner could truncate it under us */
 		goto out_close;
 	}
 	size_t seg_size = (size_t)st.st_size;
@@ -206,14 +239,130 @@ int scoreboard_open(const char *name, uint32_t kind, bool writable, void **out, 
 		munmap(map, seg_size);
 		goto out_close;
 	}
-	close(fd);
 	*out = map;
 	*size = seg_size;
+	*fd_out = fd;
 	return 0;
 
 out_close:
 	close(fd);
 	return err;
+}
+
+int scoreboard_open(const char *name, uint32_t kind, bool writable, void **out, size_t *size)
+{
+	int fd;
+	int rc = scoreboard_open_fd(name, kind, writable, out, size, &fd);
+	if (rc == 0)
+		close(fd);
+	return rc;
+}
+
+int scoreboard_fd_check(int fd, size_t size)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return (size_t)st.st_size < size ? -EFAULT : 0;
+}
+
+static const char *kind_name(uint32_t kind)
+{
+	return kind == SCOREBOARD_SERVER ? "server" : kind == SCOREBOARD_LOADGEN ? "load generator" : "lunchrush";
+}
+
+/* The owner of the file behind path, as "user bob (uid 1001)". */
+static void owner_words(uid_t uid, char *buf, size_t len)
+{
+	char pwbuf[1024];
+	struct passwd pw, *found = NULL;
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &found) == 0 && found)
+		snprintf(buf, len, "user %s (uid %u)", found->pw_name, (unsigned)uid);
+	else
+		snprintf(buf, len, "uid %u", (unsigned)uid);
+}
+
+/* -EPROTO in words: what the header says it is. Maps the header alone, read-only. */
+static void explain_header(const char *name, const char *path, uint32_t kind, char *buf, size_t len)
+{
+	struct scoreboard_header h;
+	memset(&h, 0, sizeof h);
+	int fd = shm_open(path, O_RDONLY | O_CLOEXEC, 0);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof h) {
+		void *m = mmap(NULL, sizeof h, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			memcpy(&h, m, sizeof h);
+			munmap(m, sizeof h);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (h.magic != SCOREBOARD_MAGIC)
+		snprintf(buf, len, "scoreboard %s is not a lunchrush scoreboard (or is still being created)", name);
+	else if (h.version != SCOREBOARD_VERSION)
+		snprintf(buf, len, "scoreboard %s has layout version %u, this program reads version %d: run "
+			 "programs built from the same tree", name, h.version, SCOREBOARD_VERSION);
+	else if (h.kind != kind)
+		snprintf(buf, len, "scoreboard %s belongs to a %s, not a %s", name, kind_name(h.kind), kind_name(kind));
+	else
+		snprintf(buf, len, "scoreboard %s is smaller than its header says (%llu bytes): truncated", name,
+			 (unsigned long long)h.size);
+}
+
+void scoreboard_explain(const char *name, uint32_t kind, int err, char *buf, size_t len)
+{
+	char path[sizeof(SHM_PREFIX) + SCOREBOARD_NAME_MAX], who[96];
+	struct stat st;
+
+	if (!scoreboard_name_valid(name)) {
+		snprintf(buf, len, "invalid scoreboard name (use 1 to %d of A-Z a-z 0-9 . _ -)", SCOREBOARD_NAME_MAX);
+		return;
+	}
+	shm_path(path, sizeof(path), name);
+	char file[sizeof(path) + 8];
+	snprintf(file, sizeof file, "/dev/shm%s", path);
+	bool have_st = stat(file, &st) == 0;
+	if (have_st)
+		owner_words(st.st_uid, who, sizeof who);
+	switch (-err) {
+	case ENOENT:
+		snprintf(buf, len, "no scoreboard %s: its %s is not running (or has not started yet)", name,
+			 kind_name(kind));
+		break;
+	case EPROTO:
+		explain_header(name, path, kind, buf, len);
+		break;
+	case EPERM:
+	case EACCES:
+		if (have_st && st.st_uid != geteuid())
+			snprintf(buf, len, "scoreboard %s (/dev/shm%s) is held by %s, mode %04o: not ours to %s; pick "
+				 "another name or ask them to remove it", name, path, who, (unsigned)(st.st_mode & 07777),
+				 err == -EPERM ? "trust" : "use");
+		else if (have_st)
+			snprintf(buf, len, "scoreboard %s (/dev/shm%s) has mode %04o: others may write it, so it is not "
+				 "trusted (remove it)", name, path, (unsigned)(st.st_mode & 07777));
+		else
+			snprintf(buf, len, "scoreboard %s: %s", name, strerror(-err));
+		break;
+	case EEXIST:
+		snprintf(buf, len, "scoreboard %s is in use by a live %s%s%s: pick another name", name, kind_name(kind),
+			 have_st ? " of " : "", have_st ? who : "");
+		break;
+	default:
+		snprintf(buf, len, "scoreboard %s: %s", name, strerror(-err));
+	}
+}
+
+int scoreboard_fresh_name(const char *prefix, char *out, size_t len)
+{
+	uint64_t r = 0;
+	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+		r = clock_now_ns() ^ ((uint64_t)getpid() << 32); /* no entropy yet: still unlikely to guess */
+	int n = snprintf(out, len, "%s-%012llx", prefix, (unsigned long long)(r & 0xffffffffffffULL));
+	if (n < 0 || (size_t)n >= len || !scoreboard_name_valid(out))
+		return -EINVAL;
+	return 0;
 }
 
 void scoreboard_unmap(void *mapping, size_t size)

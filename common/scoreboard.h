@@ -198,14 +198,41 @@ struct scoreboard_loadgen {
 /* NAME rules: 1..SCOREBOARD_NAME_MAX of [A-Za-z0-9._-], not starting with '.'. */
 bool scoreboard_name_valid(const char *name);
 
-/* Create the segment for NAME (replacing a stale one of a dead writer), size bytes,
- * zeroed, mode 0600, header filled in. Returns 0 or a negative errno; *out is the
- * mapping. */
+/* Create the segment for NAME (replacing a stale one: its writer is dead, or its
+ * heartbeat is older than SCOREBOARD_STALE_NS), size bytes, zeroed, mode 0600, header
+ * filled in. Another user's segment is never replaced: -EACCES. Returns 0 or a
+ * negative errno (-EEXIST: a live writer has it); *out is the mapping. */
 int scoreboard_create(const char *name, uint32_t kind, const char *model, size_t size, void **out);
 
 /* Map an existing segment read-only (writable=false) or read-write (to use a control
- * slot). Checks magic, version and kind; -EPROTO when they do not match. */
+ * slot). Checks magic, version and kind; -EPROTO when they do not match. A segment
+ * that is not ours to trust (owned by another user than us or root, or writable by
+ * group or others: anyone could truncate or rewrite it) is refused with -EPERM before
+ * it is mapped. scoreboard_explain words any of these errors. */
 int scoreboard_open(const char *name, uint32_t kind, bool writable, void **out, size_t *size);
+
+/* The same, and keeps the descriptor open in *fd (the caller closes it) so that a
+ * reader that keeps the mapping can check each tick that the segment still covers it
+ * (scoreboard_fd_check): touching a page past a segment that shrank is a SIGBUS. */
+int scoreboard_open_fd(const char *name, uint32_t kind, bool writable, void **out, size_t *size, int *fd);
+
+/* 0 while the segment behind fd is at least size bytes; -EFAULT when it shrank (the
+ * mapping must not be read any more), or the fstat error. One system call. */
+int scoreboard_fd_check(int fd, size_t size);
+
+/* One line for a person: why NAME could not be opened (err from scoreboard_open) or
+ * created (err from scoreboard_create): missing, another version, another user's
+ * (named, with its uid and mode), in use by a live writer (its pid). */
+void scoreboard_explain(const char *name, uint32_t kind, int err, char *buf, size_t len);
+
+/* A name nobody can guess ahead: "PREFIX-" and 12 random hex digits, for the names a
+ * program picks itself (another local user could squat a predictable one). 0 or
+ * -EINVAL when PREFIX leaves no room. */
+int scoreboard_fresh_name(const char *prefix, char *out, size_t len);
+
+/* A heartbeat older than this: the segment is stale even when its pid runs (the pid
+ * was reused by another process). Writers refresh it at least every 200 ms. */
+#define SCOREBOARD_STALE_NS (30ULL * 1000000000ULL)
 
 void scoreboard_unmap(void *mapping, size_t size);
 int scoreboard_remove(const char *name);   /* shm_unlink */

@@ -37,6 +37,7 @@ static int32_t board_owner_pid(const char *name)
 static void board_open_error(const char *name, int err)
 {
 	int32_t pid;
+	char why[256];
 
 	switch (-err) {
 	case EEXIST:
@@ -47,9 +48,9 @@ static void board_open_error(const char *name, int err)
 			fprintf(stderr, "scoreboard %s is in use by another process: pick another --scoreboard\n", name);
 		break;
 	case EACCES:
-	case EPERM:
-		fprintf(stderr, "cannot create scoreboard %s: %s (another user's? remove /dev/shm/lunchrush.%s "
-				"or pick another --scoreboard)\n", name, strerror(-err), name);
+	case EPERM: /* names the user holding it (scoreboard_explain) */
+		scoreboard_explain(name, SCOREBOARD_SERVER, err, why, sizeof(why));
+		fprintf(stderr, "cannot create %s\n", why);
 		break;
 	case EINVAL:
 		fprintf(stderr, "cannot create scoreboard %s: invalid name (use A-Z a-z 0-9 . _ -)\n", name);
@@ -90,6 +91,18 @@ int server_board_open(struct server_board *b, const struct server_config *cfg, u
 	server_config_scoreboard_name(cfg, port, b->name, sizeof(b->name));
 	rc = scoreboard_create(b->name, SCOREBOARD_SERVER, server_model_name(cfg->model),
 			       sizeof(struct scoreboard_server), &map);
+	/* MODEL-PORT is our choice, and predictable: held by someone else, take a fresh
+	 * name rather than refuse to start (a name given with --scoreboard is refused) */
+	if (rc < 0 && rc != -EINVAL && cfg->scoreboard[0] == '\0') {
+		char taken[sizeof(b->name)];
+		snprintf(taken, sizeof(taken), "%s", b->name);
+		if (scoreboard_fresh_name(taken, b->name, sizeof(b->name)) == 0) {
+			rc = scoreboard_create(b->name, SCOREBOARD_SERVER, server_model_name(cfg->model),
+					       sizeof(struct scoreboard_server), &map);
+			if (rc == 0)
+				fprintf(stderr, "scoreboard %s is taken: using %s\n", taken, b->name);
+		}
+	}
 	if (rc < 0) {
 		board_open_error(b->name, rc);
 		return rc;

@@ -52,14 +52,21 @@ void app_sync_reasons(struct app *app)
 {
 	if (!app->arena || !app->model)
 		return;
+	const struct arena_proc *k = &app->arena->kitchen;
+	char kitchen[200] = "";
+	if (k->started && !k->up) /* both servers send their orders there: each half says so */
+		snprintf(kitchen, sizeof kitchen, "kitchen down (%.100s): orders fail with 502", k->reason);
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		const struct arena_proc *s = &app->arena->server[i], *l = &app->arena->loadgen[i];
-		char why[200] = "";
+		char why[200] = "", lg[200] = "";
 		if (s->started && !s->up)
 			snprintf(why, sizeof why, "server %.150s", s->reason);
-		else if (l->started && !l->up && app->arena->duration_s == 0)
-			snprintf(why, sizeof why, "loadgen %.150s", l->reason);
+		/* a headless run's load generators end on purpose when the time is up */
+		if (l->started && !l->up && app->arena->duration_s == 0)
+			snprintf(lg, sizeof lg, "%.150s", l->reason);
 		model_set_reason(app->model, i, why);
+		model_set_loadgen_reason(app->model, i, lg);
+		model_set_kitchen_reason(app->model, i, kitchen);
 	}
 }
 

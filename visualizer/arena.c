@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "errmsg.h"
 #include "textfile.h"
 
 #define ARGV_MAX 64
@@ -46,7 +47,13 @@ int arena_init(struct arena *a, const char *bin_dir)
 	snprintf(a->dir, sizeof a->dir, "%s/lunchrush-dash.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(a->dir))
 		return -errno;
-	snprintf(a->tag, sizeof a->tag, "dash%d-%u", (int)getpid(), counter++);
+	/* the pid says whose boards they are; the random part keeps another local user from
+	 * squatting the names in /dev/shm before our children create them */
+	char prefix[16];
+	snprintf(prefix, sizeof prefix, "dash%d", (int)getpid());
+	if (scoreboard_fresh_name(prefix, a->tag, sizeof a->tag) < 0)
+		snprintf(a->tag, sizeof a->tag, "dash%d-%u", (int)getpid(), counter);
+	counter++;
 	return 0;
 }
 
@@ -56,19 +63,24 @@ struct argv_buf {
 	int n;
 	char store[4096];
 	size_t used;
+	bool overflow;           /* an argument did not fit: the child is not started */
 };
 
 static void arg(struct argv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void arg(struct argv_buf *b, const char *fmt, ...)
 {
-	if (b->n >= ARGV_MAX || b->used >= sizeof b->store)
+	if (b->n >= ARGV_MAX || b->used >= sizeof b->store) {
+		b->overflow = true;
 		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	int len = vsnprintf(b->store + b->used, sizeof b->store - b->used, fmt, ap);
 	va_end(ap);
-	if (len < 0 || (size_t)len >= sizeof b->store - b->used)
+	if (len < 0 || (size_t)len >= sizeof b->store - b->used) {
+		b->overflow = true;
 		return;
+	}
 	b->v[b->n++] = b->store + b->used;
 	b->v[b->n] = NULL;
 	b->used += (size_t)len + 1;
@@ -254,6 +266,8 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 		arg(&b, "%u", sc->helpers);
 		args_split(&b, sc->evented_args);
 	}
+	if (b.overflow)
+		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", side_names[side], ARGV_MAX);
 	return spawn(a, p, side_names[side], b.v, true, err, errlen);
 }
 
@@ -303,6 +317,8 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	if (a->json)
 		arg(&b, "--json");
 	args_split(&b, sc->loadgen_args);
+	if (b.overflow)
+		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", label, ARGV_MAX);
 	return spawn(a, p, label, b.v, false, err, errlen);
 }
 

@@ -37,8 +37,8 @@ struct arena_proc {
 struct arena {
 	char bin_dir[ARENA_PATH_MAX];        /* where bin/blocking etc. are */
 	char dir[ARENA_PATH_MAX];            /* private temp folder: children's stderr, JSON */
-	char tag[32];                        /* scoreboard prefix "dashPID-N" (N: arenas made by
-						* this process); boards TAG-blocking, TAG-evented,
+	char tag[32];                        /* scoreboard prefix "dashPID-RANDOM" (12 random
+						* hex digits: not guessable); boards TAG-blocking, TAG-evented,
 						* TAG-blocking-load, TAG-evented-load */
 	struct scenario sc;                  /* what is running */
 	uint32_t duration_s;                 /* loadgen -d; 0 = an hour (interactive) */

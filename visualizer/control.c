@@ -4,9 +4,23 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
-void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *out)
+#include "busguard.h"
+
+/* Each access runs under busguard: a segment truncated since the model's last size
+ * check faults here, and the key then does nothing (-EFAULT) instead of ending the run. */
+struct load_call {
+	struct scoreboard_loadgen *lg;
+	const struct load_ctl *want;
+	struct load_ctl *out;
+};
+
+static void load_current(void *ctx)
 {
+	struct load_call *c = ctx;
+	const struct scoreboard_loadgen *lg = c->lg;
+	struct load_ctl *out = c->out;
 	if (__atomic_load_n(&lg->ctl_seq, __ATOMIC_ACQUIRE) != 0) {
 		out->rate_milli = SB_GET(lg->ctl_rate_milli);
 		out->cook_ms = SB_GET(lg->ctl_cook_ms);
@@ -22,27 +36,53 @@ void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *
 	out->keepalive = SB_GET(lg->keepalive) != 0;
 }
 
-int control_load_apply(struct scoreboard_loadgen *lg, const struct load_ctl *want)
+void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *out)
 {
-	if (!lg)
-		return -ENODEV;
+	struct load_call c = { (struct scoreboard_loadgen *)lg, NULL, out };
+	if (busguard_run(load_current, &c) < 0)
+		memset(out, 0, sizeof *out);
+}
+
+static void load_apply(void *ctx)
+{
+	struct load_call *c = ctx;
+	struct scoreboard_loadgen *lg = c->lg;
+	const struct load_ctl *want = c->want;
 	SB_SET(lg->ctl_rate_milli, want->rate_milli);
 	SB_SET(lg->ctl_cook_ms, want->cook_ms);
 	SB_SET(lg->ctl_work_us, want->work_us);
 	SB_SET(lg->ctl_paused, want->paused ? 1u : 0u);
 	SB_SET(lg->ctl_keepalive, want->keepalive ? 1u : 0u);
 	__atomic_add_fetch(&lg->ctl_seq, 1, __ATOMIC_RELEASE);
-	return 0;
+}
+
+int control_load_apply(struct scoreboard_loadgen *lg, const struct load_ctl *want)
+{
+	if (!lg)
+		return -ENODEV;
+	struct load_call c = { lg, want, NULL };
+	return busguard_run(load_apply, &c);
+}
+
+struct freeze_call {
+	struct scoreboard_server *sb;
+	uint32_t ms, cashier;
+};
+
+static void freeze(void *ctx)
+{
+	struct freeze_call *c = ctx;
+	SB_SET(c->sb->ctl_freeze_ms, c->ms);
+	SB_SET(c->sb->ctl_cashier, c->cashier);
+	__atomic_add_fetch(&c->sb->ctl_seq, 1, __ATOMIC_RELEASE);
 }
 
 int control_freeze(struct scoreboard_server *sb, uint32_t ms, uint32_t cashier)
 {
 	if (!sb)
 		return -ENODEV;
-	SB_SET(sb->ctl_freeze_ms, ms);
-	SB_SET(sb->ctl_cashier, cashier);
-	__atomic_add_fetch(&sb->ctl_seq, 1, __ATOMIC_RELEASE);
-	return 0;
+	struct freeze_call c = { sb, ms, cashier };
+	return busguard_run(freeze, &c);
 }
 
 double control_step_rate(double rate, int dir)

@@ -26,10 +26,11 @@ struct load_ctl {
  * (before any request): the base for the next change. */
 void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *out);
 
-/* Ask for *want: all ctl_* fields, then ctl_seq + 1. 0, or -ENODEV when lg is NULL. */
+/* Ask for *want: all ctl_* fields, then ctl_seq + 1. 0, -ENODEV when lg is NULL, or
+ * -EFAULT when the segment shrank under the mapping (nothing is written). */
 int control_load_apply(struct scoreboard_loadgen *lg, const struct load_ctl *want);
 
-/* Freeze cashier slot `cashier` of a server for ms milliseconds. 0 or -ENODEV. */
+/* Freeze cashier slot `cashier` of a server for ms milliseconds. 0, -ENODEV or -EFAULT. */
 int control_freeze(struct scoreboard_server *sb, uint32_t ms, uint32_t cashier);
 
 /* The next step up or down of a figure a teacher changes with a key: rate 10/s steps

@@ -5,8 +5,10 @@
 
 char *fmt_ms(char *buf, size_t len, double ms)
 {
-	if (ms < 0)
+	if (!(ms >= 0)) /* negative, or NaN from a hostile recording */
 		ms = 0;
+	if (ms > 1e12) /* and infinity: 30 years are enough */
+		ms = 1e12;
 	if (ms < 1)
 		snprintf(buf, len, "%.2fms", ms);
 	else if (ms < 100)
@@ -22,8 +24,10 @@ char *fmt_ms(char *buf, size_t len, double ms)
 
 char *fmt_rate(char *buf, size_t len, double per_s)
 {
-	if (per_s < 0)
+	if (!(per_s >= 0))
 		per_s = 0;
+	if (per_s > 1e12)
+		per_s = 1e12;
 	if (per_s < 1000)
 		snprintf(buf, len, "%.1f/s", per_s);
 	else
@@ -44,8 +48,10 @@ char *fmt_kb(char *buf, size_t len, long kb)
 
 char *fmt_count(char *buf, size_t len, double n)
 {
-	if (n < 0)
+	if (!(n >= 0))
 		n = 0;
+	if (n > 1e15)
+		n = 1e15;
 	if (n < 10000)
 		snprintf(buf, len, "%.0f", n);
 	else if (n < 1e6)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "busguard.h"
 #include "clock.h"
 #include "fmt.h"
 
@@ -29,8 +30,11 @@ static void table_header(FILE *out)
 static void table_side(FILE *out, const struct side_snapshot *ss, bool lag)
 {
 	char a[24], b[24], c[24];
-	if (!ss->present || !ss->server_up) {
-		fprintf(out, " %-*s |", lag ? 53 : 44, ss->present ? "down" : "-");
+	if (!ss->present || !ss->server_up) { /* the reason, cut to the column */
+		int w = lag ? 53 : 44;
+		char down[200];
+		snprintf(down, sizeof down, "down: %s", ss->reason[0] ? ss->reason : "no reason known");
+		fprintf(out, " %-*.*s |", w, w, ss->present ? down : "-");
 		return;
 	}
 	fprintf(out, " %7.1f %7.1f %5lld %8s %8s", ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps,
@@ -77,10 +81,25 @@ double headless_json_number(const char *json, const char *after, const char *key
 
 /* When a load generator left no JSON (killed, or attach mode), the same keys from its
  * scoreboard, marked with "source": "scoreboard". */
+struct board_copy {
+	const struct scoreboard_loadgen *from;
+	struct scoreboard_loadgen *to;
+};
+
+static void copy_board(void *ctx)
+{
+	struct board_copy *c = ctx;
+	memcpy(c->to, c->from, sizeof *c->to);
+}
+
 static void json_from_board(FILE *out, struct model *m, enum arena_side side, double duration_s)
 {
-	const struct scoreboard_loadgen *lg = model_loadgen_board(m, side);
-	if (!lg) {
+	static struct scoreboard_loadgen copy;
+	const struct scoreboard_loadgen *board = model_loadgen_board(m, side), *lg = &copy;
+	/* copied under busguard first: a segment truncated now ends the copy, not the run,
+	 * and never a half-printed object */
+	struct board_copy c = { board, &copy };
+	if (!board || busguard_run(copy_board, &c) < 0) {
 		fprintf(out, "{\"source\": \"none\"");
 		return;
 	}
@@ -151,6 +170,14 @@ static void summary_json(FILE *out, struct app *app, double duration_s)
 	fprintf(out, "}}\n");
 }
 
+/* Text from outside (a scenario or recording name) on a terminal: control characters,
+ * the start of every escape sequence, print as '?'. */
+static void put_clean(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
 /* The human summary reads the same objects back, so both say the same numbers. */
 static void summary_text(FILE *out, struct app *app, double duration_s)
 {
@@ -174,7 +201,9 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 		{ "threads max", NULL, "threads_max", WHOLE },   { "rss max KB", NULL, "rss_max_kb", WHOLE },
 		{ "loop lag p99", NULL, "loop_lag_p99_ms", LAG },
 	};
-	fprintf(out, "\nsummary: %s, %.0f s\n%-18s %14s %14s\n", app->sc.name, duration_s, "", "blocking", "evented");
+	fprintf(out, "\nsummary: ");
+	put_clean(out, app->sc.name);
+	fprintf(out, ", %.0f s\n%-18s %14s %14s\n", duration_s, "", "blocking", "evented");
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		fprintf(out, "%-18s", rows[r].label);
 		for (int i = 0; i < SIDE_COUNT; i++) {
@@ -205,8 +234,18 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	free(json[1]);
 }
 
+int headless_check_output(FILE *out, const char *what)
+{
+	if (fflush(out) == 0 && !ferror(out))
+		return 0;
+	int e = errno ? errno : EIO;
+	fprintf(stderr, "dashboard: cannot write the output to %s: %s\n", what, strerror(e));
+	return 1;
+}
+
 int headless_run(struct app *app, uint32_t duration_s, bool json)
 {
+	int rc = 0;
 	FILE *table = json ? stderr : stdout;
 	char err[256];
 	if (app->mode == APP_LIVE) {
@@ -230,9 +269,14 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 			app_sync_reasons(app);
 		if (model_update(app->model, now)) {
 			headless_row(table, model_snapshot(app->model));
-			fflush(table);
-			if (app->rec)
-				recorder_write(app->rec, model_snapshot(app->model));
+			if (fflush(table) != 0 || ferror(table)) {
+				rc = headless_check_output(table, json ? "stderr" : "stdout");
+				break;
+			}
+			if (app->rec && recorder_write(app->rec, model_snapshot(app->model)) < 0) {
+				rc = 1; /* main says what failed, when it closes the recording */
+				break;
+			}
 		}
 		if (app->arena && !app->arena->loadgen[0].up && !app->arena->loadgen[1].up)
 			break;
@@ -248,6 +292,9 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		summary_json(stdout, app, measured);
 	else
 		summary_text(stdout, app, measured);
-	fflush(stdout);
+	if (headless_check_output(stdout, "stdout") != 0)
+		rc = 1;
+	if (rc)
+		return rc;
 	return app_stop ? 128 + app_stop : 0; /* as a shell reports a signal's end */
 }

@@ -13,6 +13,10 @@
  * print the table and the summary (JSON with json). Returns the exit status. */
 int headless_run(struct app *app, uint32_t duration_s, bool json);
 
+/* Flush out and check it for a write error: 0, or 1 after saying on stderr what
+ * could not be written (what: "stdout"). */
+int headless_check_output(FILE *out, const char *what);
+
 /* One row of the per-second table. */
 void headless_row(FILE *out, const struct snapshot *s);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "textfile.h"
 
 #define DEFAULT_RUN_S 8.0
 #define DEFAULT_CHECK_RUN_S 4.0
@@ -387,22 +388,23 @@ out_free:
 	return NULL;
 }
 
+/* The whole file, at most LESSON_FILE_MAX bytes (a lesson is a few KiB): a path to
+ * /dev/zero or a huge file gets a clear refusal, not a read until memory runs out. */
 struct lesson *lesson_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	size_t len;
+	int rc;
+	char *text = textfile_read_capped(path, LESSON_FILE_MAX, &len, &rc);
+	if (!text) {
+		if (rc == -EFBIG)
+			snprintf(err, errlen, "%s: larger than %d KiB: not a lesson file", path, LESSON_FILE_MAX / 1024);
+		else if (rc == -EILSEQ)
+			snprintf(err, errlen, "%s: holds NUL bytes: not a lesson (Markdown text) file", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return NULL;
 	}
-	struct sbuf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (sbuf_add(&b, chunk, n) < 0)
-			break;
-	fclose(f);
-	char *text = sbuf_take(&b);
-	struct lesson *l = text ? lesson_parse(text, path, err, errlen) : NULL;
+	struct lesson *l = lesson_parse(text, path, err, errlen);
 	free(text);
 	return l;
 }

@@ -23,6 +23,7 @@
 #define LESSON_EXPR_MAX 240
 #define LESSON_TEXT_MAX 800
 #define LESSON_PATH_MAX 512
+#define LESSON_FILE_MAX (256 * 1024) /* bytes; the longest lesson is under 16 KiB */
 
 struct lesson_check {
 	char claim[LESSON_TITLE_MAX * 2]; /* what the lesson says, in words */
@@ -76,7 +77,7 @@ struct lesson {
  * NULL with "PATH:LINE: reason" in err. Free with lesson_free. */
 struct lesson *lesson_parse(const char *text, const char *path, char *err, size_t errlen);
 
-/* Read and parse a file. NULL with the reason in err. */
+/* Read (at most LESSON_FILE_MAX bytes) and parse a file. NULL with the reason in err. */
 struct lesson *lesson_load(const char *path, char *err, size_t errlen);
 void lesson_free(struct lesson *l);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "busguard.h"
 #include "hist.h"
 #include "procstat.h"
 #include "scoreboard.h"
@@ -137,7 +138,7 @@ static uint64_t ctx_switches_all_threads(pid_t pid)
 	return sum;
 }
 
-static void read_side(struct model *m, enum arena_side side, uint64_t now_ns, struct reading *r)
+static void read_side_now(struct model *m, enum arena_side side, uint64_t now_ns, struct reading *r)
 {
 	const struct scoreboard_server *b = model_server_board(m, side);
 	const struct scoreboard_loadgen *lg = model_loadgen_board(m, side);
@@ -164,6 +165,29 @@ static void read_side(struct model *m, enum arena_side side, uint64_t now_ns, st
 	}
 }
 
+struct read_call {
+	struct model *m;
+	enum arena_side side;
+	uint64_t now_ns;
+	struct reading *r;
+};
+
+static void read_call(void *ctx)
+{
+	struct read_call *c = ctx;
+	read_side_now(c->m, c->side, c->now_ns, c->r);
+}
+
+/* Under busguard (busguard.h): a segment truncated under the mapping reads as none. */
+static void read_side(struct model *m, enum arena_side side, uint64_t now_ns, struct reading *r)
+{
+	struct read_call c = { m, side, now_ns, r };
+	if (busguard_run(read_call, &c) < 0) {
+		memset(r, 0, sizeof *r);
+		r->at_ns = now_ns;
+	}
+}
+
 void measure_begin(struct measure *ms, struct model *m, uint64_t now_ns)
 {
 	ms->begin_ns = now_ns;
@@ -174,38 +198,55 @@ void measure_begin(struct measure *ms, struct model *m, uint64_t now_ns)
 	}
 }
 
+struct sample_call {
+	struct side_acc *a;
+	const struct scoreboard_server *b;
+	const struct scoreboard_loadgen *lg;
+	double t;
+};
+
+static void sample_side(void *ctx)
+{
+	struct sample_call *c = ctx;
+	struct side_acc *a = c->a;
+	const struct scoreboard_server *b = c->b;
+	const struct scoreboard_loadgen *lg = c->lg;
+	double t = c->t;
+	if (b) {
+		double line = (double)SB_GET(b->in_line);
+		/* in double: hostile gauges near INT64_MAX must not overflow a signed sum */
+		double in_sys = line + (double)SB_GET(b->at_counter) + (double)SB_GET(b->in_kitchen) +
+				(double)SB_GET(b->handing_over);
+		a->samples++;
+		a->line_sum += line;
+		a->line_last = line;
+		a->line_max = fmax(a->line_max, line);
+		a->in_sys_sum += in_sys;
+		a->conns_max = fmax(a->conns_max, (double)SB_GET(b->conns_open));
+		slope_add(&a->line_slope, t, line);
+		struct procstat ps;
+		if (procstat_read(SB_GET(b->hdr.pid), &ps) == 0) {
+			a->threads_max = fmax(a->threads_max, (double)ps.threads);
+			a->rss_max = fmax(a->rss_max, (double)ps.rss_kb);
+			a->rss_last = (double)ps.rss_kb;
+		}
+	}
+	if (lg) {
+		double backlog = (double)SB_GET(lg->waiting) + (double)SB_GET(lg->in_flight);
+		a->lg_samples++;
+		a->backlog_sum += backlog;
+		a->backlog_last = backlog;
+		slope_add(&a->backlog_slope, t, backlog);
+	}
+}
+
+/* Each side under busguard: a sample of a truncated segment is skipped, not fatal. */
 void measure_sample(struct measure *ms, struct model *m, uint64_t now_ns)
 {
 	double t = (now_ns - ms->begin_ns) / 1e9;
 	for (int i = 0; i < SIDE_COUNT; i++) {
-		struct side_acc *a = &ms->side[i];
-		const struct scoreboard_server *b = model_server_board(m, i);
-		const struct scoreboard_loadgen *lg = model_loadgen_board(m, i);
-		if (b) {
-			double line = (double)SB_GET(b->in_line);
-			double in_sys = line + (double)(SB_GET(b->at_counter) + SB_GET(b->in_kitchen) +
-							 SB_GET(b->handing_over));
-			a->samples++;
-			a->line_sum += line;
-			a->line_last = line;
-			a->line_max = fmax(a->line_max, line);
-			a->in_sys_sum += in_sys;
-			a->conns_max = fmax(a->conns_max, (double)SB_GET(b->conns_open));
-			slope_add(&a->line_slope, t, line);
-			struct procstat ps;
-			if (procstat_read(SB_GET(b->hdr.pid), &ps) == 0) {
-				a->threads_max = fmax(a->threads_max, (double)ps.threads);
-				a->rss_max = fmax(a->rss_max, (double)ps.rss_kb);
-				a->rss_last = (double)ps.rss_kb;
-			}
-		}
-		if (lg) {
-			double backlog = (double)(SB_GET(lg->waiting) + SB_GET(lg->in_flight));
-			a->lg_samples++;
-			a->backlog_sum += backlog;
-			a->backlog_last = backlog;
-			slope_add(&a->backlog_slope, t, backlog);
-		}
+		struct sample_call c = { &ms->side[i], model_server_board(m, i), model_loadgen_board(m, i), t };
+		busguard_run(sample_side, &c);
 	}
 }
 

@@ -3,6 +3,7 @@
 #include "lesson_progress.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,9 @@ int progress_set(const char *slug, enum lesson_mark mark)
 	for (int k = 0; k < n; k++)
 		if (e[k].mark != MARK_NONE)
 			fprintf(f, "%s %s\n", e[k].slug, mark_words[e[k].mark]);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		rc = -errno;
+	bool failed = ferror(f) != 0; /* an earlier write failed: fclose may not say so */
+	if (fclose(f) != 0 || failed || rename(tmp, path) < 0) {
+		rc = failed || errno == 0 ? -EIO : -errno;
 		unlink(tmp);
 		return rc;
 	}

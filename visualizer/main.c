@@ -169,21 +169,27 @@ static int attach_boards(struct app *app, char **names, int n)
 	for (int i = 0; i < n; i++) {
 		void *p;
 		size_t size;
-		if (scoreboard_open(names[i], SCOREBOARD_SERVER, false, &p, &size) == 0) {
+		int rc_srv = scoreboard_open(names[i], SCOREBOARD_SERVER, false, &p, &size), rc_lg = -ENOENT;
+		if (rc_srv == 0) {
 			const struct scoreboard_server *b = p;
 			int side = strcmp(b->hdr.model, "evented") == 0 ? SIDE_EVENTED : SIDE_BLOCKING;
 			srv[side] = names[i];
 			port[side] = b->port;
 			scoreboard_unmap(p, size);
-		} else if (scoreboard_open(names[i], SCOREBOARD_LOADGEN, false, &p, &size) == 0) {
+		} else if ((rc_lg = scoreboard_open(names[i], SCOREBOARD_LOADGEN, false, &p, &size)) == 0) {
 			if (nlg == 8)
 				continue;
 			snprintf(target[nlg], sizeof target[0], "%s", ((const struct scoreboard_loadgen *)p)->target);
 			scoreboard_unmap(p, size);
 			names[nlg++] = names[i]; /* keep the loadgen names at the front, in order */
 		} else {
-			fprintf(stderr, "dashboard: no scoreboard '%s' (start the program with --scoreboard %s)\n",
-				names[i], names[i]);
+			char why[256]; /* missing, another version, another user's: say which */
+			scoreboard_explain(names[i], SCOREBOARD_SERVER, rc_srv == -ENOENT ? rc_lg : rc_srv, why, sizeof why);
+			if (rc_srv == -ENOENT && rc_lg == -ENOENT)
+				fprintf(stderr, "dashboard: no scoreboard '%s' (start the program with --scoreboard %s)\n",
+					names[i], names[i]);
+			else
+				fprintf(stderr, "dashboard: %s\n", why);
 			return -ENOENT;
 		}
 	}
@@ -219,6 +225,8 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
 			fprintf(stderr, "dashboard: %s\n", err);
 			return 1;
 		}
+		if (replay_warning(app->replay)[0])
+			fprintf(stderr, "dashboard: warning: %s\n", replay_warning(app->replay));
 		/* the recording names its scenario "NAME: figures"; the status bar shows NAME */
 		const char *rs = replay_scenario(app->replay);
 		int len = (int)strcspn(rs, ":");
@@ -251,21 +259,44 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
 	return 0;
 }
 
-static void teardown(struct app *app)
+/* Everything is released; a recording that could not be written (or closed) is the
+ * run's failure, said here once with the file's name. Returns rc or 1. */
+static int teardown(struct app *app, const char *record_path, int rc)
 {
 	if (app->arena) {
 		arena_destroy(app->arena);
 		free(app->arena);
 	}
-	recorder_close(app->rec);
+	int rec = recorder_close(app->rec);
+	app->rec = NULL;
+	if (rec < 0) {
+		fprintf(stderr, "dashboard: cannot write the recording %s: %s (it ends on the last whole row)\n",
+			record_path, strerror(-rec));
+		rc = rc ? rc : 1;
+	}
 	replay_free(app->replay);
 	model_free(app->model);
+	return rc;
+}
+
+/* --replay --headless: every frame as a table row, to stdout, each write checked. */
+static int replay_rows(struct app *app)
+{
+	for (size_t i = 0; i < replay_frames(app->replay) && !app_stop; i++) {
+		replay_frame(app->replay, i, &app->replay_snap);
+		headless_row(stdout, &app->replay_snap);
+		if (ferror(stdout))
+			break;
+	}
+	return headless_check_output(stdout, "stdout");
 }
 
 int main(int argc, char **argv)
 {
-	if (wants_lesson(argc, argv))
-		return lesson_main(argc, argv);
+	if (wants_lesson(argc, argv)) { /* --check's report into a full disk is a failure too */
+		int lrc = lesson_main(argc, argv);
+		return headless_check_output(stdout, "stdout") ? (lrc ? lrc : 1) : lrc;
+	}
 	setlocale(LC_ALL, "");
 	static struct app app;
 	struct options opt = { .duration_s = 0, .speed = 1 };
@@ -296,10 +327,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opt.headless && app.mode == APP_REPLAY) {
-		for (size_t i = 0; i < replay_frames(app.replay); i++) {
-			replay_frame(app.replay, i, &app.replay_snap);
-			headless_row(stdout, &app.replay_snap);
-		}
+		rc = replay_rows(&app);
 	} else if (opt.headless) {
 		rc = headless_run(&app, opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S, opt.json);
 	} else {
@@ -311,6 +339,5 @@ int main(int argc, char **argv)
 		rc = ui_run(&app);
 	}
 out:
-	teardown(&app);
-	return rc;
+	return teardown(&app, opt.record, rc);
 }

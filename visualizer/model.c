@@ -8,12 +8,18 @@
 #include "model.h"
 
 #include <errno.h>
+#include <float.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "busguard.h"
 #include "clock.h"
 #include "hist.h"
+#include "model_words.h"
+#include "numclamp.h"
 #include "procstat.h"
 
 #define MODEL_RETRY_NS (200 * NS_PER_MS)
@@ -41,7 +47,12 @@ struct side_state {
 	size_t srv_size;
 	struct scoreboard_loadgen *lg;
 	size_t lg_size;
+	int srv_fd, lg_fd;                        /* kept open to fstat each update; -1 */
 	uint64_t srv_retry_ns, lg_retry_ns;       /* next time to try mapping again */
+	char srv_why[160], lg_why[120];           /* what the model saw: why not up */
+	char arena_srv_why[160], arena_lg_why[120], arena_kitchen_why[120]; /* from waitpid */
+	char kitchen_why[120];                    /* 502s from a remote kitchen, this tick */
+	uint64_t kitchen_down_prev;               /* SERR_KITCHEN_DOWN + 1 at the last tick, 0 */
 
 	bool have_srv_prev, have_lg_prev;
 	struct srv_reading srv_prev, srv_now;
@@ -71,12 +82,19 @@ struct model {
 struct model *model_new(void)
 {
 	struct model *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	for (int i = 0; i < SIDE_COUNT; i++)
+		m->s[i].srv_fd = m->s[i].lg_fd = -1;
 	return m;
 }
 
 static void unmap_server(struct side_state *st)
 {
 	scoreboard_unmap(st->srv, st->srv_size);
+	if (st->srv_fd >= 0)
+		close(st->srv_fd);
+	st->srv_fd = -1;
 	st->srv = NULL;
 	st->srv_size = 0;
 	st->have_srv_prev = false;
@@ -86,6 +104,9 @@ static void unmap_server(struct side_state *st)
 static void unmap_loadgen(struct side_state *st)
 {
 	scoreboard_unmap(st->lg, st->lg_size);
+	if (st->lg_fd >= 0)
+		close(st->lg_fd);
+	st->lg_fd = -1;
 	st->lg = NULL;
 	st->lg_size = 0;
 	st->have_lg_prev = false;
@@ -111,6 +132,8 @@ static void reset_side(struct side_state *st, struct side_snapshot *ss)
 	st->have_lag_start = false;
 	st->ring_next = st->ring_len = 0;
 	st->srv_retry_ns = st->lg_retry_ns = 0;
+	st->srv_why[0] = st->lg_why[0] = st->kitchen_why[0] = '\0';
+	st->kitchen_down_prev = 0;
 	bool present = st->srv_name[0] || st->lg_name[0];
 	memset(ss, 0, sizeof *ss);
 	ss->present = present;
@@ -138,6 +161,7 @@ int model_attach(struct model *m, enum arena_side side, const char *server_board
 	unmap_loadgen(st);
 	snprintf(st->srv_name, sizeof st->srv_name, "%s", server_board ? server_board : "");
 	snprintf(st->lg_name, sizeof st->lg_name, "%s", loadgen_board ? loadgen_board : "");
+	st->arena_srv_why[0] = st->arena_lg_why[0] = st->arena_kitchen_why[0] = '\0';
 	reset_side(st, &m->snap.side[side]);
 	return 0;
 }
@@ -153,8 +177,23 @@ void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns)
 
 void model_set_reason(struct model *m, enum arena_side side, const char *reason)
 {
+	if ((unsigned)side >= SIDE_COUNT)
+		return;
+	snprintf(m->s[side].arena_srv_why, sizeof m->s[side].arena_srv_why, "%s", reason ? reason : "");
+	if (reason && reason[0]) /* shown at once, even before the next update */
+		snprintf(m->snap.side[side].reason, sizeof m->snap.side[side].reason, "%s", reason);
+}
+
+void model_set_loadgen_reason(struct model *m, enum arena_side side, const char *reason)
+{
 	if ((unsigned)side < SIDE_COUNT)
-		snprintf(m->snap.side[side].reason, sizeof m->snap.side[side].reason, "%s", reason ? reason : "");
+		snprintf(m->s[side].arena_lg_why, sizeof m->s[side].arena_lg_why, "%s", reason ? reason : "");
+}
+
+void model_set_kitchen_reason(struct model *m, enum arena_side side, const char *reason)
+{
+	if ((unsigned)side < SIDE_COUNT)
+		snprintf(m->s[side].arena_kitchen_why, sizeof m->s[side].arena_kitchen_why, "%s", reason ? reason : "");
 }
 
 const struct snapshot *model_snapshot(const struct model *m)
@@ -193,11 +232,29 @@ static bool writer_live(const struct scoreboard_header *h, uint64_t now_ns)
 	return beat + MODEL_STALE_NS >= now_ns;
 }
 
+/* A mapped segment that shrank below its mapping: SIGBUS on the next read past the
+ * end. One fstat each; an unmapped board is retried (and refused with a reason). */
+static void check_sizes(struct side_state *st)
+{
+	if (st->srv && scoreboard_fd_check(st->srv_fd, st->srv_size) < 0) {
+		snprintf(st->srv_why, sizeof st->srv_why, "scoreboard %s shrank under the dashboard (truncated by a "
+			 "crash or by another program): no longer read", st->srv_name);
+		unmap_server(st);
+	}
+	if (st->lg && scoreboard_fd_check(st->lg_fd, st->lg_size) < 0) {
+		snprintf(st->lg_why, sizeof st->lg_why, "scoreboard %s shrank (truncated): no longer read",
+			 st->lg_name);
+		unmap_loadgen(st);
+	}
+}
+
 /* Map the boards not mapped yet, and drop ones whose writer went away, so that a
  * restarted server (same name, new segment) is picked up. A failed shm_open costs a
- * few microseconds, so retrying five times a second is cheap and keys work at once. */
+ * few microseconds, so retrying five times a second is cheap and keys work at once.
+ * A board that cannot be opened leaves its reason in srv_why / lg_why. */
 static void refresh_maps(struct side_state *st, uint64_t now_ns)
 {
+	check_sizes(st);
 	if (st->srv && !writer_live(&st->srv->hdr, now_ns) && now_ns >= st->srv_retry_ns)
 		unmap_server(st);
 	if (st->lg && !writer_live(&st->lg->hdr, now_ns) && now_ns >= st->lg_retry_ns &&
@@ -205,16 +262,30 @@ static void refresh_maps(struct side_state *st, uint64_t now_ns)
 		unmap_loadgen(st);
 	if (!st->srv && st->srv_name[0] && now_ns >= st->srv_retry_ns) {
 		void *p;
-		if (scoreboard_open(st->srv_name, SCOREBOARD_SERVER, true, &p, &st->srv_size) == 0)
+		int rc = scoreboard_open_fd(st->srv_name, SCOREBOARD_SERVER, true, &p, &st->srv_size, &st->srv_fd);
+		if (rc == 0)
 			st->srv = p;
+		else if (!(rc == -EPROTO && strstr(st->srv_why, "shrank")))
+			scoreboard_explain(st->srv_name, SCOREBOARD_SERVER, rc, st->srv_why, sizeof st->srv_why);
 		st->srv_retry_ns = now_ns + MODEL_RETRY_NS;
 	}
 	if (!st->lg && st->lg_name[0] && now_ns >= st->lg_retry_ns) {
 		void *p;
-		if (scoreboard_open(st->lg_name, SCOREBOARD_LOADGEN, true, &p, &st->lg_size) == 0)
+		int rc = scoreboard_open_fd(st->lg_name, SCOREBOARD_LOADGEN, true, &p, &st->lg_size, &st->lg_fd);
+		if (rc == 0)
 			st->lg = p;
+		else if (!(rc == -EPROTO && strstr(st->lg_why, "shrank")))
+			scoreboard_explain(st->lg_name, SCOREBOARD_LOADGEN, rc, st->lg_why, sizeof st->lg_why);
 		st->lg_retry_ns = now_ns + MODEL_RETRY_NS;
 	}
+	if (st->srv && writer_live(&st->srv->hdr, now_ns))
+		st->srv_why[0] = '\0';
+	else if (st->srv)
+		model_words_not_live(&st->srv->hdr, "server", now_ns, st->srv_why, sizeof st->srv_why);
+	if (st->lg && (writer_live(&st->lg->hdr, now_ns) || SB_GET(st->lg->finished)))
+		st->lg_why[0] = '\0';
+	else if (st->lg)
+		model_words_not_live(&st->lg->hdr, "load generator", now_ns, st->lg_why, sizeof st->lg_why);
 }
 
 static uint64_t sum_u64(const uint64_t *v, size_t n)
@@ -398,8 +469,8 @@ static void tick_process(struct side_state *st, struct side_snapshot *ss, uint64
 
 static void push_history(struct side_state *st, struct side_snapshot *ss)
 {
-	st->ring_rps[st->ring_next] = (float)ss->throughput_rps;
-	st->ring_p99[st->ring_next] = (float)ss->p99_ms;
+	st->ring_rps[st->ring_next] = (float)clamp_double(ss->throughput_rps, 0, FLT_MAX);
+	st->ring_p99[st->ring_next] = (float)clamp_double(ss->p99_ms, 0, FLT_MAX);
 	st->ring_next = (st->ring_next + 1) % MODEL_HISTORY;
 	if (st->ring_len < MODEL_HISTORY)
 		st->ring_len++;
@@ -411,18 +482,42 @@ static void push_history(struct side_state *st, struct side_snapshot *ss)
 	}
 }
 
+/* The words on the screen: what the arena knows (waitpid: the exit status and the
+ * child's last line) comes first, what the scoreboards say otherwise. A load generator
+ * that is not running has no rates or latencies: the last ones are cleared, not kept. */
+static void compose_reasons(struct side_state *st, struct side_snapshot *ss)
+{
+	const char *srv = st->arena_srv_why[0] ? st->arena_srv_why : st->srv_why;
+	snprintf(ss->reason, sizeof ss->reason, "%s", ss->server_up ? "" : srv);
+	ss->loadgen_reason[0] = '\0';
+	if (st->lg_name[0] && !ss->loadgen_up) {
+		if (st->arena_lg_why[0])
+			snprintf(ss->loadgen_reason, sizeof ss->loadgen_reason, "load generator %s", st->arena_lg_why);
+		else
+			snprintf(ss->loadgen_reason, sizeof ss->loadgen_reason, "%s",
+				 st->lg_why[0] ? st->lg_why : "the load generator is not running");
+		ss->offered_rps = ss->completed_rps = 0;
+		ss->outside = 0;
+		if (st->srv_name[0] == '\0' || !ss->server_up)
+			ss->p50_ms = ss->p99_ms = ss->max_ms = ss->mean_ms = 0, ss->latency_count = 0;
+	}
+	const char *k = st->arena_kitchen_why[0] ? st->arena_kitchen_why : st->kitchen_why;
+	snprintf(ss->kitchen_reason, sizeof ss->kitchen_reason, "%s", k);
+}
+
 /* One side: gauges every call, figures when the tick is due. A board seen for the
  * first time is read at once as the baseline, so its first tick is a full one. Returns
  * true when figures were computed. */
-static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_t now_ns, bool tick)
+static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, uint64_t now_ns, bool tick)
 {
 	bool computed = false;
-	refresh_maps(st, now_ns);
 	ss->server_up = st->srv && writer_live(&st->srv->hdr, now_ns);
 	ss->loadgen_up = st->lg && (writer_live(&st->lg->hdr, now_ns) || SB_GET(st->lg->finished));
 	if (ss->server_up) {
 		read_gauges(st->srv, ss);
-		st->l_sum += (double)(ss->in_line + ss->at_counter + ss->in_kitchen + ss->handing_over);
+		/* summed in double: four hostile gauges near INT64_MAX must not overflow */
+		st->l_sum += (double)ss->in_line + (double)ss->at_counter + (double)ss->in_kitchen +
+			     (double)ss->handing_over;
 		st->l_samples++;
 		if (ss->in_line > st->max.line_max)
 			st->max.line_max = ss->in_line;
@@ -446,6 +541,8 @@ static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_
 		st->have_srv_prev = true;
 		st->l_sum = 0;
 		st->l_samples = 0;
+		model_words_kitchen(ss->server_errors[SERR_KITCHEN_DOWN], &st->kitchen_down_prev, st->kitchen_why,
+				    sizeof st->kitchen_why);
 		tick_process(st, ss, now_ns);
 	}
 	if (st->lg && (tick || !st->have_lg_prev)) {
@@ -457,7 +554,40 @@ static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_
 		st->lg_prev = st->lg_now;
 		st->have_lg_prev = true;
 	}
-	if (!computed)
+	return computed;
+}
+
+struct side_call {
+	struct side_state *st;
+	struct side_snapshot *ss;
+	uint64_t now_ns;
+	bool tick, computed;
+};
+
+static void side_call(void *ctx)
+{
+	struct side_call *c = ctx;
+	c->computed = update_side_reads(c->st, c->ss, c->now_ns, c->tick);
+}
+
+/* The reads run under busguard: a segment truncated between check_sizes and a read
+ * ends the read with SIGBUS, caught; both boards of the side are then dropped and
+ * retried (the retry says what is wrong with them). */
+static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_t now_ns, bool tick)
+{
+	refresh_maps(st, now_ns);
+	struct side_call c = { st, ss, now_ns, tick, false };
+	if (busguard_run(side_call, &c) < 0) {
+		snprintf(st->srv_why, sizeof st->srv_why, "scoreboard %s or %s shrank while it was read (truncated): "
+			 "no longer read", st->srv_name, st->lg_name[0] ? st->lg_name : "-");
+		snprintf(st->lg_why, sizeof st->lg_why, "%s", "its scoreboard shrank while it was read (truncated)");
+		unmap_server(st);
+		unmap_loadgen(st);
+		ss->server_up = ss->loadgen_up = false;
+		c.computed = false;
+	}
+	compose_reasons(st, ss);
+	if (!c.computed)
 		return false;
 	ss->errors_total = 0;
 	for (int e = 0; e < SERR_COUNT; e++)

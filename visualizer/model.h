@@ -27,7 +27,10 @@ struct side_snapshot {
 	bool present;             /* this side is part of the run (or attached) */
 	bool server_up;           /* scoreboard mapped, writer alive, heartbeat fresh */
 	bool loadgen_up;
-	char reason[160];         /* why the server or loadgen is down, for the screen */
+	char reason[160];         /* why the server is down, for the screen */
+	char loadgen_reason[120]; /* why the load generator is not running ("" while it is):
+	                           * its rates and latencies are then not shown at all */
+	char kitchen_reason[120]; /* why the kitchen is down or not answering ("") */
 	char model[16];           /* "blocking" / "evented" (from the scoreboard) */
 	int32_t pid;              /* server pid */
 
@@ -125,8 +128,12 @@ bool model_update(struct model *m, uint64_t now_ns);
 /* Forget the history and the previous readings (after a restart), start the clock. */
 void model_reset(struct model *m, uint64_t now_ns);
 
-/* The reason a side is down, from the arena (waitpid), shown until it comes back. */
+/* The reason a side is down, from the arena (waitpid), shown until it comes back; it
+ * takes the place of what the model can tell from the scoreboard alone ("" clears it).
+ * The same for the side's load generator and for the kitchen. */
 void model_set_reason(struct model *m, enum arena_side side, const char *reason);
+void model_set_loadgen_reason(struct model *m, enum arena_side side, const char *reason);
+void model_set_kitchen_reason(struct model *m, enum arena_side side, const char *reason);
 
 const struct snapshot *model_snapshot(const struct model *m);
 

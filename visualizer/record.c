@@ -4,12 +4,20 @@
 #include "record.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <float.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "errmsg.h"
+#include "numclamp.h"
 
 #define RECORD_MAGIC "# lunchrush recording v1"
 #define LINE_MAX_BYTES 4096
+#define REPLAY_TICKS_MAX 1000000   /* 11 days of one tick a second; 8 MB of offsets */
 
 enum col_type { COL_DOUBLE, COL_I64, COL_U32, COL_LONG, COL_BOOL };
 
@@ -191,124 +199,244 @@ int record_parse_row(const char *line, double *t_s, enum arena_side *side, struc
 	return 0;
 }
 
+/* The recorder writes each tick whole: its rows are formatted in memory first and
+ * written with write(2), and a write that fails or falls short is undone with
+ * ftruncate back to the end of the last whole tick, so a recording that hits a full
+ * disk ends on a whole row and still replays. After a failure nothing more is written. */
 struct recorder {
-	FILE *f;
+	int fd;
+	off_t whole;        /* bytes up to the end of the last whole tick */
+	int failed;         /* the first error (negative errno), or 0 */
 };
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Append what fill() prints, all of it or nothing (see above). */
+static int append_whole(struct recorder *r, void (*fill)(FILE *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	if (r->failed)
+		return r->failed;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return r->failed = -ENOMEM;
+	fill(mem, arg);
+	if (fclose(mem) != 0) {
+		free(buf);
+		return r->failed = -ENOMEM;
+	}
+	int rc = write_all(r->fd, buf, len);
+	free(buf);
+	if (rc < 0) {
+		if (ftruncate(r->fd, r->whole) == 0) /* a pipe or /dev/full cannot be cut back */
+			lseek(r->fd, r->whole, SEEK_SET);
+		return r->failed = rc;
+	}
+	r->whole += (off_t)len;
+	return 0;
+}
+
+struct header_args {
+	const char *scenario_line;
+};
+
+static void fill_header(FILE *out, const void *arg)
+{
+	const struct header_args *h = arg;
+	fprintf(out, "%s\n# scenario: %s\n", RECORD_MAGIC, h->scenario_line ? h->scenario_line : "");
+	write_header(out);
+}
+
+static void fill_tick(FILE *out, const void *arg)
+{
+	const struct snapshot *s = arg;
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (s->side[i].present)
+			record_format_row(out, s->elapsed_s, i, &s->side[i]);
+}
 
 struct recorder *recorder_open(const char *path, const char *scenario_line)
 {
 	struct recorder *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	r->f = fopen(path, "w");
-	if (!r->f) {
-		int e = errno;
-		free(r);
-		errno = e;
-		return NULL;
+	r->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (r->fd < 0)
+		goto out_free;
+	struct header_args h = { scenario_line };
+	int rc = append_whole(r, fill_header, &h);
+	if (rc < 0) {
+		close(r->fd);
+		errno = -rc;
+		goto out_free;
 	}
-	fprintf(r->f, "%s\n# scenario: %s\n", RECORD_MAGIC, scenario_line ? scenario_line : "");
-	write_header(r->f);
-	fflush(r->f);
 	return r;
+
+out_free:;
+	int e = errno;
+	free(r);
+	errno = e;
+	return NULL;
 }
 
 int recorder_write(struct recorder *r, const struct snapshot *s)
 {
-	for (int i = 0; i < SIDE_COUNT; i++)
-		if (s->side[i].present)
-			record_format_row(r->f, s->elapsed_s, i, &s->side[i]);
-	return fflush(r->f) == 0 ? 0 : -errno;
+	return append_whole(r, fill_tick, s);
 }
 
-void recorder_close(struct recorder *r)
+int recorder_close(struct recorder *r)
 {
 	if (!r)
-		return;
-	fclose(r->f);
+		return 0;
+	int rc = r->failed;
+	if (close(r->fd) < 0 && rc == 0)
+		rc = -errno;
 	free(r);
+	return rc;
 }
 
-/* A recording in memory: one snapshot per tick (rows with the same t_s). */
+/* A recording is not held in memory: replay_open reads it once to check every row and
+ * note where each tick starts (8 bytes a tick), and replay_frame reads the rows of the
+ * ticks it needs back from the file. Played in order, each frame costs one tick's rows;
+ * a jump rebuilds the sparkline history from the MODEL_HISTORY ticks before it. */
 struct replay {
+	FILE *f;
 	char scenario[256];
-	struct snapshot *frames;
+	char warning[256];
+	off_t *tick_at;     /* file offset of each tick's first row */
+	off_t end;          /* end of the last whole row */
 	size_t n, cap;
+	/* the frame built last and the sparkline history up to it, for playing in order */
+	size_t built;       /* index of the frame in ring, or SIZE_MAX */
+	struct snapshot last;
+	float ring_rps[SIDE_COUNT][MODEL_HISTORY], ring_p99[SIDE_COUNT][MODEL_HISTORY];
 };
 
-static int add_row(struct replay *r, double t, enum arena_side side, const struct side_snapshot *ss)
+static int note_tick(struct replay *r, off_t at)
 {
-	bool same_tick = r->n > 0 && r->frames[r->n - 1].elapsed_s == t && !r->frames[r->n - 1].side[side].present;
-	if (!same_tick) {
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 64;
-			struct snapshot *f = realloc(r->frames, cap * sizeof *f);
-			if (!f)
-				return -ENOMEM;
-			r->frames = f;
-			r->cap = cap;
-		}
-		memset(&r->frames[r->n], 0, sizeof r->frames[0]);
-		r->frames[r->n].elapsed_s = t;
-		r->frames[r->n].ticks = r->n + 1;
-		r->n++;
+	if (r->n == REPLAY_TICKS_MAX)
+		return -EFBIG;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		off_t *t = realloc(r->tick_at, cap * sizeof *t);
+		if (!t)
+			return -ENOMEM;
+		r->tick_at = t;
+		r->cap = cap;
 	}
-	r->frames[r->n - 1].side[side] = *ss;
+	r->tick_at[r->n++] = at;
+	return 0;
+}
+
+/* The comment lines and the column names before the first row. */
+static int read_preamble(struct replay *r, const char *path, char *line, int *lineno, char *err, size_t errlen)
+{
+	bool header = false;
+	while (!header) {
+		if (!fgets(line, LINE_MAX_BYTES, r->f))
+			return 0;
+		(*lineno)++;
+		if (*lineno == 1 && strncmp(line, RECORD_MAGIC, strlen(RECORD_MAGIC)) != 0)
+			return errmsg_fail(err, errlen, -EINVAL, "%s:1: not a lunchrush recording (no '%s')", path,
+					   RECORD_MAGIC);
+		if (strncmp(line, "# scenario: ", 12) == 0)
+			snprintf(r->scenario, sizeof r->scenario, "%.*s", (int)strcspn(line + 12, "\n"), line + 12);
+		else if (line[0] != '#' && line[0] != '\n')
+			header = true; /* the column names */
+	}
+	return 0;
+}
+
+/* Read every row once: checked, grouped into ticks (rows with the same t_s, one per
+ * side), and the offset of each tick kept. A last row without its line end was cut
+ * (the writer died or the disk filled): the ticks before it are played, with a warning. */
+static int index_rows(struct replay *r, const char *path, char *err, size_t errlen)
+{
+	char line[LINE_MAX_BYTES];
+	int lineno = 0;
+	int rc = read_preamble(r, path, line, &lineno, err, errlen);
+	if (rc < 0)
+		return rc;
+	double last_t = 0;
+	bool seen[SIDE_COUNT] = { false, false };
+	for (;;) {
+		off_t at = ftello(r->f);
+		if (!fgets(line, sizeof line, r->f))
+			break;
+		lineno++;
+		size_t len = strlen(line);
+		if (len == 0 || line[len - 1] != '\n') {
+			if (feof(r->f)) {
+				snprintf(r->warning, sizeof r->warning, "%s:%d: the last row is cut (%zu bytes without a "
+					 "line end): replaying the %zu whole ticks before it", path, lineno, len, r->n);
+				break;
+			}
+			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: a line longer than %d bytes", path, lineno,
+					   LINE_MAX_BYTES - 1);
+		}
+		if (line[0] == '#' || line[0] == '\n') {
+			r->end = ftello(r->f);
+			continue;
+		}
+		double t;
+		enum arena_side side;
+		static struct side_snapshot ss;
+		if (record_parse_row(line, &t, &side, &ss) < 0)
+			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: not a row of %zu columns in the recording format",
+					   path, lineno, NCOLS + 5);
+		if (r->n == 0 || t != last_t || seen[side]) {
+			if ((rc = note_tick(r, at)) < 0)
+				return errmsg_fail(err, errlen, rc, "%s:%d: %s", path, lineno,
+						   rc == -EFBIG ? "more ticks than a replay takes (1,000,000)" : "out of memory");
+			seen[0] = seen[1] = false;
+			last_t = t;
+		}
+		seen[side] = true;
+		r->end = ftello(r->f);
+	}
+	if (ferror(r->f))
+		return errmsg_fail(err, errlen, -EIO, "%s: read error: %s", path, strerror(errno));
 	return 0;
 }
 
 struct replay *replay_open(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	struct replay *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	struct replay *r = calloc(1, sizeof *r);
-	char line[LINE_MAX_BYTES];
-	int lineno = 0;
-	bool header = false;
-	if (!r)
-		goto out_nomem;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		if (lineno == 1 && strncmp(line, RECORD_MAGIC, strlen(RECORD_MAGIC)) != 0) {
-			snprintf(err, errlen, "%s:1: not a lunchrush recording (no '%s')", path, RECORD_MAGIC);
-			goto out_fail;
-		}
-		if (strncmp(line, "# scenario: ", 12) == 0) {
-			snprintf(r->scenario, sizeof r->scenario, "%.*s", (int)strcspn(line + 12, "\n"), line + 12);
-			continue;
-		}
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (!header) {
-			header = true; /* the column names */
-			continue;
-		}
-		double t;
-		enum arena_side side;
-		struct side_snapshot ss;
-		if (record_parse_row(line, &t, &side, &ss) < 0) {
-			snprintf(err, errlen, "%s:%d: not a row of %zu columns in the recording format", path, lineno,
-				 NCOLS + 5);
-			goto out_fail;
-		}
-		if (add_row(r, t, side, &ss) < 0)
-			goto out_nomem;
-	}
-	if (r->n == 0) {
-		snprintf(err, errlen, "%s: no rows recorded", path);
+	r->built = SIZE_MAX;
+	r->f = fopen(path, "r");
+	if (!r->f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		goto out_fail;
 	}
-	fclose(f);
+	if (index_rows(r, path, err, errlen) < 0)
+		goto out_fail;
+	if (r->n == 0) {
+		snprintf(err, errlen, "%s: no rows recorded%s%s", path, r->warning[0] ? "; " : "", r->warning);
+		goto out_fail;
+	}
 	return r;
 
-out_nomem:
-	snprintf(err, errlen, "%s: out of memory", path);
 out_fail:
 	replay_free(r);
-	fclose(f);
 	return NULL;
 }
 
@@ -316,7 +444,9 @@ void replay_free(struct replay *r)
 {
 	if (!r)
 		return;
-	free(r->frames);
+	if (r->f)
+		fclose(r->f);
+	free(r->tick_at);
 	free(r);
 }
 
@@ -330,18 +460,62 @@ const char *replay_scenario(const struct replay *r)
 	return r->scenario;
 }
 
-void replay_frame(const struct replay *r, size_t i, struct snapshot *out)
+const char *replay_warning(const struct replay *r)
+{
+	return r->warning;
+}
+
+/* The rows of tick k into out (without history). A row that no longer parses (the
+ * file changed since replay_open) ends the tick early: its figures stay zero. */
+static void read_tick(struct replay *r, size_t k, struct snapshot *out)
+{
+	char line[LINE_MAX_BYTES];
+	off_t stop = k + 1 < r->n ? r->tick_at[k + 1] : r->end;
+	memset(out, 0, sizeof *out);
+	out->ticks = k + 1;
+	if (fseeko(r->f, r->tick_at[k], SEEK_SET) < 0)
+		return;
+	while (ftello(r->f) < stop && fgets(line, sizeof line, r->f)) {
+		double t;
+		enum arena_side side;
+		static struct side_snapshot ss;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (record_parse_row(line, &t, &side, &ss) < 0)
+			break;
+		out->elapsed_s = t;
+		out->side[side] = ss;
+	}
+}
+
+static void push_ring(struct replay *r, size_t k, const struct snapshot *s)
+{
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		r->ring_rps[side][k % MODEL_HISTORY] = (float)clamp_double(s->side[side].throughput_rps, 0, FLT_MAX);
+		r->ring_p99[side][k % MODEL_HISTORY] = (float)clamp_double(s->side[side].p99_ms, 0, FLT_MAX);
+	}
+}
+
+void replay_frame(struct replay *r, size_t i, struct snapshot *out)
 {
 	if (i >= r->n)
 		i = r->n - 1;
-	*out = r->frames[i];
 	size_t first = i + 1 > MODEL_HISTORY ? i + 1 - MODEL_HISTORY : 0;
+	size_t k = r->built != SIZE_MAX && r->built < i && r->built + 1 >= first ? r->built + 1 : first;
+	if (r->built == i)
+		k = i + 1; /* the same frame again: nothing to read */
+	for (; k <= i; k++) {
+		read_tick(r, k, &r->last);
+		push_ring(r, k, &r->last);
+	}
+	r->built = i;
+	*out = r->last;
 	for (int s = 0; s < SIDE_COUNT; s++) {
 		struct side_snapshot *ss = &out->side[s];
 		ss->history_len = (uint32_t)(i + 1 - first);
-		for (size_t k = first; k <= i; k++) {
-			ss->history_rps[k - first] = (float)r->frames[k].side[s].throughput_rps;
-			ss->history_p99_ms[k - first] = (float)r->frames[k].side[s].p99_ms;
+		for (size_t h = first; h <= i; h++) {
+			ss->history_rps[h - first] = r->ring_rps[s][h % MODEL_HISTORY];
+			ss->history_p99_ms[h - first] = r->ring_p99[s][h % MODEL_HISTORY];
 		}
 	}
 }

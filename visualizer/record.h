@@ -19,11 +19,14 @@
 
 struct recorder;
 
-/* Create FILE and write the header. NULL with errno set. */
+/* Create FILE and write the header. NULL with errno set (ENOSPC on a full disk). */
 struct recorder *recorder_open(const char *path, const char *scenario_line);
-/* Append the rows of one tick (both sides that are present), flushed. 0 or -errno. */
+/* Append the rows of one tick (both sides that are present), whole or not at all: a
+ * failed or short write is cut back to the last whole tick, and every later call
+ * returns the same error. 0 or -errno. */
 int recorder_write(struct recorder *r, const struct snapshot *s);
-void recorder_close(struct recorder *r);
+/* Close; 0, the first write error, or close's. recorder_close(NULL) is 0. */
+int recorder_close(struct recorder *r);
 
 /* Write/read one side's row alone (what the functions above and below are made of). */
 void record_format_row(FILE *out, double t_s, enum arena_side side, const struct side_snapshot *ss);
@@ -31,13 +34,17 @@ int record_parse_row(const char *line, double *t_s, enum arena_side *side, struc
 
 struct replay;
 
-/* Read a whole recording. NULL with a one-line reason in err ("FILE:LINE: ..."). */
+/* Check a whole recording and index its ticks (the rows stay in the file: memory is 8
+ * bytes a tick). NULL with a one-line reason in err ("FILE:LINE: ..."). A last row
+ * cut short is left out, with replay_warning saying so. */
 struct replay *replay_open(const char *path, char *err, size_t errlen);
 void replay_free(struct replay *r);
 
 size_t replay_frames(const struct replay *r);                 /* ticks recorded */
 const char *replay_scenario(const struct replay *r);          /* the scenario line */
-/* The snapshot of tick i (0-based), with the sparkline history of the ticks before. */
-void replay_frame(const struct replay *r, size_t i, struct snapshot *out);
+const char *replay_warning(const struct replay *r);           /* "" or what was left out */
+/* The snapshot of tick i (0-based), with the sparkline history of the ticks before;
+ * read from the file (in order: one tick's rows a call). */
+void replay_frame(struct replay *r, size_t i, struct snapshot *out);
 
 #endif

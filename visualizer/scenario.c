@@ -12,6 +12,9 @@
 
 #include <ini.h>
 
+#include "errmsg.h"
+#include "textfile.h"
+
 /* The defaults: 4 cashiers that each need cook_ms = 50 ms per order serve at most
  * 4 / 0.05 = 80 orders/s; 120 Poisson arrivals/s overload them by half, so the
  * blocking line grows by ~40 customers a second while one event loop keeps up. */
@@ -119,11 +122,77 @@ static int parse_text(const char *key, const char *v, char *dst, size_t cap, cha
 	return 0;
 }
 
+/* A name is shown on the screen, in the summary and in recordings: a control
+ * character (an escape sequence would drive the terminal) becomes '?'. */
+static int parse_name(const char *v, char *dst, size_t cap, char *err, size_t errlen)
+{
+	int rc = parse_text("name", v, dst, cap, err, errlen);
+	for (char *p = dst; rc == 0 && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return rc;
+}
+
+/* The flags a scenario file or a lesson may add to a child, each with one value that
+ * is a number with an optional unit ("500", "1s", "1.5"): limits and timings only.
+ * Nothing that widens what a server listens on (--host, --port), writes a file
+ * (--percentiles, --series), names a segment (--scoreboard), points elsewhere
+ * (--kitchen, --allow-remote) or changes what the dashboard reads (--json). */
+static const struct extra_flag {
+	const char *flag;
+	bool server, loadgen;                /* which children accept it */
+} extra_flags[] = {
+	{ "--max-conns", true, false },         { "--idle-ms", true, false },
+	{ "--header-timeout-ms", true, false }, { "--send-timeout-ms", true, false },
+	{ "--kitchen-timeout-ms", true, false },
+	{ "--think-ms", false, true },          { "--warmup", false, true },
+	{ "--trickle-ms", false, true },        { "--requests", false, true },
+};
+
+static bool extra_value_ok(const char *v)
+{
+	if (!(*v >= '0' && *v <= '9'))
+		return false;
+	for (; *v; v++)
+		if (!((*v >= '0' && *v <= '9') || *v == '.' || (*v >= 'a' && *v <= 'z')))
+			return false;
+	return true;
+}
+
+/* Check KEY's "--flag value ..." against extra_flags; at most SCENARIO_EXTRA_ARGS_MAX
+ * words. 0, or -EINVAL naming the word refused. */
+static int check_extra_args(const char *key, const char *v, char *err, size_t errlen)
+{
+	bool loadgen = strcmp(key, "loadgen_args") == 0;
+	char copy[SCENARIO_ARGS_MAX];
+	snprintf(copy, sizeof copy, "%s", v);
+	char *save = NULL;
+	int words = 0;
+	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (++words > SCENARIO_EXTRA_ARGS_MAX)
+			return errmsg_fail(err, errlen, -EINVAL, "%s: more than %d words (%d flags with their values)",
+					   key, SCENARIO_EXTRA_ARGS_MAX, SCENARIO_EXTRA_ARGS_MAX / 2);
+		const struct extra_flag *f = NULL;
+		for (size_t i = 0; i < sizeof extra_flags / sizeof extra_flags[0] && !f; i++)
+			if (strcmp(t, extra_flags[i].flag) == 0 && (loadgen ? extra_flags[i].loadgen : extra_flags[i].server))
+				f = &extra_flags[i];
+		if (!f)
+			return errmsg_fail(err, errlen, -EINVAL, "%s: '%.40s' is not allowed here (only limits and "
+					   "timings, as '--flag number'; see scenario.h)", key, t);
+		char *value = strtok_r(NULL, " \t", &save);
+		words++;
+		if (!value || !extra_value_ok(value))
+			return errmsg_fail(err, errlen, -EINVAL, "%s: %s needs a number (like 500 or 1s), not '%.40s'", key,
+					   t, value ? value : "nothing");
+	}
+	return 0;
+}
+
 /* Numbers the flags of our binaries accept, with units in the key names. */
 int scenario_set(struct scenario *sc, const char *key, const char *v, char *err, size_t errlen)
 {
 	if (strcmp(key, "name") == 0)
-		return parse_text(key, v, sc->name, sizeof sc->name, err, errlen);
+		return parse_name(v, sc->name, sizeof sc->name, err, errlen);
 	if (strcmp(key, "rate") == 0) {
 		char *end;
 		double r = strtod(v, &end);
@@ -178,8 +247,12 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 		{ "loadgen_args", offsetof(struct scenario, loadgen_args) },
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if (strcmp(key, texts[i].key) == 0)
-			return parse_text(key, v, (char *)sc + texts[i].off, SCENARIO_ARGS_MAX, err, errlen);
+		if (strcmp(key, texts[i].key) == 0) {
+			if (strlen(v) >= SCENARIO_ARGS_MAX)
+				return fail(err, errlen, -EINVAL, "%s: '%s' is too long", key, v);
+			int rc = check_extra_args(key, v, err, errlen);
+			return rc < 0 ? rc : parse_text(key, v, (char *)sc + texts[i].off, SCENARIO_ARGS_MAX, err, errlen);
+		}
 	return fail(err, errlen, -ENOENT, "unknown key '%s'%s", key, " (see scenario.h for the keys)");
 }
 
@@ -235,11 +308,25 @@ int scenario_parse_string(struct scenario *sc, const char *text, char *err, size
 	return finish(&ctx, ini_parse_string(text, on_key, &ctx), "scenario", err, errlen);
 }
 
+/* Read whole first, at most SCENARIO_FILE_MAX bytes: libinih's own reader would read
+ * /dev/zero for ever (a line of NUL bytes is an empty line). */
 int scenario_parse_file(struct scenario *sc, const char *path, char *err, size_t errlen)
 {
 	struct parse_ctx ctx = { .sc = sc };
-	errno = 0;
-	return finish(&ctx, ini_parse(path, on_key, &ctx), path, err, errlen);
+	size_t len;
+	int rc;
+	char *text = textfile_read_capped(path, SCENARIO_FILE_MAX, &len, &rc);
+	if (!text) {
+		if (rc == -EFBIG)
+			return errmsg_fail(err, errlen, rc, "%s: larger than %d KiB: not a scenario file", path,
+					   SCENARIO_FILE_MAX / 1024);
+		if (rc == -EILSEQ)
+			return errmsg_fail(err, errlen, -EINVAL, "%s: holds NUL bytes: not a scenario (text) file", path);
+		return errmsg_fail(err, errlen, rc == -ENOENT ? -ENOENT : rc, "%s: cannot open: %s", path, strerror(-rc));
+	}
+	rc = finish(&ctx, ini_parse_string(text, on_key, &ctx), path, err, errlen);
+	free(text);
+	return rc;
 }
 
 int scenario_check(const struct scenario *sc, char *err, size_t errlen)

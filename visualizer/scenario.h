@@ -23,6 +23,8 @@
 
 #define SCENARIO_NAME_MAX 48
 #define SCENARIO_ARGS_MAX 256
+#define SCENARIO_EXTRA_ARGS_MAX 8   /* words in one *_args key */
+#define SCENARIO_FILE_MAX (64 * 1024) /* bytes in a scenario file */
 #define SCENARIO_PRESETS 9    /* keys 1..9 */
 #define SCENARIO_RATE_MAX 100000.0
 
@@ -50,7 +52,10 @@ struct scenario {
 	/* both */
 	bool kitchen;                  /* start bin/kitchen, give both servers --kitchen */
 	uint32_t idle_ms;              /* server --idle-ms (60000), 0 = the server's default */
-	/* raw extra flags, split on spaces, appended last (for lessons and experiments) */
+	/* extra flags, split on spaces, appended last (for lessons and experiments); only
+	 * the limits and timings of scenario.c's extra_flags table, each "--flag number",
+	 * at most SCENARIO_EXTRA_ARGS_MAX words: a file or a lesson never widens what a
+	 * server listens on, nor makes a child write a file */
 	char blocking_args[SCENARIO_ARGS_MAX];
 	char evented_args[SCENARIO_ARGS_MAX];
 	char loadgen_args[SCENARIO_ARGS_MAX];

@@ -29,17 +29,19 @@ static void replay_advance(struct app *app, uint64_t now_ns)
 	app->replay_next_ns = now_ns + NS_PER_SEC / (uint64_t)app->replay_speed;
 }
 
-/* Everything that changes with time, once per FRAME_NS. */
-static void update(struct app *app, uint64_t now_ns)
+/* Everything that changes with time, once per FRAME_NS. False when the run must end:
+ * the recording could not be written (main says why, once the screen is closed). */
+static bool update(struct app *app, uint64_t now_ns)
 {
 	if (app->mode == APP_REPLAY) {
 		replay_advance(app, now_ns);
-		return;
+		return true;
 	}
 	if (app->arena && arena_poll(app->arena))
 		app_sync_reasons(app);
 	if (model_update(app->model, now_ns) && app->rec)
-		recorder_write(app->rec, model_snapshot(app->model));
+		return recorder_write(app->rec, model_snapshot(app->model)) == 0;
+	return true;
 }
 
 static void draw(struct app *app, uint64_t now_ns)
@@ -73,10 +75,14 @@ int ui_run(struct app *app)
 	}
 	uint64_t next_update = 0, last_draw = 0;
 	bool dirty = true;
+	int rc = 0;
 	while (!app_stop) {
 		uint64_t now = clock_now_ns();
 		if (now >= next_update) {
-			update(app, now);
+			if (!update(app, now)) {
+				rc = 1;
+				break;
+			}
 			next_update = now + FRAME_NS;
 			dirty = true;
 		}
@@ -100,5 +106,5 @@ int ui_run(struct app *app)
 			dirty = true;
 	}
 	endwin();
-	return 0;
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "numclamp.h"
 #include "viewkit.h"
 
 #define MIN_COLS 76
@@ -102,7 +103,8 @@ static void draw_down(const struct half *h, int y, const struct side_snapshot *s
 		return;
 	}
 	vk_put(h->w, y + 1, h->x, h->width, A(h, VA_BAD), "DOWN");
-	const char *why = ss->reason[0] ? ss->reason : "no scoreboard (yet): the server is not running";
+	/* the model always says why; a recording keeps only that the side was down */
+	const char *why = ss->reason[0] ? ss->reason : "the server was down (no reason recorded)";
 	for (int r = 0; r < 3 && *why; r++) {
 		int len = (int)strlen(why);
 		vk_put(h->w, y + 2 + r, h->x, h->width, A(h, VA_NORMAL), "%.*s", h->width, why);
@@ -142,6 +144,10 @@ static int draw_scene(const struct half *h, int y, int line_rows, const struct s
 	vk_put(h->w, y++, h->x + x, h->width - x, A(h, VA_NORMAL), " %u/%u busy", busy, ss->cashiers);
 
 	n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "kitchen %-4lld", (long long)ss->in_kitchen);
+	if (ss->kitchen_reason[0]) { /* a kitchen that is down is news, not an error count */
+		vk_put(h->w, y++, h->x + n, h->width - n, A(h, VA_BAD), "%s", ss->kitchen_reason);
+		return y;
+	}
 	int half = (h->width - n) / 2;
 	struct half k = *h;
 	k.width = n + half; /* the crowd stops at the pickup counter */
@@ -191,7 +197,11 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 	bool keeping_up = ss->throughput_rps >= 0.9 * arriving;
 	int n = vk_put(h->w, y, h->x, h->width, A(h, keeping_up ? VA_GOOD : VA_BAD), "served %s",
 		       fmt_rate(a, sizeof a, ss->throughput_rps));
-	vk_put(h->w, y++, h->x + n, h->width - n, A(h, VA_NORMAL), "  arriving %s", fmt_rate(b, sizeof b, arriving));
+	if (ss->loadgen_reason[0]) /* no arrivals to show: say why instead of the last rate */
+		vk_put(h->w, y++, h->x + n, h->width - n, A(h, VA_BAD), "  %s", ss->loadgen_reason);
+	else
+		vk_put(h->w, y++, h->x + n, h->width - n, A(h, VA_NORMAL), "  arriving %s",
+		       fmt_rate(b, sizeof b, arriving));
 	vk_sparkline(h->w, y, h->x, h->width, spark_h, ss->history_rps, (int)ss->history_len, h->g, A(h, VA_GOOD));
 	y += spark_h;
 
@@ -260,21 +270,25 @@ static void draw_half_big(const struct half *h, enum arena_side side, const stru
 	}
 	char v[32], label[64], a[24], b[24];
 	int y = h->y + 1;
-	snprintf(v, sizeof v, "%lld", (long long)(ss->in_line + ss->door));
+	snprintf(v, sizeof v, "%lld", (long long)clamp_add_i64(ss->in_line, ss->door));
 	draw_big_figure(h, y, "waiting in line", v, "", A(h, ss->in_line > 0 ? VA_WARN : VA_GOOD));
 	y += 6;
 	double arriving = ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps;
-	snprintf(v, sizeof v, "%.0f", ss->throughput_rps);
+	snprintf(v, sizeof v, "%.0f", clamp_double(ss->throughput_rps, 0, 1e12));
 	snprintf(label, sizeof label, "served per second (arriving %s)", fmt_rate(a, sizeof a, arriving));
 	draw_big_figure(h, y, label, v, "/s", A(h, ss->throughput_rps >= 0.9 * arriving ? VA_GOOD : VA_BAD));
 	y += 6;
-	bool seconds = ss->p99_ms >= 1000;
-	snprintf(v, sizeof v, seconds ? "%.1f" : "%.0f", seconds ? ss->p99_ms / 1000 : ss->p99_ms);
+	double p99_ms = clamp_double(ss->p99_ms, 0, 1e12);
+	bool seconds = p99_ms >= 1000;
+	snprintf(v, sizeof v, seconds ? "%.1f" : "%.0f", seconds ? p99_ms / 1000 : p99_ms);
 	bool slow = ss->p99_ms > 2 * service_ms(ss) + 10;
 	draw_big_figure(h, y, "p99 latency", v, seconds ? "s" : "ms", A(h, slow ? VA_BAD : VA_GOOD));
 	y += 6;
 	vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "p50 %s  max %s  errors %llu", fmt_ms(a, sizeof a, ss->p50_ms),
 	       fmt_ms(b, sizeof b, ss->max_ms), (unsigned long long)ss->errors_total);
+	if (ss->loadgen_reason[0] || ss->kitchen_reason[0])
+		vk_put(h->w, y + 1, h->x, h->width, A(h, VA_BAD), "%s",
+		       ss->kitchen_reason[0] ? ss->kitchen_reason : ss->loadgen_reason);
 }
 
 static void draw_status(WINDOW *w, int rows, int cols, const struct view_status *st, const struct view_opts *o)
@@ -284,7 +298,8 @@ static void draw_status(WINDOW *w, int rows, int cols, const struct view_status 
 	wattr_on(w, bar, NULL);
 	mvwhline(w, rows - 2, 0, ' ', cols);
 	wattr_off(w, bar, NULL);
-	snprintf(elapsed, sizeof elapsed, "%02d:%02d", (int)st->elapsed_s / 60, (int)st->elapsed_s % 60);
+	int secs = clamp_int(st->elapsed_s, 0, 99 * 3600); /* a recording may say NaN or 1e300 */
+	snprintf(elapsed, sizeof elapsed, "%02d:%02d", secs / 60, secs % 60);
 	int n = vk_put(w, rows - 2, 0, cols, bar, " %s | %s | %s | %s | cook %ums | cpu %uus | %s%s",
 		       st->scenario ? st->scenario : "", st->mode ? st->mode : "live", elapsed,
 		       fmt_rate(rate, sizeof rate, st->rate), st->cook_ms, st->work_us,

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "numclamp.h"
+
 static const struct glyphs utf8 = {
 	.customer = "\u25cf",       /* ● */
 	.cooking = "\u2668",        /* ♨ */
@@ -114,7 +116,8 @@ void vk_sparkline(WINDOW *w, int y, int x, int width, int height, const float *v
 	for (int i = first; i < n; i++) {
 		int col = x + (i - first);
 		/* eighths of the whole height, at least one for any value above zero */
-		int level = top > 0 && v[i] > 0 ? (int)(v[i] / top * (float)(height * 8) + 0.5f) : 0;
+		/* clamped, not cast: an infinite value makes v / top NaN */
+		int level = top > 0 && v[i] > 0 ? clamp_int(v[i] / top * (float)(height * 8) + 0.5f, 0, height * 8) : 0;
 		if (v[i] > 0 && level == 0)
 			level = 1;
 		for (int r = 0; r < height; r++) {

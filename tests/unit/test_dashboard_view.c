@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,61 @@ static void test_view_down_side_says_why(void **state)
 	assert_on_screen(t, "BLOCKING");
 }
 
+/* Issue 19, defect 14: NaN, infinity and INT64_MAX from a hostile recording or
+ * scoreboard. Before the fix the clock read "-35791394:-08" (NaN cast to int, undefined
+ * behaviour) and the big layout summed two INT64_MAX gauges (signed overflow, which
+ * aborts the sanitizer build). */
+static void test_view_hostile_numbers(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	s.elapsed_s = NAN;
+	for (int i = 0; i < 15; i++) {
+		s.side[SIDE_BLOCKING].history_rps[i] = i % 2 ? INFINITY : NAN;
+		s.side[SIDE_BLOCKING].history_p99_ms[i] = INFINITY;
+	}
+	s.side[SIDE_EVENTED].in_line = INT64_MAX;
+	s.side[SIDE_EVENTED].door = INT64_MAX;
+	s.side[SIDE_EVENTED].p99_ms = INFINITY;
+	s.side[SIDE_EVENTED].throughput_rps = NAN;
+	struct view_status st = status();
+	st.elapsed_s = NAN;
+	const char *t = draw(24, 80, &s, st, (struct view_opts){ .color = true });
+	fputs(t, stderr);
+	assert_on_screen(t, "00:00");
+	assert_null(strstr(t, "nan"));
+	assert_null(strstr(t, "inf"));
+	st.elapsed_s = 1e300;
+	t = draw(36, 120, &s, st, (struct view_opts){ .big = true, .ascii = true });
+	assert_on_screen(t, "waiting in line"); /* the sum of the two saturates, not wraps */
+	assert_null(strstr(t, "nan"));
+	assert_null(strstr(t, "inf"));
+}
+
+/* Issue 19, defect 13: a killed load generator and a dead kitchen are said in words;
+ * the last arrival rate is not left on the screen. */
+static void test_view_says_what_stopped(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct side_snapshot *b = &s.side[SIDE_BLOCKING], *e = &s.side[SIDE_EVENTED];
+	b->loadgen_up = false;
+	b->offered_rps = 0;
+	snprintf(b->loadgen_reason, sizeof b->loadgen_reason, "load generator killed by SIGKILL");
+	snprintf(e->kitchen_reason, sizeof e->kitchen_reason, "kitchen down (exit 1): orders fail with 502");
+	const char *t = draw(30, 120, &s, status(), (struct view_opts){ .color = true });
+	fputs(t, stderr);
+	assert_on_screen(t, "load generator killed by SIGKILL");
+	assert_on_screen(t, "kitchen down (exit 1)");
+	assert_on_screen(t, "arriving 120.0/s"); /* the evented half still has its load */
+	assert_null(strstr(t, "arriving 0.0/s"));
+	t = draw(36, 120, &s, status(), (struct view_opts){ .big = true });
+	assert_on_screen(t, "load generator killed by SIGKILL");
+	assert_on_screen(t, "kitchen down");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_view_ascii_has_no_utf8),
 		cmocka_unit_test(test_view_big_layout),
 		cmocka_unit_test(test_view_down_side_says_why),
+		cmocka_unit_test(test_view_hostile_numbers),
+		cmocka_unit_test(test_view_says_what_stopped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,177 @@
+/* test_dashboard_files.c: bin/dashboard against hostile files and a full disk, end to
+ * end (issue 19, defects 4, 5, 9 and 15). A scenario whose name holds escape sequences
+ * runs headless for 2 s with --record: the summary prints none of them raw. The
+ * recording, its last row cut, still replays (with a warning). --replay, --json and
+ * --record into /dev/full exit non-zero and say what could not be written. A scenario
+ * file that passes --percentiles to the load generator is refused before anything
+ * starts. Skips with a message while a binary is missing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/testlib.h"
+
+static char dir[] = "/tmp/test_dashboard_files.XXXXXX";
+static char scenario[128], recording[128];
+static char out[256 * 1024], err[64 * 1024];
+
+static bool have_binaries(void)
+{
+	return test_bin_built("dashboard") && test_bin_built("blocking") && test_bin_built("evented") &&
+	       test_bin_built("loadgen");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(scenario, sizeof scenario, "%s/hostile.ini", dir);
+	snprintf(recording, sizeof recording, "%s/run.csv", dir);
+	FILE *f = fopen(scenario, "w");
+	if (!f)
+		return -1;
+	/* an OSC title change, a bell and a screen clear in the name; a short, light run */
+	fprintf(f, "name = \x1b]0;owned\x07\x1b[2Jrush\nrate = 20\ncook_ms = 5\n");
+	fclose(f);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* sh -c "exec dashboard ARGS > STDOUT", stderr captured: the exit status. */
+static int run_dashboard(const char *args, const char *stdout_to, int timeout_ms)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "exec '%s' %s%s%s", test_bin("dashboard"), args, stdout_to ? " >" : "",
+		 stdout_to ? stdout_to : "");
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	out[0] = err[0] = '\0';
+	int st = child_run_capture(argv, out, sizeof out, err, sizeof err, timeout_ms);
+	print_message("$ %s\n  -> %s %d; stderr: %.300s\n", cmd, WIFEXITED(st) ? "exit" : "status",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : st, err);
+	return st;
+}
+
+static void test_dashboard_summary_has_no_escapes(void **state)
+{
+	(void)state;
+	if (!have_binaries())
+		skip();
+	char args[512];
+	snprintf(args, sizeof args, "--scenario '%s' --headless --duration 2s --record '%s'", scenario, recording);
+	int st = run_dashboard(args, NULL, 30000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_non_null(strstr(out, "summary:"));
+	assert_non_null(strstr(out, "rush"));
+	for (const char *p = out; *p; p++)
+		if (*p == '\x1b' || *p == '\a') {
+			print_error("a control byte 0x%02x at offset %td of the summary\n", *p, p - out);
+			fail();
+		}
+}
+
+/* The recording of the test above, its last row cut in half. */
+static void test_dashboard_replays_a_cut_recording(void **state)
+{
+	(void)state;
+	if (!have_binaries() || access(recording, R_OK) != 0)
+		skip();
+	FILE *f = fopen(recording, "a");
+	assert_non_null(f);
+	fputs("3.000,blocking,blocking,1,1,20.0", f);
+	fclose(f);
+	char args[512];
+	snprintf(args, sizeof args, "--replay '%s' --headless", recording);
+	int st = run_dashboard(args, NULL, 10000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_non_null(strstr(err, "the last row is cut"));
+	assert_non_null(strchr(out, '|')); /* the whole rows, as a table */
+}
+
+static void test_dashboard_replay_into_dev_full(void **state)
+{
+	(void)state;
+	if (!have_binaries() || access(recording, R_OK) != 0)
+		skip();
+	char args[512];
+	snprintf(args, sizeof args, "--replay '%s' --headless", recording);
+	int st = run_dashboard(args, "/dev/full", 10000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+	assert_non_null(strstr(err, "cannot write"));
+	assert_non_null(strstr(err, "No space left"));
+}
+
+static void test_dashboard_json_into_dev_full(void **state)
+{
+	(void)state;
+	if (!have_binaries())
+		skip();
+	char args[512];
+	snprintf(args, sizeof args, "--scenario '%s' --headless --duration 1s --json", scenario);
+	int st = run_dashboard(args, "/dev/full", 30000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+	assert_non_null(strstr(err, "cannot write"));
+}
+
+static void test_dashboard_record_into_dev_full(void **state)
+{
+	(void)state;
+	if (!have_binaries())
+		skip();
+	char args[512];
+	snprintf(args, sizeof args, "--scenario '%s' --headless --duration 1s --record /dev/full", scenario);
+	int st = run_dashboard(args, NULL, 30000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+	assert_non_null(strstr(err, "/dev/full"));
+	assert_non_null(strstr(err, "No space left"));
+}
+
+/* Defect 5 at the binary: refused with the reason, exit 2, nothing started. */
+static void test_dashboard_refuses_a_scenario_that_writes_files(void **state)
+{
+	(void)state;
+	if (!have_binaries())
+		skip();
+	char bad[160], args[512];
+	snprintf(bad, sizeof bad, "%s/bad.ini", dir);
+	FILE *f = fopen(bad, "w");
+	assert_non_null(f);
+	fprintf(f, "loadgen_args = --percentiles %s/victim\n", dir);
+	fclose(f);
+	snprintf(args, sizeof args, "--scenario '%s' --headless --duration 1s", bad);
+	int st = run_dashboard(args, NULL, 10000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	assert_non_null(strstr(err, "--percentiles"));
+	char victim[160];
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	assert_int_not_equal(access(victim, F_OK), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dashboard_summary_has_no_escapes),
+		cmocka_unit_test(test_dashboard_replays_a_cut_recording),
+		cmocka_unit_test(test_dashboard_replay_into_dev_full),
+		cmocka_unit_test(test_dashboard_json_into_dev_full),
+		cmocka_unit_test(test_dashboard_record_into_dev_full),
+		cmocka_unit_test(test_dashboard_refuses_a_scenario_that_writes_files),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
