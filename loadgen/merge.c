@@ -203,6 +203,7 @@ int merge_main(int argc, char **argv)
 	int opt, status = 1;
 
 	optind = 1;
+	argv[0] = (char *)"loadgen merge";  /* getopt's messages name it */
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':

@@ -72,26 +72,37 @@ static void json_latency(FILE *out, const char *key, const struct hist *h)
 
 /* The interval length of the logs: the most common corrected entry length (the last
  * interval of a run is shorter), 1 s when there is none. */
-static double interval_length(const struct merge_host *hosts, size_t n)
+static double host_interval(const struct hlog_file *f)
 {
+	for (size_t k = 0; k < f->n; k++)
+		if (!f->entries[k].uncorrected && f->entries[k].length_s > 0 && k + 2 < f->n)
+			return f->entries[k].length_s;
+	return 0;
+}
+
+/* The first hlog's interval; a host logging another one is named (its lines are
+ * still put in the nearest slot, which then mixes lengths). */
+static double interval_length(const struct merge_host *hosts, size_t n, struct merge_warnings *w)
+{
+	double len = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct hlog_file *f = &hosts[i].file;
-		if (hosts[i].from_json)
+		double mine = hosts[i].from_json ? 0 : host_interval(&hosts[i].file);
+		if (mine <= 0)
 			continue;
-		for (size_t k = 0; k < f->n; k++)
-			if (!f->entries[k].uncorrected && f->entries[k].length_s > 0 && k + 2 < f->n)
-				return f->entries[k].length_s;
-		for (size_t k = 0; k < f->n; k++)
-			if (!f->entries[k].uncorrected && f->entries[k].length_s > 0)
-				return f->entries[k].length_s;
+		if (len == 0)
+			len = mine;
+		else if (fabs(mine - len) > 0.01 * len)
+			merge_warn(w, "%s: intervals of %.3fs, not %.3fs as the first: aligned on %.3fs", hosts[i].path,
+				   mine, len, len);
 	}
-	return 1.0;
+	return len > 0 ? len : 1.0;
 }
 
 /* Align the corrected intervals of every hlog host; *nslots slots (free them). */
-static struct slot *align(const struct merge_host *hosts, size_t n, double *t0, double *len_s, size_t *nslots)
+static struct slot *align(const struct merge_host *hosts, size_t n, double *t0, double *len_s, size_t *nslots,
+			  struct merge_warnings *w)
 {
-	double zero = INFINITY, len = interval_length(hosts, n);
+	double zero = INFINITY, len = interval_length(hosts, n, w);
 	size_t count = 0;
 	*nslots = 0;
 	for (size_t i = 0; i < n; i++)
@@ -251,7 +262,7 @@ int merge_report(const struct merge_opts *o, const struct merge_host *hosts, siz
 	if (!f)
 		return -ENOMEM;
 	sum_fleet(f, hosts, n);
-	struct slot *slots = align(hosts, n, &t0, &len, &nslots);
+	struct slot *slots = align(hosts, n, &t0, &len, &nslots, w);
 	if (o->json)
 		json(stdout, o, hosts, n, f, slots, nslots, t0, len, w);
 	else
