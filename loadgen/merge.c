@@ -187,11 +187,14 @@ static bool read_host(struct merge_host *m, struct merge_warnings *w)
 		return false;
 	}
 	if (!m->file.complete) {
+		size_t intervals = 0;
+		for (size_t i = 0; i < m->file.n; i++)
+			intervals += !m->file.entries[i].uncorrected;
 		m->truncated = true;
 		merge_warn(w, "%s: truncated: %s (the run was cut short); its %zu interval%s merged, its throughput "
 			   "is its values over the time they cover", m->path,
-			   m->file.cut_line ? "its last line is cut and no end line" : "no end line", m->file.n,
-			   m->file.n == 1 ? " is" : "s are");
+			   m->file.cut_line ? "its last line is cut and no end line" : "no end line", intervals,
+			   intervals == 1 ? " is" : "s are");
 	}
 	host_figures(m);
 	return true;
