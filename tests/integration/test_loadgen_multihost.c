@@ -126,6 +126,20 @@ static double num_after(const char *text, const char *anchor, const char *key)
 	return p ? strtod(p + strlen(pat), NULL) : NAN;
 }
 
+struct ran {
+	int code;
+	double ms;
+	char out[OUT_MAX], err[OUT_MAX];
+};
+
+static void run(struct ran *r, char *const argv[])
+{
+	double t0 = tc_now_ms();
+	int st = child_run_capture(argv, r->out, sizeof r->out, r->err, sizeof r->err, 15000);
+	r->ms = tc_now_ms() - t0;
+	r->code = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 struct host_run {
 	struct child c;
 	char hlog[300];
@@ -172,11 +186,37 @@ static void start_time(char *buf, size_t cap, double ahead_s)
 	snprintf(buf, cap, "%.3f", (double)ts.tv_sec + ts.tv_nsec / 1e9 + ahead_s);
 }
 
-static int merge(struct host_run *h, char *out, char *err)
+static int merge_files(const char *f0, const char *f1, const char *f2, char *out, char *err)
 {
-	char *const argv[] = { (char *)test_bin("loadgen"), "merge", "--json", h[0].hlog, h[1].hlog, h[2].hlog, NULL };
+	char *const argv[] = { (char *)test_bin("loadgen"), "merge", "--json", (char *)f0, (char *)f1, (char *)f2, NULL };
 	int st = child_run_capture(argv, out, OUT_MAX, err, OUT_MAX, 10000);
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int merge(struct host_run *h, char *out, char *err)
+{
+	return merge_files(h[0].hlog, h[1].hlog, h[2].hlog, out, err);
+}
+
+/* The hosts' --json outputs, merged: the same fleet as their hlogs give. */
+static void check_json_merge(struct host_run *h, const char *from_hlogs)
+{
+	static char merged[OUT_MAX], err[OUT_MAX];
+	char path[HOSTS][320];
+	for (int k = 0; k < HOSTS; k++) {
+		snprintf(path[k], sizeof path[k], "%s.json", h[k].hlog);
+		FILE *f = fopen(path[k], "w");
+		assert_non_null(f);
+		fputs(h[k].out, f);
+		fclose(f);
+	}
+	assert_int_equal(merge_files(path[0], path[1], path[2], merged, err), 0);
+	static const char *const keys[] = { "requests", "throughput_rps", "p50", "p90", "p99", "p999", "max", "count" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		assert_true(num_after(merged, "\"merged\":", keys[i]) == num_after(from_hlogs, "\"merged\":", keys[i]));
+	print_message("the hosts' --json outputs merge to the same figures as their hlogs\n");
+	for (int k = 0; k < HOSTS; k++)
+		unlink(path[k]);
 }
 
 static bool skip_reason(void)
@@ -218,6 +258,15 @@ static void test_merge_three_hosts_exact(void **state)
 	if (skip_reason())
 		skip();
 	start_server(&server, url, sizeof url);
+	{	/* the loopback rule holds inside a namespace too */
+		static struct ran r;
+		char ns[64];
+		snprintf(ns, sizeof ns, "%s-h1", ns_prefix);
+		char *const argv[] = { (char *)ip_bin, "netns", "exec", ns, (char *)test_bin("loadgen"), "-d", "1s", url, NULL };
+		run(&r, argv);
+		assert_int_equal(r.code, 2);
+		assert_non_null(strstr(r.err, "--allow-remote"));
+	}
 	start_time(at, sizeof at, 1.5);
 	for (int k = 0; k < HOSTS; k++)
 		start_host(&h[k], k, url, at, "2s");
@@ -282,6 +331,7 @@ static void test_merge_three_hosts_exact(void **state)
 			      (unsigned long long)got, (unsigned long long)want);
 		assert_int_equal(got, want);
 	}
+	check_json_merge(h, merged);
 	/* (c), and the hosts started together */
 	assert_true(check_intervals(merged, HOSTS) >= 2);
 	for (int k = 0; k < HOSTS; k++) {
@@ -348,7 +398,7 @@ static void test_merge_with_one_host_killed(void **state)
 	double req = num_after(merged, "\"merged\":", "requests");
 	double whole = num_after(h[0].out, NULL, "requests") + num_after(h[1].out, NULL, "requests");
 	print_message("merged %.0f requests: %.0f from the two whole hosts, %llu logged by the killed one "
-		      "(%d intervals), %.2f req/s in all\n", req, whole, (unsigned long long)cut.total, lines,
+		      "(%d intervals), %.2f req/s in all\n", req, whole, (unsigned long long)cut.total, lines, lines == 1 ? "" : "s",
 		      num_after(merged, "\"merged\":", "throughput_rps"));
 	assert_true(req == whole + (double)cut.total);
 	assert_true(cut.total > 0);
@@ -357,9 +407,97 @@ static void test_merge_with_one_host_killed(void **state)
 		unlink(h[k].hlog);
 }
 
+/* ---- without namespaces: the flags' and merge's refusals ---- */
+
+static void test_start_at_bounds_and_wait(void **state)
+{
+	static struct ran r;
+	char at[32];
+	(void)state;
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
+		skip();
+	start_time(at, sizeof at, 7200);
+	char *const far[] = { (char *)test_bin("loadgen"), "--start-at", at, "-d", "1s", "http://127.0.0.1:9/", NULL };
+	run(&r, far);
+	print_message("--start-at in two hours: exit %d: %.*s\n", r.code, (int)strcspn(r.err, "\n"), r.err);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "--start-at is 7200 s from now"));
+	start_time(at, sizeof at, -30);
+	run(&r, far);
+	print_message("--start-at 30 s ago: exit %d: %.*s\n", r.code, (int)strcspn(r.err, "\n"), r.err);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "ago"));
+	char *const bad[] = { (char *)test_bin("loadgen"), "--start-at", "tomorrow", "http://127.0.0.1:9/", NULL };
+	run(&r, bad);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "--start-at"));
+
+	/* it waits for the time, then runs its whole window */
+	struct child server;
+	char *const sv[] = { (char *)test_bin("evented"), "--port", "0", "--quiet", NULL };
+	assert_int_equal(child_start(&server, sv, true, 5000), 0);
+	char url[96], hlog[300];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/order?cook_ms=1", server.port);
+	snprintf(hlog, sizeof hlog, "%s/lrmh-%d-wait.hlog", tmp_dir[0] ? tmp_dir : "/tmp", (int)getpid());
+	start_time(at, sizeof at, 1.0);
+	char *const wait[] = { (char *)test_bin("loadgen"), "--start-at", at, "-d", "300ms", "-c", "2", "--hlog", hlog,
+			       "--json", url, NULL };
+	run(&r, wait);
+	child_stop(&server, SIGTERM, 3000);
+	print_message("--start-at 1 s ahead, -d 300ms: exit %d after %.0f ms\n", r.code, r.ms);
+	assert_int_equal(r.code, 0);
+	assert_true(r.ms >= 900);  /* a lower bound: it slept until the time */
+	double start = num_after(r.out, "\"hlog\":", "start_epoch_s");
+	assert_true(start >= atof(at) - 0.01 && start < atof(at) + 2.0);
+	unlink(hlog);
+}
+
+static void test_merge_names_what_it_leaves_out(void **state)
+{
+	static struct ran r;
+	char bad[300], cut[300], none[300];
+	(void)state;
+	if (!test_bin_built("loadgen"))
+		skip();
+	const char *dir = tmp_dir[0] ? tmp_dir : "/tmp";
+	snprintf(bad, sizeof bad, "%s/lrmh-%d-bad.hlog", dir, (int)getpid());
+	snprintf(cut, sizeof cut, "%s/lrmh-%d-cut.json", dir, (int)getpid());
+	snprintf(none, sizeof none, "%s/lrmh-%d-none.hlog", dir, (int)getpid());
+	FILE *f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("#[Histogram log format version 1.3]\n0.000,1.000,1.000,HISTFAAAA!!\n", f);
+	fclose(f);
+	f = fopen(cut, "w");
+	assert_non_null(f);
+	fputs("{\"mode\":\"open\",\"requests\":10,\"dura", f);
+	fclose(f);
+	char *const argv[] = { (char *)test_bin("loadgen"), "merge", bad, cut, none, NULL };
+	run(&r, argv);
+	print_message("merge of three unusable files: exit %d:\n%s", r.code, r.err);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, bad));
+	assert_non_null(strstr(r.err, "line 2"));
+	assert_non_null(strstr(r.err, cut));
+	assert_non_null(strstr(r.err, "truncated JSON"));
+	assert_non_null(strstr(r.err, none));
+	assert_non_null(strstr(r.err, "No such file"));
+	char *const help[] = { (char *)test_bin("loadgen"), "merge", "--help", NULL };
+	run(&r, help);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "Usage: loadgen merge"));
+	char *const empty[] = { (char *)test_bin("loadgen"), "merge", NULL };
+	run(&r, empty);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "try 'loadgen merge --help'"));
+	unlink(bad);
+	unlink(cut);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_at_bounds_and_wait),
+		cmocka_unit_test(test_merge_names_what_it_leaves_out),
 		cmocka_unit_test(test_merge_three_hosts_exact),
 		cmocka_unit_test(test_merge_with_one_host_killed),
 	};
