@@ -398,7 +398,7 @@ static void test_merge_with_one_host_killed(void **state)
 	double req = num_after(merged, "\"merged\":", "requests");
 	double whole = num_after(h[0].out, NULL, "requests") + num_after(h[1].out, NULL, "requests");
 	print_message("merged %.0f requests: %.0f from the two whole hosts, %llu logged by the killed one "
-		      "(%d intervals), %.2f req/s in all\n", req, whole, (unsigned long long)cut.total, lines, lines == 1 ? "" : "s",
+		      "(%d interval%s), %.2f req/s in all\n", req, whole, (unsigned long long)cut.total, lines, lines == 1 ? "" : "s",
 		      num_after(merged, "\"merged\":", "throughput_rps"));
 	assert_true(req == whole + (double)cut.total);
 	assert_true(cut.total > 0);
