@@ -28,6 +28,7 @@ endif
 BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
 BUILD_PKGS += zlib1g-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
+TEST_PKGS += iproute2
 DEMO_PKGS := $(BUILD_PKGS)
 BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox procps util-linux
 # nginx-light, nodejs and wrk are peers: scripts/bench.sh installs each or skips it with a line
