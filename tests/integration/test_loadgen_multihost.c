@@ -150,7 +150,7 @@ struct host_run {
 
 static void start_host(struct host_run *h, int k, const char *url, const char *start_at, const char *duration)
 {
-	char ns[64], seed[8];
+	char ns[64], seed[16];
 	snprintf(ns, sizeof ns, "%s-h%d", ns_prefix, k + 1);
 	snprintf(seed, sizeof seed, "%d", k + 1);
 	snprintf(h->hlog, sizeof h->hlog, "%s/%s-h%d.hlog", tmp_dir, ns_prefix, k + 1);
