@@ -191,6 +191,13 @@ int model_attach_more_loadgen(struct model *m, enum arena_side side, const char 
 	return 0;
 }
 
+struct scoreboard_loadgen *model_more_loadgen_board(struct model *m, enum arena_side side, unsigned i)
+{
+	if ((unsigned)side >= SIDE_COUNT || i >= m->s[side].nmore)
+		return NULL;
+	return m->s[side].more[i].lg;
+}
+
 void model_set_reason(struct model *m, enum arena_side side, const char *reason)
 {
 	if ((unsigned)side < SIDE_COUNT)

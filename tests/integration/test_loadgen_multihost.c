@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scoreboard.h"
 #include "../lib/hdrdecode.h"
 #include "../lib/testlib.h"
 
@@ -493,11 +494,67 @@ static void test_merge_names_what_it_leaves_out(void **state)
 	unlink(cut);
 }
 
+static bool wait_for_board(const char *name, uint32_t kind, int timeout_ms)
+{
+	double end = tc_now_ms() + timeout_ms;
+	while (tc_now_ms() < end) {
+		void *p;
+		size_t size;
+		if (scoreboard_open(name, kind, false, &p, &size) == 0) {
+			scoreboard_unmap(p, size);
+			return true;
+		}
+		tc_sleep_ms(20);
+	}
+	return false;
+}
+
+/* Two local load generators on one server: the dashboard attached to the three
+ * scoreboards shows one side with their sum (rate in force, connections, counts). */
+static void test_dashboard_attach_sums_loadgens(void **state)
+{
+	static struct ran r;
+	struct child server, lg[2];
+	char url[96], srv_name[80], lg_name[2][80];
+	(void)state;
+	if (!test_bin_built("loadgen") || !test_bin_built("evented") || !test_bin_built("dashboard"))
+		skip();
+	snprintf(srv_name, sizeof srv_name, "%s", test_scoreboard_name("lrmh-srv"));
+	snprintf(lg_name[0], sizeof lg_name[0], "%s", test_scoreboard_name("lrmh-lg"));
+	snprintf(lg_name[1], sizeof lg_name[1], "%s", test_scoreboard_name("lrmh-lg"));
+	char *const sv[] = { (char *)test_bin("evented"), "--port", "0", "--quiet", "--scoreboard", srv_name, NULL };
+	assert_int_equal(child_start(&server, sv, true, 5000), 0);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/order?cook_ms=1", server.port);
+	static const char *const rates[2] = { "200", "300" };
+	for (int k = 0; k < 2; k++) {
+		char *const argv[] = { (char *)test_bin("loadgen"), "-R", (char *)rates[k], "--seed", k ? "2" : "1", "-d",
+				       "4s", "--max-conns", "50", "--scoreboard", lg_name[k], url, NULL };
+		assert_int_equal(child_start(&lg[k], argv, false, 0), 0);
+		assert_true(wait_for_board(lg_name[k], SCOREBOARD_LOADGEN, 5000));
+	}
+	char *const dash[] = { (char *)test_bin("dashboard"), "--attach", srv_name, lg_name[0], lg_name[1], "--headless",
+			       "--duration", "2s", "--json", NULL };
+	run(&r, dash);
+	for (int k = 0; k < 2; k++)
+		child_stop(&lg[k], SIGTERM, 5000);
+	child_stop(&server, SIGTERM, 3000);
+	for (int k = 0; k < 2; k++)
+		scoreboard_remove(lg_name[k]);
+	scoreboard_remove(srv_name);
+	print_message("dashboard --attach, two load generators: exit %d: %.300s\n", r.code, r.out);
+	assert_int_equal(r.code, 0);
+	assert_true(num_after(r.out, NULL, "loadgens") == 2.0);
+	assert_true(num_after(r.out, NULL, "rate") == 500.0);
+	assert_true(num_after(r.out, NULL, "connections") == 100.0);
+	assert_true(num_after(r.out, NULL, "requests") > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_at_bounds_and_wait),
 		cmocka_unit_test(test_merge_names_what_it_leaves_out),
+		cmocka_unit_test(test_dashboard_attach_sums_loadgens),
 		cmocka_unit_test(test_merge_three_hosts_exact),
 		cmocka_unit_test(test_merge_with_one_host_killed),
 	};
