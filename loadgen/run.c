@@ -302,6 +302,11 @@ static int setup(struct run *r, const struct lg_config *cfg)
 	}
 	if (cfg->percentiles_path && !(r->percentiles = open_output(cfg->percentiles_path, "--percentiles")))
 		return -EIO;
+	FILE *hlog_probe = cfg->hlog_path ? open_output(cfg->hlog_path, "--hlog") : NULL;
+	if (cfg->hlog_path && !hlog_probe)
+		return -EIO;  /* said now, not after a --start-at wait; start_hlog writes it */
+	if (hlog_probe)
+		fclose(hlog_probe);
 	if (cfg->scoreboard_name) {
 		int rc = board_open(&r->board, cfg->scoreboard_name, cfg, &r->shared.ctl);
 		if (rc) {
