@@ -6,8 +6,12 @@
  * (a) the sum of their throughputs, (b) the percentiles of one histogram of every
  * host's values (summed here by tests/lib/hdrdecode.c, not by the code under test),
  * (c) intervals aligned within one interval; and with one host SIGKILLed mid-run, name
- * the cut log and still merge the rest. Skipped, with the reason, where namespaces
- * cannot be made (not root, no ip(8), no netns support). No packet leaves them.
+ * the cut log and still merge the rest. Each host's log is checked against its own
+ * --json (the same count and percentiles), and the --json outputs merge to the same
+ * fleet. Skipped, with the reason, where namespaces cannot be made (not root, no
+ * ip(8), no netns support). No packet leaves them. Without namespaces: --start-at's
+ * bounds and wait, merge naming every file it leaves out, and dashboard --attach
+ * summing two local load generators.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -249,6 +253,27 @@ static int check_intervals(const char *merged, int hosts_expected)
 	return shared;
 }
 
+/* A host's log holds exactly the histogram its own --json summarised: the same count
+ * and, decoded by the tests' decoder, the same percentiles to the microsecond; and in
+ * open loop the uncorrected latency under its tag. */
+static void check_log_is_the_run(const struct host_run *h, const struct hdrd_hist *log)
+{
+	static const char *const keys[] = { "p50", "p90", "p99", "p999", "max" };
+	static const double pct[] = { 50.0, 90.0, 99.0, 99.9, 100.0 };
+	uint64_t max_us = (uint64_t)llround(h->max_ms * 1000.0);
+	assert_true((double)log->total == num_after(h->out, "\"latency_ms\":", "count"));
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(hdrd_percentile(log, pct[i], max_us),
+				 (uint64_t)llround(num_after(h->out, "\"latency_ms\":", keys[i]) * 1000.0));
+	static struct hdrd_hist unc;
+	int lines;
+	double m;
+	bool v;
+	assert_int_equal(hdrd_read_log(h->hlog, "uncorrected", &unc, &lines, &m, &v), 0);
+	assert_true(lines >= 2);
+	assert_true((double)unc.total == num_after(h->out, "\"uncorrected_latency_ms\":", "count"));
+}
+
 static void test_merge_three_hosts_exact(void **state)
 {
 	static struct host_run h[HOSTS];
@@ -289,6 +314,7 @@ static void test_merge_three_hosts_exact(void **state)
 		assert_true(v13);
 		assert_true(lines >= 2);
 		assert_int_equal(one.digits, 2);
+		check_log_is_the_run(&h[k], &one);
 		sum_rps += h[k].rps;
 		if (h[k].max_ms > max_ms)
 			max_ms = h[k].max_ms;
