@@ -26,7 +26,9 @@ endif
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
 BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
+BUILD_PKGS += zlib1g-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
+TEST_PKGS += iproute2
 DEMO_PKGS := $(BUILD_PKGS)
 BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox procps util-linux
 # nginx-light, nodejs and wrk are peers: scripts/bench.sh installs each or skips it with a line
@@ -43,6 +45,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
 LDFLAGS += -pthread $(SANFLAGS)
 LDLIBS := -lev -lhttp_parser -lrt -lm
+LDLIBS += -lz
 
 PROGRAMS_ALL := blocking evented kitchen loadgen dashboard
 blocking_DIR := servers/blocking

@@ -38,6 +38,7 @@ void config_defaults(struct lg_config *cfg)
 	cfg->keepalive = true;
 	cfg->cook_ms = PARAM_ABSENT;
 	cfg->work_us = PARAM_ABSENT;
+	cfg->hlog_interval_ns = LG_HLOG_INTERVAL_DEFAULT_NS;
 }
 
 int config_parse_duration(const char *s, uint64_t *ns)
@@ -189,6 +190,8 @@ static int check_times(struct lg_config *cfg, char *err, size_t errlen)
 		cfg->drain_ns = cfg->duration_ns < cfg->timeout_ns ? cfg->duration_ns : cfg->timeout_ns;
 	if (cfg->think_ns > LG_DURATION_MAX_NS || cfg->trickle_ns > LG_DURATION_MAX_NS)
 		return fail(err, errlen, "--think-ms and --trickle-ms are at most an hour");
+	if (cfg->hlog_interval_ns < LG_HLOG_INTERVAL_MIN_NS || cfg->hlog_interval_ns > LG_DURATION_MAX_NS)
+		return fail(err, errlen, "--hlog-interval must be 10ms to 1h");
 	return 0;
 }
 

@@ -24,6 +24,8 @@
 #define LG_MAX_CONNS_DEFAULT 10000                      /* open loop, lowered to fit ulimit -n */
 #define LG_THREADS_MAX 256
 #define LG_SEED_DEFAULT 1
+#define LG_HLOG_INTERVAL_DEFAULT_NS (1ULL * 1000000000ULL)
+#define LG_HLOG_INTERVAL_MIN_NS (10ULL * 1000000ULL)
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
 
@@ -66,6 +68,11 @@ struct lg_config {
 
 	/* what main saw, for the cross-checks in config_finish */
 	bool set_connections, set_rate, set_duration, set_max_conns, set_think, set_drain;
+
+	/* several hosts as one load (issue 17, docs/multihost.md) */
+	const char *hlog_path;      /* --hlog: HdrHistogram interval log */
+	uint64_t hlog_interval_ns;  /* --hlog-interval, default LG_HLOG_INTERVAL_DEFAULT_NS */
+	double start_at_epoch_s;    /* --start-at, wall clock; 0 = start at once */
 };
 
 void config_defaults(struct lg_config *cfg);

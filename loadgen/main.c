@@ -14,12 +14,15 @@
 #include "net.h"
 #include "run.h"
 #include "scoreboard.h"
+#include "merge.h"
+#include "startat.h"
 
 #define LOADGEN_VERSION "0.1.0"
 
 enum {
 	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_DRAIN, OPT_KEEPALIVE,
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
+	OPT_HLOG, OPT_HLOG_INTERVAL, OPT_START_AT,
 };
 
 static const struct option options[] = {
@@ -43,6 +46,9 @@ static const struct option options[] = {
 	{ "percentiles", required_argument, NULL, OPT_PERCENTILES },
 	{ "scoreboard", required_argument, NULL, OPT_SCOREBOARD },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "hlog", required_argument, NULL, OPT_HLOG },
+	{ "hlog-interval", required_argument, NULL, OPT_HLOG_INTERVAL },
+	{ "start-at", required_argument, NULL, OPT_START_AT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -77,6 +83,12 @@ static void usage(FILE *out)
 	      "      --percentiles FILE latency distribution in HdrHistogram's format\n"
 	      "      --scoreboard NAME  live state for the dashboard (/dev/shm/lunchrush.NAME)\n"
 	      "      --allow-remote     allow a target outside 127.0.0.0/8 and ::1\n"
+	      "Several hosts as one load (docs/multihost.md):\n"
+	      "      --hlog FILE        HdrHistogram interval log (format 1.3, microseconds)\n"
+	      "      --hlog-interval T  one --hlog line per T (default 1s)\n"
+	      "      --start-at TIME    wait until TIME (epoch seconds or ISO UTC), then start;\n"
+	      "                         give each host its own --seed and its share of -R\n"
+	      "  loadgen merge FILE...  one summary of several hosts' --hlog or --json outputs\n"
 	      "  -h, --help  -V, --version\n"
 	      "Exit status: 0 run completed, 1 every request failed, 2 usage error.\n", out);
 }
@@ -167,6 +179,13 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 	case OPT_SCOREBOARD:
 		cfg->scoreboard_name = arg;
 		return scoreboard_name_valid(arg) ? 0 : -1;
+	case OPT_HLOG:
+		cfg->hlog_path = arg;
+		return 0;
+	case OPT_HLOG_INTERVAL:
+		return config_parse_duration(arg, &cfg->hlog_interval_ns);
+	case OPT_START_AT:
+		return start_at_parse(arg, &cfg->start_at_epoch_s);
 	}
 	return -1;
 }
@@ -177,6 +196,8 @@ int main(int argc, char **argv)
 	char err[320];
 	int opt, index = 0;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	while ((opt = getopt_long(argc, argv, "c:R:d:n:t:hV", options, &index)) != -1) {
 		switch (opt) {
@@ -211,6 +232,8 @@ int main(int argc, char **argv)
 		return usage_error("one URL expected, '%s' is one too many%s", argv[optind + 1], "");
 	cfg.target = argv[optind];
 	if (config_finish(&cfg, err, sizeof err))
+		return usage_error("%s%s", err, "");
+	if (cfg.start_at_epoch_s > 0 && start_at_check(cfg.start_at_epoch_s, start_at_now_s(), err, sizeof err))
 		return usage_error("%s%s", err, "");
 
 	signal(SIGPIPE, SIG_IGN);

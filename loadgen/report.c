@@ -2,8 +2,10 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hdrcodec.h"
 #include "scoreboard.h"
 
 static double ms(uint64_t us)
@@ -142,6 +144,24 @@ static void json_param(FILE *out, const char *key, uint32_t v)
 		fprintf(out, ",\"%s\":%u", key, v);
 }
 
+/* "hlog": the whole window's histograms as hdrcodec.h encodes them, with their exact
+ * max, so that `loadgen merge` can merge --json outputs as exactly as --hlog files. */
+static void report_json_hlog(FILE *out, const struct lg_report *r)
+{
+	const struct hist *h[2] = { &r->stats->latency, &r->stats->uncorrected };
+	const char *key[2] = { "latency", "uncorrected" };
+	fprintf(out, ",\"hlog\":{\"start_epoch_s\":%.3f", r->start_epoch_s);
+	for (int i = 0; i < (r->mode == LG_OPEN ? 2 : 1); i++) {
+		char *text = NULL;
+		if (hdrcodec_encode(h[i], &text) < 0)
+			continue;
+		fprintf(out, ",\"%s\":\"%s\",\"%s_max_us\":%llu", key[i], text, key[i],
+			(unsigned long long)(h[i]->count ? h[i]->max_us : 0));
+		free(text);
+	}
+	fprintf(out, "}");
+}
+
 void report_json(FILE *out, const struct lg_report *r)
 {
 	const struct lg_stats *s = r->stats;
@@ -188,6 +208,7 @@ void report_json(FILE *out, const struct lg_report *r)
 	json_latency(out, "latency_ms", &s->latency);
 	if (r->mode == LG_OPEN)
 		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
+	report_json_hlog(out, r);
 	fprintf(out, ",\"quiet_tail_s\":%.3f}\n", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
 }
 

@@ -36,6 +36,7 @@ struct lg_report {
 	int64_t waiting_max;       /* most customers waiting for a connection at once */
 	int64_t conns_max;         /* most connections open at once */
 	double quiet_tail_s;       /* time at the end without a good response; -1 if n/a */
+	double start_epoch_s;      /* the measured window's start on the wall clock */
 };
 
 /* The figures of one latency histogram in milliseconds. */

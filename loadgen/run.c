@@ -17,7 +17,9 @@
 
 #include "board.h"
 #include "clock.h"
+#include "hlog.h"
 #include "report.h"
+#include "startat.h"
 #include "worker.h"
 
 #define TICK_NS (50 * NS_PER_MS)
@@ -36,6 +38,9 @@ struct run {
 	struct lg_stats *series_prev;/* measured sum at the last series row */
 	struct lg_gauges gauges;
 	bool said_emfile, said_ports;
+	struct hlog_writer *hlog;    /* --hlog, or NULL */
+	uint64_t hlog_next_ns;       /* end of its current interval */
+	double measure_epoch_s;      /* measure_ns on the wall clock */
 };
 
 static void collect(struct run *r, bool measured)
@@ -117,6 +122,21 @@ static void series_last_row(struct run *r, uint64_t next_row, uint64_t end)
 		series_row(r, end);
 }
 
+/* --hlog: one interval line (two in open loop) from the measured totals; it runs on
+ * through the drain, and finish writes the rest, so the log holds every value the
+ * report counts. */
+static void hlog_tick(struct run *r, uint64_t end_ns)
+{
+	collect(r, true);
+	int rc = hlog_interval(r->hlog, end_ns, &r->sum->latency, &r->sum->uncorrected);
+	if (rc) {
+		fprintf(stderr, "loadgen: cannot write the --hlog file %s: %s; no more intervals\n",
+			r->cfg->hlog_path, strerror(-rc));
+		hlog_free(r->hlog);
+		r->hlog = NULL;
+	}
+}
+
 /* The tick loop: returns once every worker has finished. */
 static void coordinate(struct run *r)
 {
@@ -133,6 +153,8 @@ static void coordinate(struct run *r)
 		uint64_t wake_at = now + TICK_NS;
 		if (r->series && next_row > now && next_row < wake_at)
 			wake_at = next_row;
+		if (r->hlog && r->hlog_next_ns > now && r->hlog_next_ns < wake_at)
+			wake_at = r->hlog_next_ns;
 		uint64_t wait = wake_at - now;
 		struct timespec ts = { .tv_sec = (time_t)(wait / NS_PER_SEC), .tv_nsec = (long)(wait % NS_PER_SEC) };
 		if (sigtimedwait(&set, NULL, &ts) > 0) {
@@ -149,6 +171,10 @@ static void coordinate(struct run *r)
 		if (r->series && !series_done && now >= next_row && next_row <= window_end && !all_finished(r)) {
 			series_row(r, next_row);
 			next_row += NS_PER_SEC;
+		}
+		if (r->hlog && now >= r->hlog_next_ns && !all_finished(r)) {
+			hlog_tick(r, r->hlog_next_ns);
+			r->hlog_next_ns += r->cfg->hlog_interval_ns;
 		}
 		if (r->series && !series_done && now >= window_end && next_row > window_end) {
 			series_last_row(r, next_row, window_end);
@@ -185,6 +211,7 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->duration_s = end_ns > r->measure_ns ? (double)(end_ns - r->measure_ns) / 1e9 : 0.0;
 	rep->drain_s = (double)cfg->drain_ns / 1e9;
 	rep->quiet_tail_s = -1.0;
+	rep->start_epoch_s = r->measure_epoch_s;
 }
 
 /* Everything after the workers are joined: sums, the report, the percentile file. */
@@ -217,6 +244,13 @@ static int finish(struct run *r)
 	if (last_ok && trouble && end > last_ok)
 		rep.quiet_tail_s = (double)(end - last_ok) / 1e9;
 
+	if (r->hlog) {
+		uint64_t done = clock_now_ns();
+		hlog_tick(r, done);
+		double secs = rep.duration_s > 0 ? rep.duration_s : 1e-9;
+		if (r->hlog && hlog_end(r->hlog, r->sum->completed, rep.duration_s, (double)r->sum->completed / secs))
+			fprintf(stderr, "loadgen: cannot write the --hlog file %s\n", r->cfg->hlog_path);
+	}
 	if (r->cfg->json)
 		report_json(stdout, &rep);
 	else
@@ -268,6 +302,11 @@ static int setup(struct run *r, const struct lg_config *cfg)
 	}
 	if (cfg->percentiles_path && !(r->percentiles = open_output(cfg->percentiles_path, "--percentiles")))
 		return -EIO;
+	FILE *hlog_probe = cfg->hlog_path ? open_output(cfg->hlog_path, "--hlog") : NULL;
+	if (cfg->hlog_path && !hlog_probe)
+		return -EIO;  /* said now, not after a --start-at wait; start_hlog writes it */
+	if (hlog_probe)
+		fclose(hlog_probe);
 	if (cfg->scoreboard_name) {
 		int rc = board_open(&r->board, cfg->scoreboard_name, cfg, &r->shared.ctl);
 		if (rc) {
@@ -279,11 +318,30 @@ static int setup(struct run *r, const struct lg_config *cfg)
 	return 0;
 }
 
+/* The log's zero is the start of the measured window, on both clocks. */
+static int start_hlog(struct run *r)
+{
+	const struct lg_config *cfg = r->cfg;
+	char err[320], comment[200];
+	snprintf(comment, sizeof comment, "[loadgen %s-loop, seed %llu, rate %.3f/s, interval %.3fs]",
+		 cfg->mode == LG_OPEN ? "open" : "closed", (unsigned long long)cfg->seed, cfg->rate,
+		 (double)cfg->hlog_interval_ns / 1e9);
+	r->hlog = hlog_new(cfg->hlog_path, r->measure_ns, r->measure_epoch_s, cfg->mode == LG_OPEN, comment, err,
+			   sizeof err);
+	if (!r->hlog) {
+		fprintf(stderr, "loadgen: %s\n", err);
+		return -EIO;
+	}
+	r->hlog_next_ns = r->measure_ns + cfg->hlog_interval_ns;
+	return 0;
+}
+
 static void teardown(struct run *r)
 {
 	for (unsigned i = 0; i < r->nworkers; i++)
 		worker_destroy(&r->workers[i]);
 	board_close(&r->board);
+	hlog_free(r->hlog);
 	if (r->series)
 		fclose(r->series);
 	if (r->percentiles)
@@ -308,8 +366,15 @@ int run_load(const struct lg_config *cfg)
 
 	if (setup(&r, cfg))
 		goto out_teardown;
+	if (cfg->start_at_epoch_s > 0 && start_at_wait(cfg->start_at_epoch_s, &set)) {
+		fprintf(stderr, "loadgen: stopped before the --start-at time\n");
+		goto out_teardown;
+	}
 	r.start_ns = clock_now_ns();
 	r.measure_ns = r.start_ns + cfg->warmup_ns;
+	r.measure_epoch_s = start_at_now_s() + (double)cfg->warmup_ns / 1e9;
+	if (cfg->hlog_path && start_hlog(&r))
+		goto out_teardown;
 	for (unsigned i = 0; i < cfg->threads; i++) {
 		int rc = worker_init(&r.workers[i], cfg, &r.shared, i, r.start_ns);
 		r.nworkers = i + 1;

@@ -80,7 +80,8 @@ double headless_json_number(const char *json, const char *after, const char *key
 }
 
 /* When a load generator left no JSON (killed, or attach mode), the same keys from its
- * scoreboard, marked with "source": "scoreboard". */
+ * scoreboard, marked with "source": "scoreboard"; several attached to one side are
+ * summed (counts, rates, connections, one histogram), "loadgens" says how many. */
 struct board_copy {
 	const struct scoreboard_loadgen *from;
 	struct scoreboard_loadgen *to;
@@ -103,16 +104,34 @@ static void json_from_board(FILE *out, struct model *m, enum arena_side side, do
 		fprintf(out, "{\"source\": \"none\"");
 		return;
 	}
-	struct hist h;
+	static struct hist h, more_h;
 	hist_snapshot(&h, &lg->latency);
-	uint64_t completed = SB_GET(lg->completed);
-	fprintf(out, "{\"source\": \"scoreboard\", \"mode\": \"%s\", \"connections\": %u, \"rate\": %.3f, "
-		     "\"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {",
-		lg->open_loop ? "open" : "closed", lg->connections, SB_GET(lg->rate_milli) / 1000.0, duration_s,
-		(unsigned long long)SB_GET(lg->sent), (unsigned long long)completed);
+	uint64_t completed = SB_GET(lg->completed), sent = SB_GET(lg->sent), errors[LERR_COUNT];
+	double rate = SB_GET(lg->rate_milli) / 1000.0;
+	unsigned connections = lg->connections, n = 1;
+	for (int e = 0; e < LERR_COUNT; e++)
+		errors[e] = SB_GET(lg->errors[e]);
+	const struct scoreboard_loadgen *x;
+	for (unsigned i = 0; i < MODEL_LOADGENS_MAX; i++) {
+		if (!(x = model_more_loadgen_board(m, side, i)))
+			continue;
+		hist_snapshot(&more_h, &x->latency);
+		hist_merge(&h, &more_h);
+		completed += SB_GET(x->completed);
+		sent += SB_GET(x->sent);
+		rate += SB_GET(x->rate_milli) / 1000.0;
+		connections += x->connections;
+		for (int e = 0; e < LERR_COUNT; e++)
+			errors[e] += SB_GET(x->errors[e]);
+		n++;
+	}
+	fprintf(out, "{\"source\": \"scoreboard\", \"loadgens\": %u, \"mode\": \"%s\", \"connections\": %u, "
+		     "\"rate\": %.3f, \"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {", n,
+		lg->open_loop ? "open" : "closed", connections, rate, duration_s, (unsigned long long)sent,
+		(unsigned long long)completed);
 	for (int e = 0; e < LERR_COUNT; e++)
 		fprintf(out, "%s\"%s\": %llu", e ? ", " : "", scoreboard_loadgen_error_name(e),
-			(unsigned long long)SB_GET(lg->errors[e]));
+			(unsigned long long)errors[e]);
 	fprintf(out, "}, \"throughput_rps\": %.3f, \"latency_ms\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, "
 		     "\"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
 		duration_s > 0 ? completed / duration_s : 0, hist_min(&h) / 1e3, hist_mean(&h) / 1e3,
