@@ -88,7 +88,7 @@ int config_parse_rate(const char *s, double *out)
 		return -EINVAL;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > 1e7)
+	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > LG_RATE_MAX)
 		return -EINVAL;
 	*out = v;
 	return 0;

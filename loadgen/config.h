@@ -24,6 +24,7 @@
 #define LG_MAX_CONNS_DEFAULT 10000                      /* open loop, lowered to fit ulimit -n */
 #define LG_THREADS_MAX 256
 #define LG_SEED_DEFAULT 1
+#define LG_RATE_MAX 1e7                                 /* arrivals per second, -R and the control slot */
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
 
@@ -78,7 +79,7 @@ int config_parse_duration(const char *s, uint64_t *ns);
 /* A positive count (1..max), decimal. */
 int config_parse_count(const char *s, uint64_t max, uint64_t *out);
 
-/* A positive rate per second ("20000", "0.5", "1e4"). */
+/* A positive rate per second ("20000", "0.5", "1e4"), at most LG_RATE_MAX. */
 int config_parse_rate(const char *s, double *out);
 
 /* yes|no|on|off|true|false|1|0 */

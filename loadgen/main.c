@@ -2,7 +2,7 @@
  *
  * Only option parsing and wiring live here: config.c checks the values, run.c runs
  * the load, report.c prints what it measured. Exit status: 0 when the run completed,
- * 1 when every request failed, 2 for a usage error.
+ * 1 when every request failed or an output could not be written, 2 for a usage error.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -78,7 +78,7 @@ static void usage(FILE *out)
 	      "      --scoreboard NAME  live state for the dashboard (/dev/shm/lunchrush.NAME)\n"
 	      "      --allow-remote     allow a target outside 127.0.0.0/8 and ::1\n"
 	      "  -h, --help  -V, --version\n"
-	      "Exit status: 0 run completed, 1 every request failed, 2 usage error.\n", out);
+	      "Exit status: 0 run completed, 1 every request failed or an output failed, 2 usage error.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *a, const char *b)

@@ -49,16 +49,26 @@ static void summary_errors(FILE *out, const struct lg_stats *s)
 		return;
 	}
 	fprintf(out, "  errors: %llu:", (unsigned long long)total);
-	for (int i = 0; i < LERR_COUNT; i++)
+	for (int i = 0; i < LG_ERR_COUNT; i++)
 		if (s->errors[i] && i != LERR_STATUS)
-			fprintf(out, " %s %llu", scoreboard_loadgen_error_name((enum loadgen_error)i),
-				(unsigned long long)s->errors[i]);
-	for (int code = 400; code < STATUS_CODE_MAX; code++)
-		if (s->status_code[code])
-			fprintf(out, " status_%d %llu", code, (unsigned long long)s->status_code[code]);
+			fprintf(out, " %s %llu", lg_error_name(i), (unsigned long long)s->errors[i]);
+	for (int code = 0; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code] && (code < 200 || code >= 400))
+			fprintf(out, " status_%03d %llu", code, (unsigned long long)s->status_code[code]);
 	fprintf(out, "\n");
 	if (s->errors[LERR_EMFILE])
 		fprintf(out, "  out of file descriptors: raise `ulimit -n` or use fewer connections\n");
+	if (s->errors[LGERR_BAD_STATUS])
+		fprintf(out, "  %llu answers with a bad final status (not 200..599: 000, 101 unasked, 999...)\n",
+			(unsigned long long)s->errors[LGERR_BAD_STATUS]);
+	if (s->errors[LGERR_EXPIRED])
+		fprintf(out, "  %llu customers expired waiting for a connection (--timeout)\n",
+			(unsigned long long)s->errors[LGERR_EXPIRED]);
+	if (s->errors[LGERR_LINE_FULL] || s->errors[LGERR_NOMEM])
+		fprintf(out, "  %llu customers turned away by the load generator itself: its waiting line was full "
+			"(%llu) or out of memory (%llu)\n",
+			(unsigned long long)(s->errors[LGERR_LINE_FULL] + s->errors[LGERR_NOMEM]),
+			(unsigned long long)s->errors[LGERR_LINE_FULL], (unsigned long long)s->errors[LGERR_NOMEM]);
 }
 
 void report_summary(FILE *out, const struct lg_report *r)
@@ -91,6 +101,9 @@ void report_summary(FILE *out, const struct lg_report *r)
 	fprintf(out, "  %llu requests in %.2fs, %llu sent\n", (unsigned long long)s->completed, r->duration_s,
 		(unsigned long long)s->sent);
 	summary_errors(out, s);
+	if (s->interim)
+		fprintf(out, "  %llu interim 1xx answers skipped (the final answer was counted)\n",
+			(unsigned long long)s->interim);
 	if (s->retried)
 		fprintf(out, "  %llu requests resent on a new connection (the server closed a kept-alive one "
 			"as they crossed)\n", (unsigned long long)s->retried);
@@ -165,14 +178,14 @@ void report_json(FILE *out, const struct lg_report *r)
 		(unsigned long long)s->late, (unsigned long long)s->unanswered);
 	fprintf(out, ",\"waiting_max\":%lld,\"conns_max\":%lld,\"retried\":%llu", (long long)r->waiting_max,
 		(long long)r->conns_max, (unsigned long long)s->retried);
+	fprintf(out, ",\"interim_1xx\":%llu", (unsigned long long)s->interim);
 
 	fprintf(out, ",\"errors_total\":%llu,\"errors\":{", (unsigned long long)stats_errors_total(s));
-	for (int i = 0; i < LERR_COUNT; i++)
-		fprintf(out, "%s\"%s\":%llu", i ? "," : "", scoreboard_loadgen_error_name((enum loadgen_error)i),
-			(unsigned long long)s->errors[i]);
-	for (int code = 400; code < STATUS_CODE_MAX; code++)
-		if (s->status_code[code])
-			fprintf(out, ",\"status_%d\":%llu", code, (unsigned long long)s->status_code[code]);
+	for (int i = 0; i < LG_ERR_COUNT; i++)
+		fprintf(out, "%s\"%s\":%llu", i ? "," : "", lg_error_name(i), (unsigned long long)s->errors[i]);
+	for (int code = 0; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code] && (code < 200 || code >= 400))
+			fprintf(out, ",\"status_%03d\":%llu", code, (unsigned long long)s->status_code[code]);
 	fprintf(out, "},\"status\":{");
 	bool first = true;
 	for (int code = 0; code < STATUS_CODE_MAX; code++) {

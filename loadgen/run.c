@@ -4,7 +4,13 @@
  * workers' statistics (relaxed loads of single-writer counters), passes control
  * changes through struct lg_shared and an ev_async wake-up, and writes the outputs.
  * Signals are blocked in every thread and taken here with sigtimedwait, which is also
- * the tick's sleep, so no handler runs in the middle of a worker's loop.
+ * the tick's sleep, so no handler runs in the middle of a worker's loop. SIGHUP (what
+ * the kernel sends a stopped child whose terminal or parent went away) ends the run as
+ * SIGTERM does: the report, then the scoreboard removed.
+ *
+ * Every write, flush and close of an output (--series, --percentiles, the summary or
+ * --json on stdout) is checked: a failure is said once, naming the file, and the exit
+ * status is 1 even when the load itself went well.
  */
 #include "run.h"
 
@@ -36,7 +42,55 @@ struct run {
 	struct lg_stats *series_prev;/* measured sum at the last series row */
 	struct lg_gauges gauges;
 	bool said_emfile, said_ports;
+	bool output_failed;          /* an output could not be written: exit 1 */
 };
+
+/* The signals that end a run early, with its report. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* Once an output failed, say what, on which file and why (once per output), and keep
+ * it from being written again. err_no: the errno of the failed call, 0 if unknown. */
+static void output_failed(struct run *r, FILE **f, const char *what, const char *path, int err_no)
+{
+	fprintf(stderr, "loadgen: cannot write the %s %s: %s\n", what, path, strerror(err_no ? err_no : EIO));
+	r->output_failed = true;
+	if (f && *f && *f != stdout) {
+		fclose(*f);
+		*f = NULL;
+	}
+}
+
+/* Flush f and check every write into it so far. 0, or -1 after output_failed. */
+static int output_flush(struct run *r, FILE **f, const char *what, const char *path)
+{
+	errno = 0;
+	if (fflush(*f) == 0 && !ferror(*f))
+		return 0;
+	output_failed(r, f, what, path, errno);
+	return -1;
+}
+
+/* Flush and close f (the file is gone either way). 0 or -1 after output_failed. */
+static int output_close(struct run *r, FILE **f, const char *what, const char *path)
+{
+	if (!*f)
+		return 0;
+	if (output_flush(r, f, what, path))
+		return -1;
+	int rc = fclose(*f);
+	*f = NULL;
+	if (rc != 0) {
+		output_failed(r, NULL, what, path, errno);
+		return -1;
+	}
+	return 0;
+}
 
 static void collect(struct run *r, bool measured)
 {
@@ -89,6 +143,12 @@ static void control_tick(struct run *r)
 	struct lg_control ctl;
 	if (!board_poll_control(&r->board, &ctl))
 		return;
+	if (r->board.refused_rate_milli) {
+		fprintf(stderr, "loadgen: the control slot asked for %.1f arrivals/s: refused, the rate is at most "
+			"%.0f/s (as for --rate); %.1f/s stays in force\n", (double)r->board.refused_rate_milli / 1000.0,
+			LG_RATE_MAX, (double)ctl.rate_milli / 1000.0);
+		r->board.refused_rate_milli = 0;
+	}
 	pthread_mutex_lock(&r->shared.mu);
 	r->shared.ctl = ctl;
 	r->shared.seq++;
@@ -107,6 +167,7 @@ static void series_row(struct run *r, uint64_t now)
 			  r->sum->completed - r->series_prev->completed, errors,
 			  r->gauges.waiting + r->gauges.in_flight, &interval);
 	memcpy(r->series_prev, r->sum, sizeof *r->sum);
+	output_flush(r, &r->series, "--series file", r->cfg->series_path);
 }
 
 /* The series' last part of a second (if it is worth a row), once the window is over
@@ -121,9 +182,7 @@ static void series_last_row(struct run *r, uint64_t next_row, uint64_t end)
 static void coordinate(struct run *r)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	stop_signals(&set);
 	uint64_t next_row = r->measure_ns + NS_PER_SEC;
 	uint64_t window_end = r->cfg->duration_ns ? r->measure_ns + r->cfg->duration_ns : UINT64_MAX;
 	bool series_done = false;
@@ -217,21 +276,23 @@ static int finish(struct run *r)
 	if (last_ok && trouble && end > last_ok)
 		rep.quiet_tail_s = (double)(end - last_ok) / 1e9;
 
+	FILE *out = stdout;
 	if (r->cfg->json)
-		report_json(stdout, &rep);
+		report_json(out, &rep);
 	else
-		report_summary(stdout, &rep);
-	fflush(stdout);
+		report_summary(out, &rep);
+	output_flush(r, &out, r->cfg->json ? "--json output to" : "summary to", "stdout");
 	if (r->cfg->json && rep.quiet_tail_s >= 1.0) /* the summary says it otherwise */
 		fprintf(stderr, "loadgen: no good response in the last %.1fs: the server stopped answering\n",
 			rep.quiet_tail_s);
 	if (r->percentiles) {
 		report_percentiles(r->percentiles, &r->sum->latency);
-		fflush(r->percentiles);
+		output_close(r, &r->percentiles, "--percentiles file", r->cfg->percentiles_path);
 	}
+	output_close(r, &r->series, "--series file", r->cfg->series_path);
 	say_hints(r);
 	bool all_failed = stats_ok(r->sum) == 0 && stats_errors_total(r->sum) > 0;
-	return all_failed ? 1 : 0;
+	return all_failed || r->output_failed ? 1 : 0;
 }
 
 static FILE *open_output(const char *path, const char *what)
@@ -265,6 +326,8 @@ static int setup(struct run *r, const struct lg_config *cfg)
 		if (!(r->series = open_output(cfg->series_path, "--series")))
 			return -EIO;
 		report_series_header(r->series);
+		if (output_flush(r, &r->series, "--series file", cfg->series_path))
+			return -EIO;
 	}
 	if (cfg->percentiles_path && !(r->percentiles = open_output(cfg->percentiles_path, "--percentiles")))
 		return -EIO;
@@ -301,9 +364,7 @@ int run_load(const struct lg_config *cfg)
 	int status = 1;
 	sigset_t set, old;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, &old); /* workers inherit the mask */
 
 	if (setup(&r, cfg))

@@ -37,7 +37,7 @@ struct lg_shared {
 	pthread_mutex_t mu;
 	struct lg_control ctl;     /* under mu */
 	uint64_t seq;              /* under mu: bumped with every change */
-	int stop;                  /* atomic: stop now (SIGINT, SIGTERM) */
+	int stop;                  /* atomic: stop now (SIGINT, SIGTERM, SIGHUP) */
 };
 
 struct lg_worker {
