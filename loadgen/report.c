@@ -71,6 +71,22 @@ static void summary_errors(FILE *out, const struct lg_stats *s)
 			(unsigned long long)s->errors[LGERR_LINE_FULL], (unsigned long long)s->errors[LGERR_NOMEM]);
 }
 
+/* The load generator's own lateness and load, and a warning when they are in the
+ * figures above. */
+static void summary_client(FILE *out, const struct lg_report *r)
+{
+	fprintf(out, "  client:");
+	if (r->client_lag && r->client_lag->count)
+		fprintf(out, " arrivals taken late by p50 %.3f ms, p99 %.3f ms, max %.3f ms;",
+			ms(hist_percentile(r->client_lag, 50.0)), ms(hist_percentile(r->client_lag, 99.0)),
+			ms(r->client_lag->max_us));
+	fprintf(out, " busiest thread %.0f %% of a core\n", r->client_cpu_pct);
+	if (r->client_saturated)
+		fprintf(out, "  the load generator itself was saturated (arrivals over %.0f ms late at p99, or a thread "
+			"at %.0f %% of its core): these latencies include its own delay; use more --threads or a "
+			"lower rate\n", LG_CLIENT_LAG_BOUND_MS, LG_CLIENT_CPU_BOUND_PCT);
+}
+
 void report_summary(FILE *out, const struct lg_report *r)
 {
 	const struct lg_stats *s = r->stats;
@@ -118,6 +134,7 @@ void report_summary(FILE *out, const struct lg_report *r)
 	if (r->quiet_tail_s >= 1.0)
 		fprintf(out, "  no good response in the last %.1fs: the server stopped answering (died or stalled)\n",
 			r->quiet_tail_s);
+	summary_client(out, r);
 	fprintf(out, "Requests/sec: %10.2f\n", (double)s->completed / secs);
 }
 
@@ -201,7 +218,15 @@ void report_json(FILE *out, const struct lg_report *r)
 	json_latency(out, "latency_ms", &s->latency);
 	if (r->mode == LG_OPEN)
 		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
-	fprintf(out, ",\"quiet_tail_s\":%.3f}\n", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
+	fprintf(out, ",\"quiet_tail_s\":%.3f", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
+	if (r->client_lag) {
+		const struct hist *h = r->client_lag;
+		fprintf(out, ",\"client_lag_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,\"count\":%llu}",
+			ms(hist_percentile(h, 50.0)), ms(hist_percentile(h, 99.0)), ms(h->count ? h->max_us : 0),
+			(unsigned long long)h->count);
+	}
+	fprintf(out, ",\"client_cpu_pct\":%.1f,\"client_saturated\":%s}\n", r->client_cpu_pct,
+		r->client_saturated ? "true" : "false");
 }
 
 /* ---- --series ---- */

@@ -43,6 +43,7 @@ struct run {
 	struct lg_gauges gauges;
 	bool said_emfile, said_ports;
 	bool output_failed;          /* an output could not be written: exit 1 */
+	struct hist client_lag;      /* the workers' arrival timer lag, summed at the end */
 };
 
 /* The signals that end a run early, with its report. */
@@ -246,6 +247,25 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->quiet_tail_s = -1.0;
 }
 
+/* The load generator's own lateness (open loop) and the busiest thread's CPU share:
+ * saturated when either passes its bound, so that its delay is not blamed on the
+ * server. Read after join. */
+static void watch_client(struct run *r, struct lg_report *rep)
+{
+	hist_init(&r->client_lag);
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		const struct lg_worker *w = &r->workers[i];
+		hist_merge(&r->client_lag, &w->lag);
+		double pct = w->wall_ns ? 100.0 * (double)w->cpu_ns / (double)w->wall_ns : 0.0;
+		if (pct > rep->client_cpu_pct)
+			rep->client_cpu_pct = pct;
+	}
+	if (r->cfg->mode == LG_OPEN)
+		rep->client_lag = &r->client_lag;
+	double lag_p99_ms = (double)hist_percentile(&r->client_lag, 99.0) / 1000.0;
+	rep->client_saturated = lag_p99_ms > LG_CLIENT_LAG_BOUND_MS || rep->client_cpu_pct >= LG_CLIENT_CPU_BOUND_PCT;
+}
+
 /* Everything after the workers are joined: sums, the report, the percentile file. */
 static int finish(struct run *r)
 {
@@ -275,6 +295,7 @@ static int finish(struct run *r)
 			   r->sum->errors[LERR_WRITE];
 	if (last_ok && trouble && end > last_ok)
 		rep.quiet_tail_s = (double)(end - last_ok) / 1e9;
+	watch_client(r, &rep);
 
 	FILE *out = stdout;
 	if (r->cfg->json)

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -335,6 +336,11 @@ static bool take_arrivals(struct lg_worker *w, uint64_t now, uint64_t slice_end)
 		}
 		schedule_next(&w->sched);
 		w->started++;
+		/* how late the loop came to this customer against the schedule (a wakeup's
+		 * latency, or a loop busy elsewhere): the client's own delay, which its
+		 * latency from arrival includes */
+		if (now >= w->measure_ns)
+			hist_record(&w->lag, (now - (w->start_ns + next)) / NS_PER_US);
 		open_arrive(w, w->start_ns + next, now);
 		if (w->started >= w->quota)
 			w->arrivals_done = true;
@@ -444,6 +450,22 @@ static void on_idle_closed(struct lg_conn *c)
 
 /* ---- timers and control ---- */
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* The thread's CPU time and wall time from its start to the window's end (or the
+ * stop): the drain after the window, mostly waiting, would dilute a saturated window. */
+static void take_cpu(struct lg_worker *w, uint64_t now)
+{
+	w->cpu_ns = thread_cpu_ns() - w->cpu0_ns;
+	w->wall_ns = now - w->wall0_ns;
+}
+
 /* libev runs the end timer before the arrivals callback of the same wakeup, so a
  * thread that woke late would lose the arrivals due before the end: they arrive here,
  * and the schedule stays whole. Then the drain begins, if anyone is left to await. */
@@ -460,6 +482,7 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	w->arrivals_done = true;
 	w->window_over = true;
+	take_cpu(w, now);
 	w->outstanding_end = outstanding_now(w);
 	if (w->cfg->drain_ns == 0 || w->outstanding_end == 0) {
 		stop_loop(w);
@@ -571,6 +594,8 @@ static void *worker_main(void *arg)
 
 	ev_now_update(w->loop); /* the loop was made a while ago: relative timers start now */
 	uint64_t now = clock_now_ns();
+	w->cpu0_ns = thread_cpu_ns();
+	w->wall0_ns = now;
 
 	if (sweep_ns > 100 * NS_PER_MS)
 		sweep_ns = 100 * NS_PER_MS;
@@ -597,6 +622,8 @@ static void *worker_main(void *arg)
 		ev_run(w->loop, 0);
 
 	w->ended_ns = clock_now_ns();
+	if (!w->window_over)
+		take_cpu(w, w->ended_ns);
 	if (!w->window_over) /* stopped by a signal, or -n reached */
 		w->outstanding_end = outstanding_now(w);
 	for (uint32_t i = 0; i < w->nconns; i++) {
@@ -641,6 +668,7 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	if (!w->loop || !w->conns || !w->rbuf || !w->all || !w->measured || !w->req)
 		return -ENOMEM;
 	stats_init(w->all);
+	hist_init(&w->lag);
 	if (w->measured != w->all)
 		stats_init(w->measured);
 

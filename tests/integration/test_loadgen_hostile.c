@@ -659,6 +659,47 @@ static void test_hostile_sighup_drains(void **state)
 	assert_true(jnum(p.out, "duration_s") < 15);
 }
 
+/* ---- issue 17: the load generator watches itself ---- */
+
+/* The same open loop twice against a quick server: left alone its arrivals are taken
+ * on time (client_saturated false); frozen for 400 ms (SIGSTOP) in the middle, it says
+ * its own lag (max at least 300 ms, p99 over the bound) and that it was saturated,
+ * instead of leaving the delay to be read as the server's. Before, it said nothing. */
+static void test_loadgen_client_watches_itself(void **state)
+{
+	static struct proc p;
+	struct hostile h;
+	char u[80];
+	(void)state;
+	if (!test_bin_built("loadgen"))
+		skip();
+	hostile_start(&h, &(struct hostile_mode){ .final = OK_200 });
+	char *argv[] = { (char *)lg(), "-R", "500", "--arrivals", "even", "-d", "1500ms", "--json", url(u, sizeof u, h.port),
+			 NULL };
+	proc_run(&p, argv, 15000);
+	print_message("left alone: client_lag_ms p99 %.3f, max %.3f, cpu %.0f %%, %s\n", jnum(p.out, "client_lag_ms.p99"),
+		      jnum(p.out, "client_lag_ms.max"), jnum(p.out, "client_cpu_pct"), strstr(p.out, "\"client_saturated\":false") ? "not saturated" : "SATURATED");
+	assert_int_equal(p.code, 0);
+	assert_true(jnum(p.out, "client_lag_ms.count") >= 600);
+	/* a loaded 2-core machine can delay a few wakeups; most are on time */
+	assert_true(jnum(p.out, "client_lag_ms.p50") < 5.0);
+
+	proc_spawn(&p, argv, NULL, 0);
+	for (double until = tc_now_ms() + 500; tc_now_ms() < until;)
+		proc_pump(&p, 20);
+	kill(p.pid, SIGSTOP);
+	tc_sleep_ms(400); /* the freeze is the experiment, not a wait for readiness */
+	kill(p.pid, SIGCONT);
+	proc_wait(&p, 15000);
+	hostile_stop(&h);
+	print_message("frozen 400 ms: client_lag_ms p99 %.3f, max %.3f; %s\n", jnum(p.out, "client_lag_ms.p99"),
+		      jnum(p.out, "client_lag_ms.max"), strstr(p.out, "\"client_saturated\":true") ? "saturated" : "NOT SAID");
+	assert_int_equal(p.code, 0);
+	assert_true(jnum(p.out, "client_lag_ms.max") >= 300.0);
+	assert_true(jnum(p.out, "client_lag_ms.p99") > 5.0);
+	assert_non_null(strstr(p.out, "\"client_saturated\":true"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_control_rate_refused),
 		cmocka_unit_test(test_hostile_outputs_to_full_disk),
 		cmocka_unit_test(test_hostile_sighup_drains),
+		cmocka_unit_test(test_loadgen_client_watches_itself),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -329,6 +329,43 @@ static void test_report_client_error_kinds(void **state)
 	assert_int_equal(lg_error_board_kind(LERR_READ), LERR_READ);
 }
 
+/* The load generator's own lag and load: in the JSON (client_lag_ms, client_cpu_pct,
+ * client_saturated) and the summary, with the warning when saturated (issue 17). */
+static void test_report_client_watch(void **state)
+{
+	struct fixture *fx = *state;
+	struct flat f = { 0 };
+	struct hist lag;
+	hist_init(&lag);
+	for (int i = 0; i < 98; i++)
+		hist_record(&lag, 20);
+	hist_record(&lag, 30000);
+	hist_record(&lag, 40000);
+	fx->rep.client_lag = &lag;
+	fx->rep.client_cpu_pct = 42.0;
+	fx->rep.client_saturated = true;
+	char *text = render(report_json, &fx->rep);
+	assert_non_null(parse_object(text, &f, ""));
+	assert_true(fabs(num(&f, "client_lag_ms.p50") - 0.020) < 1e-9);
+	assert_true(num(&f, "client_lag_ms.p99") >= 29.0);
+	assert_true(fabs(num(&f, "client_lag_ms.max") - 40.0) < 1e-9);
+	assert_true(num(&f, "client_lag_ms.count") == 100);
+	assert_true(num(&f, "client_cpu_pct") == 42.0);
+	find(&f, "client_saturated", 'b');
+	assert_non_null(strstr(text, "\"client_saturated\":true"));
+	free(text);
+	text = render(report_summary, &fx->rep);
+	print_message("%s", text);
+	assert_non_null(strstr(text, "arrivals taken late by p50 0.020 ms"));
+	assert_non_null(strstr(text, "busiest thread 42 % of a core"));
+	assert_non_null(strstr(text, "the load generator itself was saturated"));
+	free(text);
+	fx->rep.client_saturated = false;
+	text = render(report_summary, &fx->rep);
+	assert_null(strstr(text, "saturated"));
+	free(text);
+}
+
 static void test_report_series(void **state)
 {
 	struct hist h;
@@ -421,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_json_empty_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_client_error_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_client_watch, setup, teardown),
 		cmocka_unit_test(test_report_series),
 		cmocka_unit_test_setup_teardown(test_report_percentiles_format, setup, teardown),
 		cmocka_unit_test(test_report_percentiles_empty),
