@@ -25,6 +25,7 @@
 #define LG_THREADS_MAX 256
 #define LG_SEED_DEFAULT 1
 #define LG_RATE_MAX 1e7                                 /* arrivals per second, -R and the control slot */
+#define LG_SLACK_MAX_NS (10ULL * 1000000ULL)            /* --arrival-slack-us at most 10 ms */
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
 
@@ -50,6 +51,7 @@ struct lg_config {
 	uint64_t drain_ns;         /* the wait after the window for its customers; see worker.c */
 	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
 	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
+	uint64_t slack_ns;         /* open loop: arrivals taken on a grid this wide (0: each on time) */
 	bool keepalive;
 
 	struct query query;        /* the URL's query and --param, without cook_ms/work_us */

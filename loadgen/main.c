@@ -20,6 +20,7 @@
 enum {
 	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_DRAIN, OPT_KEEPALIVE,
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
+	OPT_SLACK,
 };
 
 static const struct option options[] = {
@@ -43,6 +44,7 @@ static const struct option options[] = {
 	{ "percentiles", required_argument, NULL, OPT_PERCENTILES },
 	{ "scoreboard", required_argument, NULL, OPT_SCOREBOARD },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "arrival-slack-us", required_argument, NULL, OPT_SLACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +61,8 @@ static void usage(FILE *out)
 	      "      --arrivals KIND    poisson (default) or even\n"
 	      "      --seed N           the schedule's seed: same seed, same arrivals (default 1)\n"
 	      "      --max-conns N      connections at most (default 10000, within ulimit -n)\n"
+	      "      --arrival-slack-us U  take arrivals on a U us grid: each sent up to U us late\n"
+	      "                         (counted in its latency), fewer wakeups (default 0)\n"
 	      "Both:\n"
 	      "  -d, --duration T       10s, 500ms, 2m or seconds (default 10s, at most 1h)\n"
 	      "  -n, --requests N       stop after N orders (with -d, whichever comes first)\n"
@@ -163,6 +167,15 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		return 0;
 	case OPT_PERCENTILES:
 		cfg->percentiles_path = arg;
+		return 0;
+	case OPT_SLACK:
+		if (strcmp(arg, "0") == 0) {
+			cfg->slack_ns = 0;
+			return 0;
+		}
+		if (config_parse_count(arg, LG_SLACK_MAX_NS / 1000, &n))
+			return -1;
+		cfg->slack_ns = n * 1000;
 		return 0;
 	case OPT_SCOREBOARD:
 		cfg->scoreboard_name = arg;

@@ -39,7 +39,7 @@ struct lg_report {
 	/* the load generator watching itself (issue 17) */
 	const struct hist *client_lag; /* open loop: how late each arrival was taken, us; NULL: n/a */
 	double client_cpu_pct;     /* the busiest thread's CPU time, % of its wall time */
-	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS or a thread at LG_CLIENT_CPU_BOUND_PCT */
+	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS (+ the slack), or a thread at LG_CLIENT_CPU_BOUND_PCT */
 };
 
 /* A client whose timers fire 5 ms late cannot measure a p99 under 5 ms (issue 17's
