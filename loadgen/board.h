@@ -36,7 +36,8 @@ void board_publish(struct lg_board *b, const struct lg_stats *all, const struct 
 
 /* True when the dashboard asked for a change (ctl_seq moved); *ctl gets every ctl_*
  * field. The slot is checked as the flags are: a rate above LG_RATE_MAX is refused
- * (the rate in force is kept, and refused_rate_milli says what was asked). */
+ * (the rate in force is kept, and refused_rate_milli says what was asked); a rate of
+ * 0 stops the arrivals, as pausing does. */
 bool board_poll_control(struct lg_board *b, struct lg_control *ctl);
 
 /* What is in force now (after a change was passed to the workers). */

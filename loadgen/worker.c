@@ -159,9 +159,12 @@ static void check_done(struct lg_worker *w)
 		stop_loop(w);
 }
 
-/* An error of kind (enum loadgen_error or lg_error_extra) at now. */
+/* An error of kind (enum loadgen_error or lg_error_extra) at now. A socket the kernel
+ * had no memory for is the client's shortage, not the server refusing: nomem. */
 static void count_error(struct lg_worker *w, uint64_t now, int kind, int err_no)
 {
+	if (kind == LERR_CONNECT && (err_no == ENOMEM || err_no == ENOBUFS))
+		kind = LGERR_NOMEM;
 	COUNT(w, now, errors[kind], 1);
 	if (kind == LERR_EMFILE)
 		STAT_SET(w->emfile_seen, 1);
