@@ -81,10 +81,14 @@ static void summary_client(FILE *out, const struct lg_report *r)
 			ms(hist_percentile(r->client_lag, 50.0)), ms(hist_percentile(r->client_lag, 99.0)),
 			ms(r->client_lag->max_us));
 	fprintf(out, " busiest thread %.0f %% of a core\n", r->client_cpu_pct);
-	if (r->client_saturated)
-		fprintf(out, "  the load generator itself was saturated (arrivals over %.0f ms late at p99, or a thread "
-			"at %.0f %% of its core): these latencies include its own delay; use more --threads or a "
-			"lower rate\n", LG_CLIENT_LAG_BOUND_MS, LG_CLIENT_CPU_BOUND_PCT);
+	if (!r->client_saturated)
+		return;
+	fprintf(out, "  the load generator itself was saturated (arrivals over %.0f ms late at p99, or a thread "
+		"at %.0f %% of its core): these latencies include its own delay; use more --threads or a "
+		"lower rate\n", LG_CLIENT_LAG_BOUND_MS, LG_CLIENT_CPU_BOUND_PCT);
+	double taken = r->duration_s > 0 ? (double)r->stats->arrived / r->duration_s : 0.0;
+	if (r->mode == LG_OPEN && taken < 0.99 * r->rate) /* the end's catch-up is bounded (worker.c) */
+		fprintf(out, "  it fell behind its schedule: %.1f arrivals/s taken of the %.1f asked\n", taken, r->rate);
 }
 
 void report_summary(FILE *out, const struct lg_report *r)

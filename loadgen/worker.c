@@ -483,7 +483,7 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 	uint64_t now = clock_now_ns();
 	(void)revents;
 	/* a loop so far behind that END_SLICE_NS does not catch up leaves the rest
-	 * untaken: they never arrived, and the arrival rate shows it */
+	 * untaken: they never arrived, the arrival rate shows it and the summary says so */
 	if (open_loop(w))
 		take_arrivals(w, now, now + END_SLICE_NS);
 	if (w->stopping)

@@ -344,6 +344,7 @@ static void test_report_client_watch(void **state)
 	fx->rep.client_lag = &lag;
 	fx->rep.client_cpu_pct = 42.0;
 	fx->rep.client_saturated = true;
+	fx->stats.arrived = 500; /* 50/s of the 101.5 asked */
 	char *text = render(report_json, &fx->rep);
 	assert_non_null(parse_object(text, &f, ""));
 	assert_true(fabs(num(&f, "client_lag_ms.p50") - 0.020) < 1e-9);
@@ -359,6 +360,7 @@ static void test_report_client_watch(void **state)
 	assert_non_null(strstr(text, "arrivals taken late by p50 0.020 ms"));
 	assert_non_null(strstr(text, "busiest thread 42 % of a core"));
 	assert_non_null(strstr(text, "the load generator itself was saturated"));
+	assert_non_null(strstr(text, "fell behind its schedule: 50.0 arrivals/s taken of the 101.5 asked"));
 	free(text);
 	fx->rep.client_saturated = false;
 	text = render(report_summary, &fx->rep);
