@@ -44,12 +44,15 @@ CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFL
 LDFLAGS += -pthread $(SANFLAGS)
 LDLIBS := -lev -lhttp_parser -lrt -lm
 
-PROGRAMS_ALL := blocking evented kitchen loadgen dashboard
+PROGRAMS_ALL := blocking evented kitchen loadgen dashboard simulate
 blocking_DIR := servers/blocking
 evented_DIR := servers/evented
 kitchen_DIR := servers/kitchen
 loadgen_DIR := loadgen
 dashboard_DIR := visualizer
+simulate_DIR := simulator
+# the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
+simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/fmt.c
 # a program exists once its folder has a main.c
 PROGRAMS := $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard $($(p)_DIR)/main.c),$(p)))
 
@@ -91,12 +94,12 @@ $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
 define program_rules
-$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)))
+$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)) $($(1)_USES))
 	$$(call say,AR,$$@)$$(AR) rcs $$@ $$^
 
 $(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
