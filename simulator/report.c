@@ -154,7 +154,7 @@ static double figure(const struct report_side *sd, int row, enum kind *kind)
 	uint64_t answered = w->served + w->shed + w->timeouts;
 	switch (row) {
 	case 0: *kind = RATE; return sd->cfg->rate;
-	case 1: *kind = RATE; return w->offered / T;
+	case 1: *kind = RATE; return (sd->cfg->rate > 0 ? w->offered : w->arrived) / T;
 	case 2: *kind = RATE; return answered / T;
 	case 3: *kind = WHOLE; return (double)answered;
 	case 4: *kind = WHOLE; return (double)(w->offered > answered ? w->offered - answered : 0);

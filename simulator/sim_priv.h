@@ -62,7 +62,9 @@ struct fifo {
 };
 
 struct sim_loop {
-	struct fifo jobs;      /* connections waiting for this loop */
+	struct fifo jobs;      /* connections waiting for this loop: accepts and reads */
+	struct fifo urgent;    /* orders in hand (back from a helper, answers): first, as
+	                        * libev runs the timers and wake-ups fed last first */
 	uint32_t running;      /* connection whose job is on the CPU, NIL when idle */
 	uint32_t door;         /* accepts waiting in this loop's queue */
 };

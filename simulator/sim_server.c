@@ -41,6 +41,7 @@ int server_start(struct sim *s)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < cfg->loops; i++) {
 		fifo_init(&s->loops[i].jobs);
+		fifo_init(&s->loops[i].urgent);
 		s->loops[i].running = NIL;
 	}
 	s->helpers_free = cfg->helpers;
@@ -71,8 +72,15 @@ static void cook_start(struct sim *s, uint32_t id)
 	sim_push(s, s->now_ns + sim_draw(s, s->cfg->cook_ns, s->cfg->cook_dist), EV_COOK_DONE, id, s->conns[id].gen);
 }
 
+static void after_kitchen(struct sim *s, uint32_t id);
+
+/* No wait asked (cook_ms = 0): the answer goes at once, no stove, no timer. */
 static void kitchen_enter(struct sim *s, uint32_t id)
 {
+	if (s->cfg->cook_ns == 0) {
+		after_kitchen(s, id);
+		return;
+	}
 	sim_gauge_add(s, G_KITCHEN, 1);
 	if (!s->cfg->stoves || s->stoves_busy < s->cfg->stoves)
 		cook_start(s, id);
@@ -89,7 +97,8 @@ static void loop_enqueue(struct sim *s, uint32_t id, enum loop_job job)
 	c->queued_ns = s->now_ns;
 	if (job == JOB_READ)
 		sim_gauge_add(s, G_LINE, 1);
-	fifo_push(s, &s->loops[c->loop].jobs, id);
+	struct sim_loop *L = &s->loops[c->loop];
+	fifo_push(s, job == JOB_ACCEPT || job == JOB_READ ? &L->jobs : &L->urgent, id);
 }
 
 static uint64_t job_cost_ns(struct sim *s, const struct sconn *c)
@@ -146,13 +155,14 @@ static void loop_job_done(struct sim *s, uint32_t id)
 	}
 }
 
-/* Run loop l's next jobs until one needs the CPU (or none is left). Jobs that cost
- * nothing are done at once, in order, as a loop iteration would. */
+/* Run loop l's next jobs until one needs the CPU (or none is left): orders in hand
+ * first, then new customers. Jobs that cost nothing are done at once, in order, as a
+ * loop iteration would. */
 static void loop_kick(struct sim *s, uint32_t l)
 {
 	struct sim_loop *L = &s->loops[l];
-	while (L->running == NIL && L->jobs.len) {
-		uint32_t id = fifo_pop(s, &L->jobs);
+	while (L->running == NIL && (L->urgent.len || L->jobs.len)) {
+		uint32_t id = fifo_pop(s, L->urgent.len ? &L->urgent : &L->jobs);
 		struct sconn *c = &s->conns[id];
 		sim_loop_waited(s, s->now_ns - c->queued_ns);
 		if (c->job == JOB_ACCEPT) {
@@ -319,6 +329,12 @@ void server_cook_done(struct sim *s, uint32_t id)
 		if (s->kitchen_q.len)
 			cook_start(s, fifo_pop(s, &s->kitchen_q));
 	}
+	after_kitchen(s, id);
+}
+
+/* The order is cooked: the cashier answers, or the loop is asked to. */
+static void after_kitchen(struct sim *s, uint32_t id)
+{
 	if (blocking(s)) {
 		respond(s, id);
 		return;
