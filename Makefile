@@ -53,6 +53,8 @@ dashboard_DIR := visualizer
 simulate_DIR := simulator
 # the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
 simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/fmt.c
+# the dashboard's headless summary runs the model beside the measurement
+dashboard_EXTRA_LIBS := $(BUILD)/libsimulate.a
 # a program exists once its folder has a main.c
 PROGRAMS := $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard $($(p)_DIR)/main.c),$(p)))
 
@@ -97,7 +99,7 @@ define program_rules
 $(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)) $($(1)_USES))
 	$$(call say,AR,$$@)$$(AR) rcs $$@ $$^
 
-$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
+$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $($(1)_EXTRA_LIBS) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
 	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
 endef
@@ -105,7 +107,7 @@ $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
 # A unit test named test_PROG_*.c (PROG one of the programs) links build/libPROG.a;
 # every test links libcommon.a and the test helpers.
-test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a)))
+test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a) $($(p)_EXTRA_LIBS)))
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)

@@ -12,6 +12,14 @@ static double secs(const struct sim_config *cfg)
 	return cfg->duration_ns / 1e9;
 }
 
+static void json_hist(FILE *out, const char *key, const struct hist *h)
+{
+	fprintf(out, ", \"%s\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, "
+		     "\"p999\": %.3f, \"max\": %.3f, \"count\": %" PRIu64 "}",
+		key, hist_min(h) / 1e3, hist_mean(h) / 1e3, hist_percentile(h, 50) / 1e3, hist_percentile(h, 90) / 1e3,
+		hist_percentile(h, 99) / 1e3, hist_percentile(h, 99.9) / 1e3, h->count ? h->max_us / 1e3 : 0.0, h->count);
+}
+
 static void json_latency(FILE *out, const struct sim_window *w)
 {
 	fprintf(out, "\"latency_ms\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, \"p90\": %.3f, "
@@ -28,21 +36,29 @@ void report_json_side(FILE *out, const struct report_side *side, const struct ca
 	bool open = cfg->rate > 0;
 	uint64_t answered = w->served + w->shed + w->timeouts;
 	uint64_t started = open ? w->offered : w->arrived;
-	fprintf(out, "{\"source\": \"model\", \"mode\": \"%s\", \"connections\": %u, \"rate\": %.3f", open ? "open" : "closed",
-		open ? cfg->max_conns : cfg->connections, open ? cfg->rate : 0.0);
+	fprintf(out, "{\"source\": \"model\", \"mode\": \"%s\", \"target\": \"model of %s\", \"threads\": %u"
+		     ", \"connections\": %u, \"rate\": %.3f", open ? "open" : "closed", sim_server_name(cfg->server),
+		cfg->loadgen_threads, open ? cfg->max_conns : cfg->connections, open ? cfg->rate : 0.0);
 	if (open)
 		fprintf(out, ", \"arrivals\": \"%s\", \"seed\": %" PRIu64, cfg->poisson ? "poisson" : "even", cfg->seed);
-	fprintf(out, ", \"keepalive\": %s, \"cook_ms\": %.3f, \"work_us\": %.3f, \"duration_s\": %.3f",
+	uint64_t outstanding = started > answered ? started - answered : 0;
+	fprintf(out, ", \"keepalive\": %s, \"cook_ms\": %.3f, \"work_us\": %.3f, \"warmup_s\": 0.000, \"duration_s\": %.3f",
 		cfg->keepalive ? "true" : "false", cfg->cook_ns / 1e6, cfg->work_ns / 1e3, T);
 	fprintf(out, ", \"arrived\": %" PRIu64 ", \"sent\": %" PRIu64 ", \"requests\": %" PRIu64 ", \"outstanding\": %" PRIu64,
-		w->offered, w->arrived, answered, started > answered ? started - answered : 0);
+		w->offered, w->arrived, answered, outstanding);
+	fprintf(out, ", \"drain_s\": 0.000, \"answered_late\": 0, \"unanswered\": %" PRIu64 ", \"waiting_max\": %" PRId64
+		     ", \"conns_max\": %" PRId64 ", \"retried\": %" PRIu64, outstanding, w->outside_max, w->conns_max, w->door_drops);
 	fprintf(out, ", \"errors_total\": %" PRIu64 ", \"errors\": {\"timeout\": %" PRIu64 ", \"status\": %" PRIu64 "}",
 		w->shed + w->timeouts, w->timeouts, w->shed);
+	fprintf(out, ", \"status\": {\"200\": %" PRIu64 ", \"503\": %" PRIu64 "}", w->served, w->shed);
 	fprintf(out, ", \"throughput_rps\": %.2f, \"sent_rps\": %.2f", answered / T, w->arrived / T);
 	if (open)
 		fprintf(out, ", \"arrival_rps\": %.2f", w->offered / T);
 	fprintf(out, ", ");
 	json_latency(out, w);
+	if (open)
+		json_hist(out, "uncorrected_latency_ms", &r->uncorrected);
+	fprintf(out, ", \"quiet_tail_s\": 0.000");
 	fprintf(out, ", \"line_max\": %" PRId64 ", \"threads_max\": %" PRId64 ", \"rss_max_kb\": null, \"loop_lag_p99_ms\": %.3f",
 		w->line_max, w->threads_max, cfg->server == SIM_EVENTED ? w->loop_lag_p99_ms : 0.0);
 	fprintf(out, ", \"model\": {\"served\": %" PRIu64 ", \"served_rps\": %.2f, \"shed\": %" PRIu64

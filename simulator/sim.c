@@ -116,6 +116,7 @@ void sim_answered(struct sim *s, uint32_t id, bool ok)
 	s->sec.served++;
 	uint64_t us = (lat_ns + 500) / 1000;
 	hist_record(&s->res->latency, us);
+	hist_record(&s->res->uncorrected, (s->now_ns - s->conns[id].in_ns + 500) / 1000);
 	hist_record(s->sec_latency, us);
 }
 
@@ -312,6 +313,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *out, char *err, siz
 		return rc;
 	hist_init(&out->latency);
 	hist_init(&out->loop_wait);
+	hist_init(&out->uncorrected);
 	struct sim s = { .cfg = cfg, .res = out, .free_conn = NIL };
 	heap_init(&s.events);
 	cpu_init(&s.cpu, cfg->cores);

@@ -98,6 +98,7 @@ struct sim_result {
 	struct sim_window run;     /* the whole run */
 	struct hist latency;       /* the run's answers, us (common/hist.h) */
 	struct hist loop_wait;     /* evented: waits for the loop, us */
+	struct hist uncorrected;   /* from the request's send, not its schedule (lesson 7) */
 	struct sim_window *second; /* one per simulated second */
 	uint32_t seconds;
 	uint64_t events;           /* events processed, for the speed figure */
