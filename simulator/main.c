@@ -148,8 +148,12 @@ static int number_opt(struct options *o, int opt, const char *arg)
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		if (nums[i].opt != opt)
 			continue;
-		if (parse_num(arg, nums[i].max, &v) < 0 || (opt == OPT_CORES && v <= 0) || (opt == 'p' && v < 1))
-			return bad("bad number for an option: '%s'", arg);
+		if (parse_num(arg, nums[i].max, &v) < 0 || (opt == OPT_CORES && v <= 0) || (opt == 'p' && v < 1)) {
+			char what[160];
+			snprintf(what, sizeof what, "%s '%.40s': not a number from %s to %g", nums[i].name, arg,
+				 opt == OPT_CORES ? "above 0" : opt == 'p' ? "1" : "0", nums[i].max);
+			return bad("%s", what);
+		}
 		switch (opt) {
 		case OPT_CORES: o->knobs.cores = v; break;
 		case 'R': o->knobs.rate = v; break;
