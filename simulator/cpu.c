@@ -16,7 +16,10 @@ void cpu_init(struct cpu *c, double cores)
 	c->seq = 0;
 	c->b = NULL;
 	c->n = c->cap = 0;
-	c->busy_core_ns = 0;
+	for (int k = 0; k < CPU_CLASSES; k++) {
+		c->n_cls[k] = 0;
+		c->busy_core_ns[k] = 0;
+	}
 }
 
 void cpu_destroy(struct cpu *c)
@@ -38,8 +41,10 @@ void cpu_advance(struct cpu *c, uint64_t now_ns)
 		return;
 	double dt = (double)(now_ns - c->last_ns);
 	if (c->n) {
-		c->v += rate(c) * dt;
-		c->busy_core_ns += (c->n < c->cores ? (double)c->n : c->cores) * dt;
+		double r = rate(c);
+		c->v += r * dt;
+		for (int k = 0; k < CPU_CLASSES; k++)
+			c->busy_core_ns[k] += (double)c->n_cls[k] * r * dt;
 	}
 	c->last_ns = now_ns;
 }
@@ -49,8 +54,10 @@ static bool before(const struct cpu_burst *a, const struct cpu_burst *b)
 	return a->finish_v < b->finish_v || (a->finish_v == b->finish_v && a->seq < b->seq);
 }
 
-int cpu_add(struct cpu *c, uint64_t now_ns, uint64_t work_ns, uint64_t tag)
+int cpu_add(struct cpu *c, uint64_t now_ns, uint64_t work_ns, uint64_t tag, unsigned cls)
 {
+	if (cls >= CPU_CLASSES)
+		return -EINVAL;
 	cpu_advance(c, now_ns);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : CPU_CAP0;
@@ -60,8 +67,9 @@ int cpu_add(struct cpu *c, uint64_t now_ns, uint64_t work_ns, uint64_t tag)
 		c->b = grown;
 		c->cap = cap;
 	}
-	struct cpu_burst nb = { .finish_v = c->v + (double)work_ns, .seq = c->seq++, .tag = tag };
+	struct cpu_burst nb = { .finish_v = c->v + (double)work_ns, .seq = c->seq++, .tag = tag, .cls = cls };
 	size_t i = c->n++;
+	c->n_cls[cls]++;
 	while (i > 0 && before(&nb, &c->b[(i - 1) / 2])) {
 		c->b[i] = c->b[(i - 1) / 2];
 		i = (i - 1) / 2;
@@ -80,13 +88,15 @@ uint64_t cpu_next_ns(const struct cpu *c)
 	return c->last_ns + (uint64_t)ceil(left / rate(c));
 }
 
-int cpu_pop_done(struct cpu *c, uint64_t now_ns, uint64_t *tag)
+int cpu_pop_done(struct cpu *c, uint64_t now_ns, uint64_t *tag, unsigned *cls)
 {
 	cpu_advance(c, now_ns);
 	/* half a nanosecond of slack for the rounding of cpu_next_ns */
 	if (!c->n || c->b[0].finish_v > c->v + 0.5 * rate(c))
 		return -ENOENT;
 	*tag = c->b[0].tag;
+	*cls = c->b[0].cls;
+	c->n_cls[c->b[0].cls]--;
 	struct cpu_burst last = c->b[--c->n];
 	size_t i = 0;
 	for (;;) {

@@ -13,10 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define CPU_CLASSES 2   /* whose bursts: one restaurant each when two share the cores */
+
 struct cpu_burst {
 	double finish_v;   /* virtual time at which it is done */
 	uint64_t seq;      /* tie-break, for determinism */
 	uint64_t tag;      /* the caller's: who is running */
+	unsigned cls;      /* whose (0 .. CPU_CLASSES-1) */
 };
 
 struct cpu {
@@ -26,21 +29,22 @@ struct cpu {
 	uint64_t seq;
 	struct cpu_burst *b;
 	size_t n, cap;     /* runnable bursts */
-	double busy_core_ns; /* integral of the cores in use: min(n, cores) dt */
+	size_t n_cls[CPU_CLASSES];          /* runnable bursts per class */
+	double busy_core_ns[CPU_CLASSES];   /* integral of the cores each class uses */
 };
 
 void cpu_init(struct cpu *c, double cores);
 void cpu_destroy(struct cpu *c);
 
-/* A burst of work_ns of CPU from now_ns on. 0 or -ENOMEM. */
-int cpu_add(struct cpu *c, uint64_t now_ns, uint64_t work_ns, uint64_t tag);
+/* A burst of work_ns of CPU from now_ns on, of class cls. 0 or -ENOMEM. */
+int cpu_add(struct cpu *c, uint64_t now_ns, uint64_t work_ns, uint64_t tag, unsigned cls);
 
 /* When the next burst is done (real ns), UINT64_MAX when none runs. */
 uint64_t cpu_next_ns(const struct cpu *c);
 
-/* At now_ns (>= the last call's time): take one finished burst's tag. 0, or -ENOENT
- * when none is finished yet. */
-int cpu_pop_done(struct cpu *c, uint64_t now_ns, uint64_t *tag);
+/* At now_ns (>= the last call's time): take one finished burst's tag and class. 0, or
+ * -ENOENT when none is finished yet. */
+int cpu_pop_done(struct cpu *c, uint64_t now_ns, uint64_t *tag, unsigned *cls);
 
 /* Bring the busy integral up to now_ns. */
 void cpu_advance(struct cpu *c, uint64_t now_ns);

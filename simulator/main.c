@@ -25,7 +25,7 @@ struct options {
 	struct sim_knobs knobs;
 	bool seed_set;
 	uint64_t seed;
-	bool json, seconds;
+	bool json, seconds, shared;
 	const char *sweep, *plot, *calibration;
 	int only;                  /* -1 both, else enum sim_server */
 };
@@ -49,6 +49,8 @@ static void usage(FILE *out)
 		"      --max-line N        blocking: answer 503 beyond N waiting (0 = no cap)\n"
 		"      --exp               exponential work and cook times of the same means (for theory)\n"
 		"      --only NAME         model only blocking or evented\n"
+		"      --shared-cores      both restaurants on one set of --cores, as the dashboard runs\n"
+		"                          them on one machine (default: each has its own)\n"
 		"      --calibration FILE  per-order CPU of the real servers (default build/calibration;\n"
 		"                          made by scripts/calibrate.sh; without it: uncalibrated, 0 us)\n"
 		"      --seconds           the per-second table before the summary\n"
@@ -117,7 +119,7 @@ static int parse_rate_at(struct sim_knobs *k, const char *arg)
 }
 
 enum { OPT_CORES = 256, OPT_SEED, OPT_RATE_AT, OPT_THINK, OPT_STOVES, OPT_BACKLOG, OPT_MAX_LINE, OPT_EXP,
-       OPT_ONLY, OPT_CALIBRATION, OPT_SECONDS, OPT_JSON, OPT_SWEEP, OPT_PLOT, OPT_SET };
+       OPT_ONLY, OPT_CALIBRATION, OPT_SECONDS, OPT_JSON, OPT_SWEEP, OPT_PLOT, OPT_SET, OPT_SHARED };
 
 static const struct option long_opts[] = {
 	{ "scenario", required_argument, NULL, 's' },   { "preset", required_argument, NULL, 'p' },
@@ -130,7 +132,8 @@ static const struct option long_opts[] = {
 	{ "only", required_argument, NULL, OPT_ONLY },    { "calibration", required_argument, NULL, OPT_CALIBRATION },
 	{ "seconds", no_argument, NULL, OPT_SECONDS },    { "json", no_argument, NULL, OPT_JSON },
 	{ "sweep", required_argument, NULL, OPT_SWEEP },  { "plot", required_argument, NULL, OPT_PLOT },
-	{ "help", no_argument, NULL, 'h' },               { "version", no_argument, NULL, 'V' },
+	{ "shared-cores", no_argument, NULL, OPT_SHARED }, { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -204,6 +207,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case OPT_CALIBRATION: o->calibration = optarg; break;
 		case OPT_SECONDS: o->seconds = true; break;
+		case OPT_SHARED: o->shared = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_SWEEP: o->sweep = optarg; break;
 		case OPT_PLOT: o->plot = optarg; break;
@@ -248,20 +252,31 @@ static int run_models(const struct options *o, const struct scenario *sc, const 
 	struct sim_config cfg[SIM_SERVER_COUNT];
 	struct sim_result res[SIM_SERVER_COUNT];
 	struct report_side sides[SIM_SERVER_COUNT] = { { 0 } };
-	int rc = 0;
+	int rc = 0, n = 0, which[SIM_SERVER_COUNT];
+	struct sim_config run_cfg[SIM_SERVER_COUNT];
+	struct sim_result run_res[SIM_SERVER_COUNT];
 	for (int s = 0; s < SIM_SERVER_COUNT; s++) {
 		bool want = o->only < 0 ? (s == SIM_BLOCKING ? sc->blocking : sc->evented) : o->only == s;
 		sides[s].cfg = &cfg[s];
 		sim_setup(&cfg[s], s, sc, &o->knobs, cal);
-		if (!want)
-			continue;
-		char err[256];
-		if (sim_run(&cfg[s], &res[s], err, sizeof err) < 0) {
-			fprintf(stderr, "simulate: %s model: %s\n", sim_server_name(s), err);
+		if (want)
+			which[n++] = s;
+	}
+	/* shared: the restaurants run together on one set of cores; else one at a time */
+	char err[256];
+	for (int i = 0; i < n && rc == 0; i += o->shared ? n : 1) {
+		int k = o->shared ? n : 1;
+		for (int j = 0; j < k; j++)
+			run_cfg[j] = cfg[which[i + j]];
+		if (sim_run_shared(run_cfg, run_res, (unsigned)k, err, sizeof err) < 0) {
+			fprintf(stderr, "simulate: %s model: %s\n", sim_server_name(which[i]), err);
 			rc = 1;
 			break;
 		}
-		sides[s].res = &res[s];
+		for (int j = 0; j < k; j++) {
+			res[which[i + j]] = run_res[j];
+			sides[which[i + j]].res = &res[which[i + j]];
+		}
 	}
 	if (rc == 0 && (sides[0].res || sides[1].res)) {
 		if (o->seconds)

@@ -61,13 +61,16 @@ void report_json_side(FILE *out, const struct report_side *side, const struct ca
 	fprintf(out, ", \"quiet_tail_s\": 0.000");
 	fprintf(out, ", \"line_max\": %" PRId64 ", \"threads_max\": %" PRId64 ", \"rss_max_kb\": null, \"loop_lag_p99_ms\": %.3f",
 		w->line_max, w->threads_max, cfg->server == SIM_EVENTED ? w->loop_lag_p99_ms : 0.0);
-	fprintf(out, ", \"model\": {\"served\": %" PRIu64 ", \"served_rps\": %.2f, \"shed\": %" PRIu64
+	double sampled = 0;  /* the line read at each second's end, as the dashboard reads it */
+	for (uint32_t i = 0; i < r->seconds; i++)
+		sampled += (double)r->second[i].in_line_end / r->seconds;
+	fprintf(out, ", \"model\": {\"line_sampled_mean\": %.3f, \"served\": %" PRIu64 ", \"served_rps\": %.2f, \"shed\": %" PRIu64
 		     ", \"door_drops\": %" PRIu64 ", \"little_l\": %.3f, \"little_lambda\": %.3f, \"little_w_s\": %.6f"
 		     ", \"little_lw\": %.3f, \"line_mean\": %.3f, \"kitchen_mean\": %.3f, \"busy_mean\": %.3f"
 		     ", \"busy_pct\": %.2f, \"cpu_cores_mean\": %.3f, \"door_max\": %" PRId64 ", \"outside_max\": %" PRId64
 		     ", \"conns_max\": %" PRId64 ", \"cores\": %g, \"overhead_order_us\": %.3f, \"overhead_conn_us\": %.3f"
 		     ", \"calibrated\": %s, \"events\": %" PRIu64 "}}",
-		w->served, w->served / T, w->shed, w->door_drops, w->in_server_mean, w->served / T, w->in_server_w_s,
+		sampled, w->served, w->served / T, w->shed, w->door_drops, w->in_server_mean, w->served / T, w->in_server_w_s,
 		w->served / T * w->in_server_w_s, w->line_mean, w->kitchen_mean, w->cashiers_busy_mean, w->busy_pct,
 		w->cpu_cores_mean, w->door_max, w->outside_max, w->conns_max, cfg->cores, cfg->overhead_order_ns / 1e3,
 		cfg->overhead_conn_ns / 1e3, cal && cal->present ? "true" : "false", r->events);

@@ -166,9 +166,9 @@ static void tick(struct sim *s, uint64_t end_ns)
 {
 	struct sim_result *r = s->res;
 	struct sim_window *w = &s->sec;
-	cpu_advance(&s->cpu, end_ns);
+	cpu_advance(s->cpu, end_ns);
 	window_close(s, w, s->area_sec, s->max_sec, s->sec_latency, s->sec_loop_wait, s->sec_sojourn_ns,
-		     s->sec_left, s->cpu.busy_core_ns - s->sec_cpu_ns0, (double)end_ns - w->start_s * 1e9);
+		     s->sec_left, s->cpu->busy_core_ns[s->cls] - s->sec_cpu_ns0, (double)end_ns - w->start_s * 1e9);
 	if (r->seconds == s->cap_seconds) {
 		uint32_t cap = s->cap_seconds ? s->cap_seconds * 2 : SECONDS_CAP0;
 		struct sim_window *grown = realloc(r->second, cap * sizeof *grown);
@@ -196,7 +196,7 @@ static void tick(struct sim *s, uint64_t end_ns)
 	hist_init(s->sec_loop_wait);
 	s->sec_sojourn_ns = 0;
 	s->sec_left = 0;
-	s->sec_cpu_ns0 = s->cpu.busy_core_ns;
+	s->sec_cpu_ns0 = s->cpu->busy_core_ns[s->cls];
 }
 
 static void handle_event(struct sim *s, const struct heap_event *e)
@@ -246,39 +246,74 @@ static int next_schedule(const struct sim *s, uint64_t *at_ns)
 	return best;
 }
 
-/* The main loop: the earliest of the three sources, until the duration. */
-static void run_events(struct sim *s)
+/* The next event of one restaurant's own sources (its heap, its schedule). */
+static uint64_t own_next_ns(const struct sim *s, int *sched)
 {
-	const uint64_t end = s->cfg->duration_ns;
-	while (!s->err) {
-		uint64_t t_arr, t_heap = heap_peek_ns(&s->events), t_cpu = cpu_next_ns(&s->cpu);
-		int sched = next_schedule(s, &t_arr);
-		uint64_t t = t_cpu < t_heap ? t_cpu : t_heap;
-		if (t_arr < t)
-			t = t_arr;
+	uint64_t t_arr, t_heap = heap_peek_ns(&s->events);
+	*sched = next_schedule(s, &t_arr);
+	if (t_arr < t_heap)
+		return t_arr;
+	*sched = -1;
+	return t_heap;
+}
+
+/* One event of restaurant s at t: the heap's first, else the next arrival. */
+static void own_step(struct sim *s, uint64_t t, int sched)
+{
+	s->res->events++;
+	if (sched < 0) {
+		struct heap_event e;
+		heap_pop(&s->events, &e);
+		handle_event(s, &e);
+	} else {
+		client_arrival(s, schedule_next(&s->sched[sched]));
+	}
+	(void)t;
+}
+
+/* The main loop over n restaurants sharing one set of cores: the earliest of the
+ * cores' next burst and each restaurant's own next event, until the duration. Ties:
+ * the cores, then the restaurants in order. */
+static void run_events(struct sim *ss, unsigned n, struct cpu *cpu, uint64_t end)
+{
+	for (;;) {
+		bool failed = false;
+		for (unsigned i = 0; i < n; i++)
+			failed |= ss[i].err != 0;
+		if (failed)
+			break;
+		uint64_t t = cpu_next_ns(cpu), t_own[SIM_SERVER_COUNT];
+		int sched[SIM_SERVER_COUNT], who = -1;
+		for (unsigned i = 0; i < n; i++) {
+			t_own[i] = own_next_ns(&ss[i], &sched[i]);
+			if (t_own[i] < t) {
+				t = t_own[i];
+				who = (int)i;
+			}
+		}
 		if (t >= end)
 			break;
-		gauges_advance(s, t);
-		s->res->events++;
+		for (unsigned i = 0; i < n; i++)
+			gauges_advance(&ss[i], t);
 		uint64_t tag;
-		if (t == t_cpu && cpu_pop_done(&s->cpu, t, &tag) == 0) {
-			server_cpu_done(s, tag);
-		} else if (t == t_heap) {
-			struct heap_event e;
-			heap_pop(&s->events, &e);
-			handle_event(s, &e);
-		} else if (t == t_arr) {
-			client_arrival(s, schedule_next(&s->sched[sched]));
+		unsigned cls;
+		if (who < 0) {
+			if (cpu_pop_done(cpu, t, &tag, &cls) == 0) {
+				ss[cls].res->events++;
+				server_cpu_done(&ss[cls], tag);
+			}
+		} else {
+			own_step(&ss[who], t, sched[who]);
 		}
 	}
-	gauges_advance(s, end);
+	for (unsigned i = 0; i < n; i++)
+		gauges_advance(&ss[i], end);
 }
 
 static void sim_free_state(struct sim *s)
 {
 	server_stop(s);
 	heap_destroy(&s->events);
-	cpu_destroy(&s->cpu);
 	free(s->conns);
 	free(s->pool);
 	free(s->outside);
@@ -301,54 +336,81 @@ static void finish(struct sim *s)
 	if (s->sec.start_s * 1e9 < (double)s->cfg->duration_ns)
 		tick(s, s->cfg->duration_ns);  /* the last, partial second */
 	window_close(s, &r->run, s->area_run, s->max_run, &r->latency, &r->loop_wait, s->run_sojourn_ns,
-		     s->run_left, s->cpu.busy_core_ns, (double)s->cfg->duration_ns);
+		     s->run_left, s->cpu->busy_core_ns[s->cls], (double)s->cfg->duration_ns);
 	r->run.start_s = 0;
+}
+
+/* One restaurant's state, up to its first events. 0 or -ENOMEM. */
+static int sim_open(struct sim *s, const struct sim_config *cfg, struct sim_result *out, struct cpu *cpu,
+		    unsigned cls)
+{
+	memset(out, 0, sizeof *out);
+	hist_init(&out->latency);
+	hist_init(&out->loop_wait);
+	hist_init(&out->uncorrected);
+	*s = (struct sim){ .cfg = cfg, .res = out, .free_conn = NIL, .cpu = cpu, .cls = cls };
+	heap_init(&s->events);
+	prng_seed(&s->rng, cfg->seed ^ 0x5be0cd19137e2179ULL);  /* apart from the arrivals' streams */
+	s->sec_latency = malloc(sizeof *s->sec_latency);
+	s->sec_loop_wait = malloc(sizeof *s->sec_loop_wait);
+	if (!s->sec_latency || !s->sec_loop_wait)
+		return -ENOMEM;
+	hist_init(s->sec_latency);
+	hist_init(s->sec_loop_wait);
+	int rc = server_start(s);
+	if (rc < 0)
+		return rc;
+	if (cfg->duration_ns > 1000000000ULL)
+		sim_push(s, 1000000000ULL, EV_TICK, 0, 0);
+	for (uint32_t i = 0; i < cfg->n_rate_changes; i++)
+		sim_push(s, cfg->rate_changes[i].at_ns, EV_RATE, i, 0);
+	rc = client_start(s);
+	return rc < 0 ? rc : s->err;
+}
+
+int sim_run_shared(const struct sim_config *cfgs, struct sim_result *outs, unsigned n, char *err, size_t errlen)
+{
+	struct sim ss[SIM_SERVER_COUNT];
+	struct cpu cpu;
+	int rc = 0;
+	unsigned opened = 0;
+	if (n < 1 || n > SIM_SERVER_COUNT)
+		return -EINVAL;
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		rc = sim_config_check(&cfgs[i], err, errlen);
+		if (rc == 0 && cfgs[i].duration_ns != cfgs[0].duration_ns) {
+			snprintf(err, errlen, "restaurants sharing the cores must run for the same time");
+			rc = -EINVAL;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	cpu_init(&cpu, cfgs[0].cores);
+	for (; opened < n && rc == 0; opened++)
+		rc = sim_open(&ss[opened], &cfgs[opened], &outs[opened], &cpu, opened);
+	if (rc == 0)
+		run_events(ss, n, &cpu, cfgs[0].duration_ns);
+	for (unsigned i = 0; i < n && rc == 0; i++)
+		rc = ss[i].err;
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		finish(&ss[i]);
+		rc = ss[i].err;
+	}
+	for (unsigned i = 0; i < opened; i++)
+		sim_free_state(&ss[i]);
+	cpu_destroy(&cpu);
+	if (rc < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory for the model");
+		for (unsigned i = 0; i < n; i++)
+			sim_result_free(&outs[i]);
+	}
+	return rc;
 }
 
 int sim_run(const struct sim_config *cfg, struct sim_result *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof *out);
-	int rc = sim_config_check(cfg, err, errlen);
-	if (rc < 0)
-		return rc;
-	hist_init(&out->latency);
-	hist_init(&out->loop_wait);
-	hist_init(&out->uncorrected);
-	struct sim s = { .cfg = cfg, .res = out, .free_conn = NIL };
-	heap_init(&s.events);
-	cpu_init(&s.cpu, cfg->cores);
-	prng_seed(&s.rng, cfg->seed ^ 0x5be0cd19137e2179ULL);  /* apart from the arrivals' streams */
-	s.sec_latency = malloc(sizeof *s.sec_latency);
-	s.sec_loop_wait = malloc(sizeof *s.sec_loop_wait);
-	if (!s.sec_latency || !s.sec_loop_wait) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-	hist_init(s.sec_latency);
-	hist_init(s.sec_loop_wait);
-	rc = server_start(&s);
-	if (rc < 0)
-		goto out_free;
-	if (cfg->duration_ns > 1000000000ULL)
-		sim_push(&s, 1000000000ULL, EV_TICK, 0, 0);
-	for (uint32_t i = 0; i < cfg->n_rate_changes; i++)
-		sim_push(&s, cfg->rate_changes[i].at_ns, EV_RATE, i, 0);
-	rc = client_start(&s);
-	if (rc == 0)
-		run_events(&s);
-	rc = s.err;
-	if (rc == 0)
-		finish(&s);
-	if (rc == 0 && s.err)
-		rc = s.err;
-out_free:
-	sim_free_state(&s);
-	if (rc < 0) {
-		if (err && errlen)
-			snprintf(err, errlen, "out of memory for the model (%u connections)", s.n_conns);
-		sim_result_free(out);
-	}
-	return rc;
+	return sim_run_shared(cfg, out, 1, err, errlen);
 }
 
 void sim_result_free(struct sim_result *r)

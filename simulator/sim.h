@@ -113,6 +113,11 @@ struct sim_result {
 int sim_run(const struct sim_config *cfg, struct sim_result *out, char *err, size_t errlen);
 void sim_result_free(struct sim_result *r);
 
+/* n (1 or 2) restaurants at once on one set of cores (cfgs[0].cores), as the dashboard
+ * runs both servers on one machine: each one's CPU bursts slow the other's. Same
+ * durations. 0 or a negative errno as sim_run. */
+int sim_run_shared(const struct sim_config *cfgs, struct sim_result *outs, unsigned n, char *err, size_t errlen);
+
 /* A configuration's consistency: 0 or -EINVAL with the reason. */
 int sim_config_check(const struct sim_config *cfg, char *err, size_t errlen);
 

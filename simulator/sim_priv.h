@@ -74,7 +74,8 @@ struct sim {
 	struct sim_result *res;
 	uint64_t now_ns;
 	struct heap events;
-	struct cpu cpu;
+	struct cpu *cpu;                 /* the cores: this restaurant's, or shared with the other */
+	unsigned cls;                    /* this restaurant's class on them */
 	struct prng rng;                 /* service times (exponential), never the arrivals */
 	struct schedule sched[SIM_SCHEDULES_MAX];
 	uint32_t n_sched;

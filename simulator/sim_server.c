@@ -59,7 +59,7 @@ void server_stop(struct sim *s)
 
 static void cpu_run(struct sim *s, uint64_t work_ns, uint64_t tag)
 {
-	if (cpu_add(&s->cpu, s->now_ns, work_ns, tag) < 0)
+	if (cpu_add(s->cpu, s->now_ns, work_ns, tag, s->cls) < 0)
 		s->err = -ENOMEM;
 }
 

@@ -139,6 +139,30 @@ static void test_simulate_ps_threads(void **state)
 	sim_result_free(&r);
 }
 
+/* Two restaurants on one core, a thread per connection each, 1 ms of CPU per order,
+ * 350/s each with their own seeds: together one M/D/1-PS queue at rho 0.7, so each
+ * order spends D / (1 - rho) = 3.333 ms inside, and each uses 0.35 of the core. Alone,
+ * each would see D / (1 - 0.35) = 1.54 ms. */
+static void test_simulate_shared_cores(void **state)
+{
+	(void)state;
+	struct sim_config c[2] = { base(SIM_BLOCKING, 350, 2000), base(SIM_BLOCKING, 350, 2000) };
+	c[1].seed = 8;
+	for (int i = 0; i < 2; i++)
+		c[i].threads = 0, c[i].work_ns = 1 * MS;
+	struct sim_result r[2];
+	char err[200];
+	assert_int_equal(sim_run_shared(c, r, 2, err, sizeof err), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_close(mean_w(&r[i]), 1e-3 / (1 - 0.7), 0.02, "shared core, M/D/1-PS: mean time inside (s)");
+		assert_close(r[i].run.cpu_cores_mean, 0.35, 0.02, "shared core: this restaurant's share");
+		sim_result_free(&r[i]);
+	}
+	struct sim_result alone = run(&c[0]);
+	assert_close(mean_w(&alone), 1e-3 / (1 - 0.35), 0.02, "the same restaurant alone (s)");
+	sim_result_free(&alone);
+}
+
 /* Exact MVA for N customers, think time z, one FCFS exponential station of mean s:
  * R(n) = s (1 + Q(n-1)), X(n) = n / (R(n) + z), Q(n) = X(n) R(n). */
 static void mva(unsigned n, double s, double z, double *x, double *rt)
@@ -286,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_simulate_md1_loop),
 		cmocka_unit_test(test_simulate_mmc_crew),
 		cmocka_unit_test(test_simulate_ps_threads),
+		cmocka_unit_test(test_simulate_shared_cores),
 		cmocka_unit_test(test_simulate_closed_loop_mva),
 		cmocka_unit_test(test_simulate_little_sample_path),
 		cmocka_unit_test(test_simulate_same_seed_same_bytes),
