@@ -42,6 +42,8 @@ fmt_pct() { awk -v v="$1" -v m="$2" 'BEGIN { if (v == 0) printf "-"; else printf
 	echo
 	grep -v '^#' build/calibration 2>/dev/null | sed 's/^/    /' || echo "    uncalibrated (no build/calibration)"
 	echo
+	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine slows the real servers, not the model)"
+	echo
 	echo "| preset | side | served/s measured / model | mean ms | p99 ms | mean line | verdict |"
 	echo "|---|---|---|---|---|---|---|"
 } >"$tmp/report.md"
@@ -76,6 +78,8 @@ for n in $presets; do
 	done
 	echo "fidelity: preset $n ($name) done" >&2
 done
+echo >>"$tmp/report.md"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/report.md"
 echo >>"$tmp/report.md"
 echo "$fails of $(( $(echo $presets | wc -w) * 2 )) rows outside the tolerances." >>"$tmp/report.md"
 mkdir -p "$(dirname "$out")"

@@ -262,8 +262,11 @@ static int run_models(const struct options *o, const struct scenario *sc, const 
 		if (want)
 			which[n++] = s;
 	}
-	/* shared: the restaurants run together on one set of cores; else one at a time */
 	char err[256];
+	for (int i = 0; i < n; i++)  /* a configuration that cannot run is a usage error */
+		if (sim_config_check(&cfg[which[i]], err, sizeof err) < 0)
+			return bad("%s", err);
+	/* shared: the restaurants run together on one set of cores; else one at a time */
 	for (int i = 0; i < n && rc == 0; i += o->shared ? n : 1) {
 		int k = o->shared ? n : 1;
 		for (int j = 0; j < k; j++)
