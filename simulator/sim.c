@@ -274,7 +274,7 @@ static void own_step(struct sim *s, uint64_t t, int sched)
 /* The main loop over n restaurants sharing one set of cores: the earliest of the
  * cores' next burst and each restaurant's own next event, until the duration. Ties:
  * the cores, then the restaurants in order. */
-static void run_events(struct sim *ss, unsigned n, struct cpu *cpu, uint64_t end)
+void sim_run_events(struct sim *ss, unsigned n, struct cpu *cpu, uint64_t end)
 {
 	for (;;) {
 		bool failed = false;
@@ -310,7 +310,7 @@ static void run_events(struct sim *ss, unsigned n, struct cpu *cpu, uint64_t end
 		gauges_advance(&ss[i], end);
 }
 
-static void sim_free_state(struct sim *s)
+void sim_free_state(struct sim *s)
 {
 	server_stop(s);
 	heap_destroy(&s->events);
@@ -341,8 +341,7 @@ static void finish(struct sim *s)
 }
 
 /* One restaurant's state, up to its first events. 0 or -ENOMEM. */
-static int sim_open(struct sim *s, const struct sim_config *cfg, struct sim_result *out, struct cpu *cpu,
-		    unsigned cls)
+int sim_open(struct sim *s, const struct sim_config *cfg, struct sim_result *out, struct cpu *cpu, unsigned cls)
 {
 	memset(out, 0, sizeof *out);
 	hist_init(&out->latency);
@@ -389,7 +388,7 @@ int sim_run_shared(const struct sim_config *cfgs, struct sim_result *outs, unsig
 	for (; opened < n && rc == 0; opened++)
 		rc = sim_open(&ss[opened], &cfgs[opened], &outs[opened], &cpu, opened);
 	if (rc == 0)
-		run_events(ss, n, &cpu, cfgs[0].duration_ns);
+		sim_run_events(ss, n, &cpu, cfgs[0].duration_ns);
 	for (unsigned i = 0; i < n && rc == 0; i++)
 		rc = ss[i].err;
 	for (unsigned i = 0; i < n && rc == 0; i++) {

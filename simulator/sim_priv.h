@@ -129,6 +129,12 @@ void fifo_init(struct fifo *q);
 void fifo_push(struct sim *s, struct fifo *q, uint32_t id);
 uint32_t fifo_pop(struct sim *s, struct fifo *q);
 
+/* One restaurant's state up to its first events (0 or -ENOMEM); the events of n
+ * restaurants on one set of cores up to end_ns; the state freed (not the result). */
+int sim_open(struct sim *s, const struct sim_config *cfg, struct sim_result *out, struct cpu *cpu, unsigned cls);
+void sim_run_events(struct sim *ss, unsigned n, struct cpu *cpu, uint64_t end_ns);
+void sim_free_state(struct sim *s);
+
 /* sim_client.c */
 int client_start(struct sim *s);
 void client_arrival(struct sim *s, uint64_t start_ns);

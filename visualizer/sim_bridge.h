@@ -39,4 +39,37 @@ void sim_bridge_json(const struct sim_bridge *b, FILE *out);
 /* "model: calibrated ..." or "model: uncalibrated ..." */
 void sim_bridge_note(const struct sim_bridge *b, FILE *out);
 
+/* ---- live: the model beside a live run, second by second ---- */
+
+struct sim_live;
+struct snapshot;
+
+struct sim_ghost {
+	struct sim_live *live;                 /* NULL until the first update, or after a failure */
+	struct scenario sc;                    /* what it models */
+	int restaurant[SIDE_COUNT];            /* the side's index in the live model, -1 */
+	double rate;                           /* the load last applied: the snapshot's */
+	uint32_t cook_ms, work_us;
+	bool keepalive, paused;
+	double elapsed_s;                      /* the run's clock at the last update */
+	bool shown;                            /* key m */
+	struct calibration cal;
+	char err[160];
+};
+
+void sim_ghost_init(struct sim_ghost *g);
+void sim_ghost_destroy(struct sim_ghost *g);
+
+/* Once per update of the screen loop: (re)start the model when the scenario changed or
+ * the run restarted, apply the load in force (rate, pause, cook, cpu, keep-alive, as
+ * the snapshot reads them from the load generators), then run the model up to the
+ * run's clock. Costs what the simulated interval costs: microseconds for the presets. */
+void sim_ghost_update(struct sim_ghost *g, const struct scenario *sc, const struct snapshot *s);
+
+/* The model's last whole second for a side, NULL when not modelled (yet). */
+const struct sim_window *sim_ghost_second(const struct sim_ghost *g, enum arena_side side);
+
+/* The model's line now, -1 when not modelled. */
+int64_t sim_ghost_line_now(const struct sim_ghost *g, enum arena_side side);
+
 #endif

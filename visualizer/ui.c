@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "clock.h"
+#include "ghost.h"
 #include "keys.h"
 
 #define FRAME_NS (100 * NS_PER_MS)
@@ -29,6 +30,9 @@ static void replay_advance(struct app *app, uint64_t now_ns)
 	app->replay_next_ns = now_ns + NS_PER_SEC / (uint64_t)app->replay_speed;
 }
 
+/* The model beside the live run (sim_bridge.h), drawn by ghost.c; not in replay. */
+static struct sim_ghost ghost;
+
 /* Everything that changes with time, once per FRAME_NS. */
 static void update(struct app *app, uint64_t now_ns)
 {
@@ -40,6 +44,8 @@ static void update(struct app *app, uint64_t now_ns)
 		app_sync_reasons(app);
 	if (model_update(app->model, now_ns) && app->rec)
 		recorder_write(app->rec, model_snapshot(app->model));
+	if (app->mode == APP_LIVE)
+		sim_ghost_update(&ghost, &app->sc, model_snapshot(app->model));
 }
 
 static void draw(struct app *app, uint64_t now_ns)
@@ -49,6 +55,8 @@ static void draw(struct app *app, uint64_t now_ns)
 	const struct snapshot *s = app_snapshot(app);
 	app_status(app, s, now_ns, mode, sizeof mode, &st);
 	view_draw(stdscr, s, &st, &app->vopts);
+	if (app->mode == APP_LIVE && !st.help)
+		ghost_draw(stdscr, &ghost, s, &app->vopts);
 	doupdate();
 }
 
@@ -71,6 +79,7 @@ int ui_run(struct app *app)
 		replay_frame(app->replay, 0, &app->replay_snap);
 		app->replay_next_ns = clock_now_ns() + NS_PER_SEC / (uint64_t)app->replay_speed;
 	}
+	sim_ghost_init(&ghost);
 	uint64_t next_update = 0, last_draw = 0;
 	bool dirty = true;
 	while (!app_stop) {
@@ -93,6 +102,12 @@ int ui_run(struct app *app)
 		int ch = wgetch(stdscr);
 		if (ch == ERR)
 			continue;
+		if (ch == 'm' && app->mode == APP_LIVE) {  /* the model's figures on or off */
+			ghost.shown = !ghost.shown;
+			app_say(app, clock_now_ns(), "model %s", ghost.shown ? "shown" : "hidden (m shows it)");
+			dirty = true;
+			continue;
+		}
 		int flags = keys_handle(app, ch, clock_now_ns());
 		if (flags & KEYS_QUIT)
 			break;
@@ -100,5 +115,6 @@ int ui_run(struct app *app)
 			dirty = true;
 	}
 	endwin();
+	sim_ghost_destroy(&ghost);
 	return 0;
 }
