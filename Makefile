@@ -1,6 +1,7 @@
 # lunchrush: one Makefile for every program, test, lesson check and benchmark.
 #
-#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard
+#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard,
+#                   bin/simulate (the model of both restaurants, simulator/)
 #   make demo       the dashboard on the built-in "lunch rush" scenario
 #   make test       every test (unit, integration, sanitizers, lesson checks, bench smoke)
 #   make SAN=address,undefined test-suite   the suite under sanitizers (objects kept apart)

@@ -399,7 +399,10 @@ int sim_run_shared(const struct sim_config *cfgs, struct sim_result *outs, unsig
 		sim_free_state(&ss[i]);
 	cpu_destroy(&cpu);
 	if (rc < 0) {
-		if (err && errlen)
+		if (err && errlen && rc == -E2BIG)
+			snprintf(err, errlen, "more than %u customers waiting outside for a connection: "
+				 "shorten --duration or raise max_conns", SIM_OUTSIDE_MAX);
+		else if (err && errlen)
 			snprintf(err, errlen, "out of memory for the model");
 		for (unsigned i = 0; i < n; i++)
 			sim_result_free(&outs[i]);

@@ -22,6 +22,7 @@
 #define SIM_RATE_MAX 1e7              /* arrivals per second the model accepts */
 #define SIM_RATE_CHANGES_MAX 64
 #define SIM_CONNECTIONS_MAX 10000000u
+#define SIM_OUTSIDE_MAX (1u << 25)   /* customers waiting for a connection: 256 MB of times */
 
 enum sim_server { SIM_BLOCKING = 0, SIM_EVENTED, SIM_SERVER_COUNT };
 

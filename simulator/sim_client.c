@@ -85,6 +85,10 @@ static void send_order(struct sim *s, uint32_t id, uint64_t start_ns)
 
 static void outside_push(struct sim *s, uint64_t start_ns)
 {
+	if (s->out_len >= SIM_OUTSIDE_MAX) {
+		s->err = -E2BIG;
+		return;
+	}
 	if (s->out_len == s->out_cap) {
 		uint64_t cap = s->out_cap ? s->out_cap * 2 : CONNS_CAP0;
 		uint64_t *grown = malloc(cap * sizeof *grown);
