@@ -92,6 +92,7 @@ int sweep_run(const struct sweep *sw, const struct scenario *sc0, const struct s
 	int rc = 0;
 	fprintf(out, "# sweep of %s: %s, %.0f s per point, %g cores%s\n", sw->key, sc0->name, k0->duration_ns / 1e9,
 		k0->cores, cal && cal->present ? "" : ", uncalibrated");
+	fprintf(out, "# rps: answered within the client's timeout (%u ms), per second of the run\n", sc0->timeout_ms);
 	fprintf(out, "%12s %14s %14s %14s %14s\n", sw->key, "blocking_rps", "evented_rps", "blocking_p99_ms",
 		"evented_p99_ms");
 	for (size_t i = 0; i < n && rc == 0; i++) {
