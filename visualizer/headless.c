@@ -9,6 +9,7 @@
 #include "headless.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "busguard.h"
 #include "clock.h"
 #include "fmt.h"
+#include "sim_bridge.h"
 
 #define JSON_MAX 16384
 #define STEP_NS (100 * NS_PER_MS)
@@ -173,7 +175,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void summary_json(FILE *out, struct app *app, double duration_s)
+static void summary_json(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
 	fprintf(out, "{\"scenario\": ");
 	json_string(out, app->sc.name);
@@ -186,7 +188,32 @@ static void summary_json(FILE *out, struct app *app, double duration_s)
 		json_side(out, app, i, duration_s);
 		first = false;
 	}
-	fprintf(out, "}}\n");
+	fprintf(out, "}, \"model\": ");
+	sim_bridge_json(sim, out);  /* the same keys as servers.*, predicted */
+	fprintf(out, "}\n");
+}
+
+/* The model's figure beside the measured one: "80.0/s" then "(79.9/s)". The gap is
+ * flagged with '!' beyond the issue's tolerance: 5 % on throughput, 25 % on p99. */
+static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
+{
+	char buf[24], mbuf[24], cell[32];
+	char *(*f)(char *, size_t, double) = kind == 1 ? fmt_rate : kind == 2 ? fmt_ms : NULL;
+	if (!found || blank)
+		snprintf(buf, sizeof buf, "-");
+	else if (f)
+		f(buf, sizeof buf, v);
+	else
+		snprintf(buf, sizeof buf, "%.0f", v);
+	if (!mfound || blank)
+		snprintf(mbuf, sizeof mbuf, "-");
+	else if (f)
+		f(mbuf, sizeof mbuf, mv);
+	else
+		snprintf(mbuf, sizeof mbuf, "%.0f", mv);
+	bool gap = found && mfound && !blank && tol > 0 && fabs(mv - v) > tol * fabs(v) && fabs(mv - v) > 1e-3;
+	snprintf(cell, sizeof cell, "(%s)%s", mbuf, gap ? "!" : "");
+	fprintf(out, " %11s %-12s", buf, cell);
 }
 
 /* Text from outside (a scenario or recording name) on a terminal: control characters,
@@ -198,9 +225,9 @@ static void put_clean(FILE *out, const char *s)
 }
 
 /* The human summary reads the same objects back, so both say the same numbers. */
-static void summary_text(FILE *out, struct app *app, double duration_s)
+static void summary_text(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
-	char *json[SIDE_COUNT] = { NULL, NULL };
+	char *json[SIDE_COUNT] = { NULL, NULL }, *mjson[SIDE_COUNT] = { NULL, NULL };
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		size_t len = 0;
 		FILE *mem = open_memstream(&json[i], &len);
@@ -208,6 +235,11 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 			return;
 		if (model_snapshot(app->model)->side[i].present)
 			json_side(mem, app, i, duration_s);
+		fclose(mem);
+		mem = open_memstream(&mjson[i], &len);
+		if (!mem)
+			return;
+		sim_bridge_side_json(sim, i, mem);
 		fclose(mem);
 	}
 	enum kind { WHOLE, RATE, MS, LAG };
@@ -222,21 +254,18 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	};
 	fprintf(out, "\nsummary: ");
 	put_clean(out, app->sc.name);
-	fprintf(out, ", %.0f s\n%-18s %14s %14s\n", duration_s, "", "blocking", "evented");
+	fprintf(out, ", %.0f s (model in brackets)\n%-18s %24s %24s\n", duration_s, "", "blocking (model)",
+		"evented (model)");
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		fprintf(out, "%-18s", rows[r].label);
 		for (int i = 0; i < SIDE_COUNT; i++) {
-			bool found = false;
+			bool found = false, mfound = false;
 			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
-			char buf[24];
-			if (!found || (rows[r].kind == LAG && i == SIDE_BLOCKING))
-				fprintf(out, " %14s", "-");
-			else if (rows[r].kind == MS || rows[r].kind == LAG)
-				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
-			else if (rows[r].kind == RATE)
-				fprintf(out, " %14s", fmt_rate(buf, sizeof buf, v));
-			else
-				fprintf(out, " %14.0f", v);
+			double mv = mjson[i] ? headless_json_number(mjson[i], rows[r].after, rows[r].key, &mfound) : 0;
+			int kind = rows[r].kind == RATE ? 1 : rows[r].kind == MS || rows[r].kind == LAG ? 2 : 0;
+			double tol = strcmp(rows[r].key, "throughput_rps") == 0 ? 0.05
+				     : strcmp(rows[r].key, "p99") == 0 ? 0.25 : 0;
+			cell_pair(out, kind, v, found, mv, mfound, rows[r].kind == LAG && i == SIDE_BLOCKING, tol);
 		}
 		fputc('\n', out);
 	}
@@ -249,8 +278,11 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	double p99e = json[1] ? headless_json_number(json[1], "latency_ms", "p99", &f2) : 0;
 	if (json[0] && json[1] && f1 && f2 && p99e > 0)
 		fprintf(out, "blocking p99 / evented p99 = %.1f\n", p99b / p99e);
+	sim_bridge_note(sim, out);
 	free(json[0]);
 	free(json[1]);
+	free(mjson[0]);
+	free(mjson[1]);
 }
 
 int headless_check_output(FILE *out, const char *what)
@@ -307,10 +339,16 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
 	double ran = (clock_now_ns() - start) / 1e9;
 	double measured = app->mode == APP_LIVE ? duration_s : ran;
+	static struct sim_bridge sim;  /* two histograms per side: not on the stack */
+	if (app->mode != APP_LIVE)
+		snprintf(sim.err, sizeof sim.err, "attached: the scenario of the processes is not known");
+	else if (sim_bridge_run(&sim, &app->sc, measured) < 0)
+		fprintf(stderr, "dashboard: the model did not run: %s\n", sim.err);
 	if (json)
-		summary_json(stdout, app, measured);
+		summary_json(stdout, app, measured, &sim);
 	else
-		summary_text(stdout, app, measured);
+		summary_text(stdout, app, measured, &sim);
+	sim_bridge_free(&sim);
 	if (headless_check_output(stdout, "stdout") != 0)
 		rc = 1;
 	if (rc)
