@@ -397,8 +397,9 @@ static int setup(struct run *r, const struct lg_config *cfg)
 	if (cfg->scoreboard_name) {
 		int rc = board_open(&r->board, cfg->scoreboard_name, cfg, &r->shared.ctl);
 		if (rc) {
-			fprintf(stderr, "loadgen: cannot create the scoreboard %s: %s\n", cfg->scoreboard_name,
-				strerror(-rc));
+			char why[256];
+			scoreboard_explain(cfg->scoreboard_name, SCOREBOARD_LOADGEN, rc, why, sizeof why);
+			fprintf(stderr, "loadgen: cannot create the scoreboard %s: %s\n", cfg->scoreboard_name, why);
 			return rc;
 		}
 	}
