@@ -25,7 +25,7 @@ endif
 
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
-BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
+BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev libcjson-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
 DEMO_PKGS := $(BUILD_PKGS)
 BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox procps util-linux
@@ -34,10 +34,11 @@ DEPS_PKGS ?= $(BUILD_PKGS)
 
 # pkg-config where the package ships a .pc file; libev and http-parser do not on Debian.
 # Lazy (=) so that they are read after scripts/deps.sh has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka libcjson 2>/dev/null)
 NCURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+CJSON_LIBS = $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
@@ -96,7 +97,7 @@ $(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)))
 
 $(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS) $$(CJSON_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
@@ -106,11 +107,11 @@ test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(c
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(CJSON_LIBS) $(LDLIBS)
 
 $(INTEGRATION_TESTS): $(BIN)/tests/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(CJSON_LIBS) $(LDLIBS)
 
 # The suite for one build (plain or SAN=...): unit tests, then integration tests
 # against the real binaries of that build.

@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "door.h"
 #include "errmsg.h"
+#include "peer.h"
 #include "textfile.h"
 
 #define ARGV_MAX 64
@@ -98,8 +100,10 @@ static void args_split(struct argv_buf *b, const char *extra)
 
 /* The child's side of fork: own process group, parent-death signal, default signals,
  * stdin /dev/null, stdout to out_fd, stderr to the err file. Never returns. */
-static void child_exec(char *const argv[], int out_fd, const char *err_path, pid_t parent)
+static void child_exec(char *const argv[], int out_fd, const char *err_path, pid_t parent, char *env)
 {
+	if (env && env[0])
+		putenv(env);
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
@@ -173,9 +177,10 @@ static int read_line(int fd, char *line, size_t cap, int timeout_ms)
 	return 0;
 }
 
-/* Start argv; with listen, wait for "listening on HOST:PORT" and keep the port. */
-static int spawn(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
-		 char *err, size_t errlen)
+/* Start argv (with env, one NAME=VALUE, added); with listen, wait for "listening on
+ * HOST:PORT" and keep the port. */
+static int spawn_env(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
+		     char *env, char *err, size_t errlen)
 {
 	int pipefd[2] = { -1, -1 }, out_fd = -1;
 	snprintf(p->err_path, sizeof p->err_path, "%.400s/%.40s.err", a->dir, label);
@@ -192,7 +197,7 @@ static int spawn(struct arena *a, struct arena_proc *p, const char *label, char 
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(argv, out_fd, p->err_path, parent);
+		child_exec(argv, out_fd, p->err_path, parent, env);
 	int e = errno;
 	close(out_fd);
 	if (pid < 0) {
@@ -227,12 +232,110 @@ static int spawn(struct arena *a, struct arena_proc *p, const char *label, char 
 	return -EIO;
 }
 
+static int spawn(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
+		 char *err, size_t errlen)
+{
+	return spawn_env(a, p, label, argv, listen, NULL, err, errlen);
+}
+
+/* ---- peers: any server as a restaurant ---- */
+
+static void mark_down(struct arena_proc *p, int status);
+
+/* A peer that does not say where it listens: wait until the kernel shows a listening
+ * socket on its port (door.h). -EAGAIN when it exited first (most likely the port was
+ * taken meanwhile: the caller tries another), err saying why. */
+static int wait_listening(struct arena_proc *p, const char *what, char *err, size_t errlen)
+{
+	uint64_t deadline = clock_now_ns() + (uint64_t)LISTEN_TIMEOUT_MS * NS_PER_MS;
+	struct door_reading d;
+	while (clock_now_ns() < deadline) {
+		if (door_read(p->port, &d) == 0)
+			return 0;
+		int status;
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			mark_down(p, status);
+			snprintf(err, errlen, "%s on port %u: %s", what, p->port, p->reason);
+			return -EAGAIN;
+		}
+		clock_sleep_ns(20 * NS_PER_MS);
+	}
+	kill(-p->pid, SIGKILL);
+	waitpid(p->pid, NULL, 0);
+	p->pid = 0;
+	p->up = false;
+	snprintf(err, errlen, "%s did not listen on port %u within %d s", what, p->port, LISTEN_TIMEOUT_MS / 1000);
+	return -EIO;
+}
+
+/* url: nothing to start; the URL is asked as it is (with /order when it names no path). */
+static int watch_url(struct arena_proc *p, const struct restaurant *r)
+{
+	char path[RESTAURANT_ARG_MAX];
+	uint16_t port;
+	if (restaurant_url_parts(r->arg, &port, path, sizeof path) < 0)
+		return -EINVAL;
+	p->port = port;
+	p->watch_pid = r->pid;
+	p->not_ours = true;
+	char url[RESTAURANT_ARG_MAX];
+	memcpy(url, r->arg, sizeof url);
+	url[sizeof url - 1] = '\0';
+	snprintf(p->target, sizeof p->target, "%s%s", url, strchr(url + 7, '/') ? "" : "/order");
+	return 0;
+}
+
+static int start_peer(struct arena *a, enum arena_side side, char *err, size_t errlen)
+{
+	const struct restaurant *r = &a->sc.half[side];
+	struct arena_proc *p = &a->server[side];
+	char dir[ARENA_PATH_MAX + 64], label[48];
+	p->kind = r->kind;
+	p->board[0] = '\0';
+	if (r->kind == REST_URL)
+		return watch_url(p, r) < 0 ? errmsg_fail(err, errlen, -EINVAL, "url:%.200s: not a loopback URL", r->arg) : 0;
+	snprintf(label, sizeof label, "%s-%s", side == SIDE_BLOCKING ? "left" : "right", restaurant_name(r->kind));
+	snprintf(dir, sizeof dir, "%.400s/%s", a->dir, label);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return errmsg_fail(err, errlen, -errno, "%s: cannot make %s: %s", label, dir, strerror(errno));
+	int rc = -EIO;
+	for (int try = 0; try < 3; try++) {
+		struct peer_cmd c;
+		uint16_t port = 0;
+		if (r->kind != REST_NODE && r->kind != REST_GO && (rc = peer_free_port(&port)) < 0)
+			return errmsg_fail(err, errlen, rc, "%s: no free port: %s", label, strerror(-rc));
+		char err_path[ARENA_PATH_MAX];
+		snprintf(err_path, sizeof err_path, "%.400s/%.40s.err", a->dir, label);
+		rc = peer_command(r, a->bin_dir, dir, err_path, port, a->sc.gomaxprocs, &c, err, errlen);
+		if (rc == 0)
+			rc = spawn_env(a, p, label, c.argv, c.says_listening, c.env, err, errlen);
+		if (rc < 0)
+			return rc;
+		p->pgid = p->pid;
+		if (!c.says_listening) {
+			p->port = port;
+			rc = wait_listening(p, label, err, errlen);
+		}
+		if (rc == -EAGAIN)
+			continue;
+		if (rc < 0)
+			return rc;
+		p->watch_pid = p->pid;
+		snprintf(p->target, sizeof p->target, "http://127.0.0.1:%u/order", p->port);
+		return 0;
+	}
+	return rc;
+}
+
 static int start_server(struct arena *a, enum arena_side side, char *err, size_t errlen)
 {
 	const struct scenario *sc = &a->sc;
 	struct arena_proc *p = &a->server[side];
+	enum restaurant_kind kind = sc->half[side].kind;
+	if (!restaurant_is_ours(kind))
+		return start_peer(a, side, err, errlen);
 	struct argv_buf b = { .n = 0 };
-	arg(&b, "%s/%s", a->bin_dir, side_names[side]);
+	arg(&b, "%s/%s", a->bin_dir, restaurant_name(kind));
 	snprintf(p->board, sizeof p->board, "%s-%s", a->tag, side_names[side]);
 	arg(&b, "--host");
 	arg(&b, "127.0.0.1");
@@ -253,7 +356,7 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 		arg(&b, "--kitchen");
 		arg(&b, "127.0.0.1:%u", a->kitchen.port);
 	}
-	if (side == SIDE_BLOCKING) {
+	if (kind == REST_BLOCKING) {
 		arg(&b, "--threads");
 		arg(&b, "%u", sc->threads);
 		if (sc->hold_connection)
@@ -268,7 +371,11 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 	}
 	if (b.overflow)
 		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", side_names[side], ARGV_MAX);
-	return spawn(a, p, side_names[side], b.v, true, err, errlen);
+	int rc = spawn(a, p, side_names[side], b.v, true, err, errlen);
+	p->kind = kind;
+	p->watch_pid = p->pid;
+	snprintf(p->target, sizeof p->target, "http://127.0.0.1:%u/order", p->port);
+	return rc;
 }
 
 /* One load generator per server, the same schedule for both: same seed, rate,
@@ -282,7 +389,7 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	snprintf(label, sizeof label, "loadgen-%s", side_names[side]);
 	snprintf(p->board, sizeof p->board, "%s-%s-load", a->tag, side_names[side]);
 	arg(&b, "%s/loadgen", a->bin_dir);
-	arg(&b, "http://127.0.0.1:%u/order", a->server[side].port);
+	arg(&b, "%s", a->server[side].target);
 	if (sc->rate > 0) {
 		arg(&b, "-R");
 		arg(&b, "%g", sc->rate);
@@ -355,9 +462,13 @@ int arena_start(struct arena *a, const struct scenario *sc, char *err, size_t er
 	bool on[SIDE_COUNT] = { a->sc.blocking, a->sc.evented };
 	if ((a->sc.kitchen && bin_missing(a, "kitchen", err, errlen)) || bin_missing(a, "loadgen", err, errlen))
 		return -ENOENT;
-	for (int i = 0; i < SIDE_COUNT; i++)
-		if (on[i] && bin_missing(a, side_names[i], err, errlen))
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		enum restaurant_kind k = a->sc.half[i].kind;
+		if (on[i] && restaurant_is_ours(k) && bin_missing(a, restaurant_name(k), err, errlen))
 			return -ENOENT;
+		if (on[i] && peer_prepare(&a->sc.half[i], a->bin_dir, false, err, errlen) < 0)
+			return -ENOENT;
+	}
 
 	if (a->sc.kitchen && (rc = start_kitchen(a, err, errlen)) < 0)
 		goto out_stop;
@@ -436,7 +547,7 @@ static void signal_all(struct arena *a, int sig, bool loadgens, bool others)
 		if (loadgens && a->loadgen[i].up && a->loadgen[i].pid > 0)
 			kill(a->loadgen[i].pid, sig);
 		if (others && a->server[i].up && a->server[i].pid > 0)
-			kill(a->server[i].pid, sig);
+			kill(a->server[i].pgid > 0 ? -a->server[i].pgid : a->server[i].pid, sig);
 	}
 	if (others && a->kitchen.up && a->kitchen.pid > 0)
 		kill(a->kitchen.pid, sig);
@@ -464,6 +575,12 @@ void arena_stop(struct arena *a, int timeout_ms)
 		signal_all(a, SIGKILL, true, true);
 		wait_down(a, clock_now_ns() + 2 * NS_PER_SEC);
 	}
+	/* a peer's leader gone, its workers may linger (nginx's, a command's children) */
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (a->server[i].pgid > 0 && !a->server[i].up) {
+			kill(-a->server[i].pgid, SIGKILL);
+			a->server[i].pgid = 0;
+		}
 }
 
 int arena_restart(struct arena *a, const struct scenario *sc, char *err, size_t errlen)
@@ -502,25 +619,32 @@ int arena_loadgen_json(const struct arena *a, enum arena_side side, char *buf, s
 	return (int)len;
 }
 
+/* A folder and what is in it, depth levels down (a peer's folder, nginx's temp paths). */
+static void remove_tree(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char path[ARENA_PATH_MAX + 300];
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (unlink(path) < 0 && (errno == EISDIR || errno == EPERM) && depth > 0)
+				remove_tree(path, depth - 1);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
 /* Stops what still runs, then removes the temp folder and what is in it. */
 void arena_destroy(struct arena *a)
 {
 	arena_stop(a, 2000);
 	if (!a->dir[0])
 		return;
-	DIR *d = opendir(a->dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			char path[ARENA_PATH_MAX + 300];
-			snprintf(path, sizeof path, "%s/%s", a->dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(a->dir);
+	remove_tree(a->dir, 3);
 	a->dir[0] = '\0';
 }
 

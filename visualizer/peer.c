@@ -252,10 +252,11 @@ static int write_nginx_conf(const char *path, const char *dir, const char *err_p
 		"\tuwsgi_temp_path %s/uwsgi;\n\tscgi_temp_path %s/scgi;\n",
 		dir, err_path, cook ? "load_module " : "", cook ? NGINX_ECHO_MODULE : "", cook ? ";\n" : "", dir, dir,
 		dir, dir, dir);
-	fprintf(f, "\tmap $arg_cook_ms $cook_s {\n\t\tdefault bad;\n\t\t\"\" 0;\n\t\t~^0*(\\d)$ 0.00$1;\n"
-		"\t\t~^0*(\\d\\d)$ 0.0$1;\n\t\t~^0*(\\d\\d\\d)$ 0.$1;\n\t\t~^0*([1-5]?\\d)(\\d\\d\\d)$ $1.$2;\n"
-		"\t\t~^0*60000$ 60;\n\t}\n"
-		"\tmap $arg_work_us $work_ok {\n\t\tdefault 0;\n\t\t\"\" 1;\n\t\t~^0*\\d{1,6}$ 1;\n\t\t~^0*1000000$ 1;\n\t}\n");
+	fprintf(f, "\tmap $arg_cook_ms $cook_s {\n\t\tdefault bad;\n\t\t\"\" 0;\n\t\t\"~^0*(\\d)$\" 0.00$1;\n"
+		"\t\t\"~^0*(\\d\\d)$\" 0.0$1;\n\t\t\"~^0*(\\d\\d\\d)$\" 0.$1;\n"
+		"\t\t\"~^0*([1-5]?\\d)(\\d\\d\\d)$\" $1.$2;\n\t\t\"~^0*60000$\" 60;\n\t}\n"
+		"\tmap $arg_work_us $work_ok {\n\t\tdefault 0;\n\t\t\"\" 1;\n\t\t\"~^0*\\d{1,6}$\" 1;\n"
+		"\t\t\"~^0*1000000$\" 1;\n\t}\n");
 	fprintf(f, "\tserver {\n\t\tlisten 127.0.0.1:%u backlog=4096;\n\t\tdefault_type text/plain;\n"
 		"\t\tlocation ~ ^/(order)?$ {\n"
 		"\t\t\tif ($request_method !~ ^(GET|HEAD)$) { return 405; }\n"
