@@ -25,6 +25,14 @@ const char *restaurant_name(enum restaurant_kind kind)
 	return (unsigned)kind < REST_KIND_COUNT ? kinds[kind].name : "?";
 }
 
+int restaurant_kind_named(const char *name)
+{
+	for (int k = 0; k < REST_KIND_COUNT; k++)
+		if (strcmp(name, kinds[k].name) == 0)
+			return k;
+	return -1;
+}
+
 const char *restaurant_title(enum restaurant_kind kind)
 {
 	return (unsigned)kind < REST_KIND_COUNT ? kinds[kind].title : "?";

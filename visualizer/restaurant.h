@@ -41,6 +41,9 @@ void restaurant_spec(const struct restaurant *r, char *buf, size_t len);
 /* "blocking", "evented", "node", "go", "nginx", "cmd", "url". */
 const char *restaurant_name(enum restaurant_kind kind);
 
+/* The kind named ("node", "url"), or -1. */
+int restaurant_kind_named(const char *name);
+
 /* A title for the screen: "NODE.JS", "GO", ... */
 const char *restaurant_title(enum restaurant_kind kind);
 
