@@ -74,7 +74,7 @@ Q :=
 say :=
 endif
 
-.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests
+.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests peers
 .DEFAULT_GOAL := all
 
 all: $(BINARIES)
@@ -112,6 +112,17 @@ $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call t
 $(INTEGRATION_TESTS): $(BIN)/tests/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(CJSON_LIBS) $(LDLIBS)
+
+# Peer restaurants (bin/dashboard --left/--right go, issue 14): the Go server, built
+# offline (the standard library only, caches under build/); the dashboard builds it on
+# demand too. node and nginx need no build; each peer's Debian package (golang-go,
+# nodejs, nginx-light) is installed by scripts/deps.sh only when that peer is chosen.
+peers: build/peers/go-server
+build/peers/go-server: peers/go/server.go
+	@scripts/deps.sh golang-go
+	@mkdir -p $(dir $@)
+	$(call say,GO,$@)GOCACHE=$(CURDIR)/build/gocache GOPATH=$(CURDIR)/build/gopath GOFLAGS=-mod=mod \
+		GOPROXY=off go build -o $@ $<
 
 # The suite for one build (plain or SAN=...): unit tests, then integration tests
 # against the real binaries of that build.

@@ -13,7 +13,7 @@ static const struct {
 } kinds[REST_KIND_COUNT] = {
 	[REST_BLOCKING] = { "blocking", "BLOCKING", "ours: a pool of threads, one customer each" },
 	[REST_EVENTED] = { "evented", "EVENTED", "ours: one event loop (libev) for every customer" },
-	[REST_NODE] = { "node", "NODE.JS", "Node.js http: one event loop, CPU work on it, kitchen by setTimeout" },
+	[REST_NODE] = { "node", "NODE.JS", "Node.js http: one loop; work_us blocks it, cook_ms a timer" },
 	[REST_GO] = { "go", "GO", "Go net/http: a goroutine per connection on the netpoller" },
 	[REST_NGINX] = { "nginx", "NGINX", "nginx: one worker, an event loop in C" },
 	[REST_CMD] = { "cmd", "COMMAND", "a command the dashboard started, measured from outside" },
