@@ -293,8 +293,11 @@ static void draw_half_big(const struct half *h, enum arena_side side, const stru
 	}
 	char v[32], label[64], a[24], b[24];
 	int y = h->y + 1;
-	snprintf(v, sizeof v, "%lld", (long long)clamp_add_i64(ss->in_line, ss->door));
-	draw_big_figure(h, y, "waiting in line", v, "", A(h, ss->in_line > 0 ? VA_WARN : VA_GOOD));
+	/* a black box shows no line: who waits is outside or at the door */
+	int64_t waiting = clamp_add_i64(ss->black_box ? ss->outside : ss->in_line, ss->door);
+	snprintf(v, sizeof v, "%lld", (long long)waiting);
+	draw_big_figure(h, y, ss->black_box ? "waiting (outside + door)" : "waiting in line", v, "",
+			A(h, waiting > 0 ? VA_WARN : VA_GOOD));
 	y += 6;
 	double arriving = ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps;
 	snprintf(v, sizeof v, "%.0f", clamp_double(ss->throughput_rps, 0, 1e12));
