@@ -257,6 +257,7 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 		{ "latency max", "latency_ms", "max", MS },      { "line max", NULL, "line_max", WHOLE },
 		{ "threads max", NULL, "threads_max", WHOLE },   { "rss max KB", NULL, "rss_max_kb", WHOLE },
 		{ "loop lag p99", NULL, "loop_lag_p99_ms", LAG },
+		{ "door max", NULL, "door_max", WHOLE },      /* the kernel's accept queue */
 	};
 	fprintf(out, "\nsummary: ");
 	put_clean(out, app->sc.name);
@@ -269,7 +270,8 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 			bool found = false;
 			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
 			char buf[24];
-			if (!found || (rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED))
+			bool unseen = model_snapshot(app->model)->side[i].black_box && strcmp(rows[r].key, "line_max") == 0;
+			if (!found || unseen || (rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED))
 				fprintf(out, " %14s", "-");
 			else if (rows[r].kind == MS || rows[r].kind == LAG)
 				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
