@@ -1,6 +1,7 @@
 # lunchrush: one Makefile for every program, test, lesson check and benchmark.
 #
-#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard
+#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard,
+#                   bin/simulate (the model of both restaurants, simulator/)
 #   make demo       the dashboard on the built-in "lunch rush" scenario
 #   make test       every test (unit, integration, sanitizers, lesson checks, bench smoke)
 #   make SAN=address,undefined test-suite   the suite under sanitizers (objects kept apart)
@@ -26,7 +27,9 @@ endif
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
 BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev libcjson-dev
+BUILD_PKGS += zlib1g-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
+TEST_PKGS += iproute2
 DEMO_PKGS := $(BUILD_PKGS)
 BENCH_PKGS := $(BUILD_PKGS) gnuplot-nox procps util-linux
 # nginx-light, nodejs and wrk are peers: scripts/bench.sh installs each or skips it with a line
@@ -44,13 +47,19 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
 LDFLAGS += -pthread $(SANFLAGS)
 LDLIBS := -lev -lhttp_parser -lrt -lm
+LDLIBS += -lz
 
-PROGRAMS_ALL := blocking evented kitchen loadgen dashboard
+PROGRAMS_ALL := blocking evented kitchen loadgen dashboard simulate
 blocking_DIR := servers/blocking
 evented_DIR := servers/evented
 kitchen_DIR := servers/kitchen
 loadgen_DIR := loadgen
 dashboard_DIR := visualizer
+simulate_DIR := simulator
+# the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
+simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/restaurant.c visualizer/fmt.c
+# the dashboard's headless summary runs the model beside the measurement
+dashboard_EXTRA_LIBS := $(BUILD)/libsimulate.a
 # a program exists once its folder has a main.c
 PROGRAMS := $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard $($(p)_DIR)/main.c),$(p)))
 
@@ -92,18 +101,18 @@ $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
 define program_rules
-$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)))
+$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)) $($(1)_USES))
 	$$(call say,AR,$$@)$$(AR) rcs $$@ $$^
 
-$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
+$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $($(1)_EXTRA_LIBS) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS) $$(CJSON_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(CJSON_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
 # A unit test named test_PROG_*.c (PROG one of the programs) links build/libPROG.a;
 # every test links libcommon.a and the test helpers.
-test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a)))
+test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a) $($(p)_EXTRA_LIBS)))
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,11 @@
  *
  * Counts only grow. An interval's distribution is the difference of two copies taken
  * at its ends (hist_diff), which is how the dashboard reads a server's last second.
+ *
+ * The layout is exactly HdrHistogram's for unit 1 us, 2 significant digits, lowest
+ * discernible value 1 and highest trackable value 2^32 - 1 (25 buckets of 256
+ * sub-buckets, 3328 counts, the same index), so loadgen/hdrcodec.c writes it to
+ * HdrHistogram's interval logs and reads it back without rounding (issue 17).
  */
 #ifndef LUNCHRUSH_HIST_H
 #define LUNCHRUSH_HIST_H

@@ -111,6 +111,12 @@ static void listen_error(char *errbuf, size_t errlen, const char *host, uint16_t
 
 int net_listen(const char *host, uint16_t port, bool reuseport, bool nonblock, char *errbuf, size_t errlen)
 {
+	return net_listen_backlog(host, port, reuseport, nonblock, NET_BACKLOG, errbuf, errlen);
+}
+
+int net_listen_backlog(const char *host, uint16_t port, bool reuseport, bool nonblock, int backlog, char *errbuf,
+		       size_t errlen)
+{
 	struct sockaddr_storage addr;
 	socklen_t len;
 	int one = 1, fd, rc;
@@ -129,7 +135,7 @@ int net_listen(const char *host, uint16_t port, bool reuseport, bool nonblock, c
 	/* REUSEADDR: a restarted server must not wait for TIME_WAIT sockets of the last run */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) ||
-	    bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, NET_BACKLOG) < 0) {
+	    bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, backlog) < 0) {
 		rc = -errno;
 		goto out_close_fd;
 	}

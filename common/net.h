@@ -13,6 +13,9 @@
  * several loops can each have a listener. Returns the fd or a negative errno; on error
  * errbuf says what failed. */
 int net_listen(const char *host, uint16_t port, bool reuseport, bool nonblock, char *errbuf, size_t errlen);
+/* The same with the accept backlog asked for (--backlog; Linux caps it at somaxconn). */
+int net_listen_backlog(const char *host, uint16_t port, bool reuseport, bool nonblock, int backlog, char *errbuf,
+		       size_t errlen);
 
 int net_local_port(int fd);  /* the port a socket is bound to, or a negative errno */
 int net_set_nonblock(int fd);

@@ -29,6 +29,7 @@ enum order_stage {
 #define DESK_REASON_KITCHEN_DOWN "the kitchen is down or refused the ticket"
 #define DESK_REASON_KITCHEN_SLOW "the kitchen is too slow: no answer within cook_ms + --kitchen-timeout-ms"
 #define DESK_REASON_FULL "too many connections: the server is at --max-conns"
+#define DESK_REASON_LINE_FULL "the line is full: the server is at --max-line, come back later"
 #define DESK_REASON_NO_THREAD "no thread for this connection: the system refused to create one"
 #define DESK_REASON_NO_MEMORY "out of memory for this order"
 

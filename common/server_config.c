@@ -40,6 +40,8 @@ enum opt_id {
 	OPT_HOLD_CONNECTION,
 	OPT_LOOPS,
 	OPT_HELPERS,
+	OPT_BACKLOG,
+	OPT_MAX_LINE,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +63,8 @@ static const struct option long_options[] = {
 	{ "hold-connection", no_argument, NULL, OPT_HOLD_CONNECTION },
 	{ "loops", required_argument, NULL, OPT_LOOPS },
 	{ "helpers", required_argument, NULL, OPT_HELPERS },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -75,6 +79,7 @@ static int option_owner(int id)
 	switch (id) {
 	case OPT_THREADS:
 	case OPT_HOLD_CONNECTION:
+	case OPT_MAX_LINE:
 		return MODEL_BLOCKING;
 	case OPT_LOOPS:
 	case OPT_HELPERS:
@@ -109,13 +114,15 @@ void server_config_usage(enum server_model model, FILE *out)
 	      out);
 	if (blocking)
 		fputs("  --threads N             cashier threads, 0 = a thread per connection (4)\n"
-		      "  --hold-connection       a keep-alive customer keeps its cashier (off)\n",
+		      "  --hold-connection       a keep-alive customer keeps its cashier (off)\n"
+		      "  --max-line N            customers in line before 503 at once, 0 = no cap (0)\n",
 		      out);
 	else
 		fputs("  --loops N               event loops, each its own thread and listener (1)\n"
 		      "  --helpers N             threads that do the CPU work off the loop (0)\n",
 		      out);
 	fputs("  --max-conns N           open connections before 503, 0 = no limit (10000)\n"
+	      "  --backlog N             the door: the kernel's accept queue asked for (4096)\n"
 	      "  --idle-ms N             close idle keep-alive connections, 0 = never (5000)\n"
 	      "  --header-timeout-ms N   time to send a request head, 0 = off (10000)\n"
 	      "  --send-timeout-ms N     time for a response to drain, 0 = off (10000)\n"
@@ -168,6 +175,7 @@ static void config_defaults(struct server_config *cfg, enum server_model model)
 	cfg->cook_ms = 50;
 	cfg->work_us = 0;
 	cfg->max_conns = 10000;
+	cfg->backlog = NET_BACKLOG;
 	cfg->idle_ms = 5000;
 	cfg->header_timeout_ms = 10000;
 	cfg->send_timeout_ms = 10000;
@@ -192,6 +200,8 @@ static uint32_t *number_field(struct server_config *cfg, int id, uint32_t *min, 
 	case OPT_THREADS: *max = THREADS_MAX; return &cfg->threads;
 	case OPT_LOOPS: *min = 1; *max = LOOPS_MAX; return &cfg->loops;
 	case OPT_HELPERS: *max = HELPERS_MAX; return &cfg->helpers;
+	case OPT_BACKLOG: *min = 1; *max = 65535; return &cfg->backlog;
+	case OPT_MAX_LINE: *max = MAX_CONNS_MAX; return &cfg->max_line;
 	default: return NULL;
 	}
 }

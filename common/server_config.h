@@ -25,6 +25,7 @@ struct server_config {
 	uint32_t work_us;            /* --work-us, default for orders without work_us (0) */
 	char scoreboard[SCOREBOARD_NAME_MAX + 1]; /* --scoreboard; "" = MODEL-PORT */
 	uint32_t max_conns;          /* --max-conns, 0 = no limit; over it: 503 and close */
+	uint32_t backlog;            /* --backlog: the listen (accept) queue asked for (4096) */
 	uint32_t idle_ms;            /* --idle-ms: close idle keep-alive connections; 0 = never */
 	uint32_t header_timeout_ms;  /* --header-timeout-ms: whole head must arrive; 0 = off */
 	uint32_t send_timeout_ms;    /* --send-timeout-ms: a response must drain; 0 = off */
@@ -35,6 +36,7 @@ struct server_config {
 	/* blocking only */
 	uint32_t threads;            /* --threads, default 4; 0 = a thread per connection */
 	bool hold_connection;        /* --hold-connection: Apache-prefork keep-alive */
+	uint32_t max_line;           /* --max-line: customers waiting beyond it get 503 at once; 0 = no cap */
 	/* evented only */
 	uint32_t loops;              /* --loops, default 1 */
 	uint32_t helpers;            /* --helpers, default 0 */

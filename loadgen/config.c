@@ -38,6 +38,7 @@ void config_defaults(struct lg_config *cfg)
 	cfg->keepalive = true;
 	cfg->cook_ms = PARAM_ABSENT;
 	cfg->work_us = PARAM_ABSENT;
+	cfg->hlog_interval_ns = LG_HLOG_INTERVAL_DEFAULT_NS;
 }
 
 int config_parse_duration(const char *s, uint64_t *ns)
@@ -88,7 +89,7 @@ int config_parse_rate(const char *s, double *out)
 		return -EINVAL;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > 1e7)
+	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > LG_RATE_MAX)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -156,6 +157,10 @@ static int check_mode(struct lg_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen, "--think-ms is for the closed loop (-c), not with -R");
 	if (cfg->mode == LG_CLOSED && cfg->set_max_conns)
 		return fail(err, errlen, "--max-conns is for the open loop (-R); use -c in a closed loop");
+	if (cfg->mode == LG_CLOSED && cfg->slack_ns)
+		return fail(err, errlen, "--arrival-slack-us is for the open loop (-R)");
+	if (cfg->slack_ns > LG_SLACK_MAX_NS)
+		return fail(err, errlen, "--arrival-slack-us is at most 10000 (10 ms)");
 	if (cfg->threads < 1 || cfg->threads > LG_THREADS_MAX)
 		return fail(err, errlen, "--threads must be 1 to %d", LG_THREADS_MAX);
 	uint32_t conns = cfg->mode == LG_OPEN ? cfg->max_conns : cfg->connections;
@@ -189,6 +194,8 @@ static int check_times(struct lg_config *cfg, char *err, size_t errlen)
 		cfg->drain_ns = cfg->duration_ns < cfg->timeout_ns ? cfg->duration_ns : cfg->timeout_ns;
 	if (cfg->think_ns > LG_DURATION_MAX_NS || cfg->trickle_ns > LG_DURATION_MAX_NS)
 		return fail(err, errlen, "--think-ms and --trickle-ms are at most an hour");
+	if (cfg->hlog_interval_ns < LG_HLOG_INTERVAL_MIN_NS || cfg->hlog_interval_ns > LG_DURATION_MAX_NS)
+		return fail(err, errlen, "--hlog-interval must be 10ms to 1h");
 	return 0;
 }
 

@@ -2,7 +2,7 @@
  *
  * Only option parsing and wiring live here: config.c checks the values, run.c runs
  * the load, report.c prints what it measured. Exit status: 0 when the run completed,
- * 1 when every request failed, 2 for a usage error.
+ * 1 when every request failed or an output could not be written, 2 for a usage error.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -14,12 +14,16 @@
 #include "net.h"
 #include "run.h"
 #include "scoreboard.h"
+#include "merge.h"
+#include "startat.h"
 
 #define LOADGEN_VERSION "0.1.0"
 
 enum {
 	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_DRAIN, OPT_KEEPALIVE,
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
+	OPT_HLOG, OPT_HLOG_INTERVAL, OPT_START_AT,
+	OPT_SLACK,
 };
 
 static const struct option options[] = {
@@ -43,6 +47,10 @@ static const struct option options[] = {
 	{ "percentiles", required_argument, NULL, OPT_PERCENTILES },
 	{ "scoreboard", required_argument, NULL, OPT_SCOREBOARD },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "hlog", required_argument, NULL, OPT_HLOG },
+	{ "hlog-interval", required_argument, NULL, OPT_HLOG_INTERVAL },
+	{ "start-at", required_argument, NULL, OPT_START_AT },
+	{ "arrival-slack-us", required_argument, NULL, OPT_SLACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +67,8 @@ static void usage(FILE *out)
 	      "      --arrivals KIND    poisson (default) or even\n"
 	      "      --seed N           the schedule's seed: same seed, same arrivals (default 1)\n"
 	      "      --max-conns N      connections at most (default 10000, within ulimit -n)\n"
+	      "      --arrival-slack-us U  take arrivals on a U us grid: each sent up to U us late\n"
+	      "                         (counted in its latency), fewer wakeups (default 0)\n"
 	      "Both:\n"
 	      "  -d, --duration T       10s, 500ms, 2m or seconds (default 10s, at most 1h)\n"
 	      "  -n, --requests N       stop after N orders (with -d, whichever comes first)\n"
@@ -77,8 +87,14 @@ static void usage(FILE *out)
 	      "      --percentiles FILE latency distribution in HdrHistogram's format\n"
 	      "      --scoreboard NAME  live state for the dashboard (/dev/shm/lunchrush.NAME)\n"
 	      "      --allow-remote     allow a target outside 127.0.0.0/8 and ::1\n"
+	      "Several hosts as one load (docs/multihost.md):\n"
+	      "      --hlog FILE        HdrHistogram interval log (format 1.3, microseconds)\n"
+	      "      --hlog-interval T  one --hlog line per T (default 1s)\n"
+	      "      --start-at TIME    wait until TIME (epoch seconds or ISO UTC), then start;\n"
+	      "                         give each host its own --seed and its share of -R\n"
+	      "  loadgen merge FILE...  one summary of several hosts' --hlog or --json outputs\n"
 	      "  -h, --help  -V, --version\n"
-	      "Exit status: 0 run completed, 1 every request failed, 2 usage error.\n", out);
+	      "Exit status: 0 run completed, 1 every request failed or an output failed, 2 usage error.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -164,9 +180,25 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 	case OPT_PERCENTILES:
 		cfg->percentiles_path = arg;
 		return 0;
+	case OPT_SLACK:
+		if (strcmp(arg, "0") == 0) {
+			cfg->slack_ns = 0;
+			return 0;
+		}
+		if (config_parse_count(arg, LG_SLACK_MAX_NS / 1000, &n))
+			return -1;
+		cfg->slack_ns = n * 1000;
+		return 0;
 	case OPT_SCOREBOARD:
 		cfg->scoreboard_name = arg;
 		return scoreboard_name_valid(arg) ? 0 : -1;
+	case OPT_HLOG:
+		cfg->hlog_path = arg;
+		return 0;
+	case OPT_HLOG_INTERVAL:
+		return config_parse_duration(arg, &cfg->hlog_interval_ns);
+	case OPT_START_AT:
+		return start_at_parse(arg, &cfg->start_at_epoch_s);
 	}
 	return -1;
 }
@@ -177,6 +209,8 @@ int main(int argc, char **argv)
 	char err[320];
 	int opt, index = 0;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
 	while ((opt = getopt_long(argc, argv, "c:R:d:n:t:hV", options, &index)) != -1) {
 		switch (opt) {
@@ -211,6 +245,8 @@ int main(int argc, char **argv)
 		return usage_error("one URL expected, '%s' is one too many%s", argv[optind + 1], "");
 	cfg.target = argv[optind];
 	if (config_finish(&cfg, err, sizeof err))
+		return usage_error("%s%s", err, "");
+	if (cfg.start_at_epoch_s > 0 && start_at_check(cfg.start_at_epoch_s, start_at_now_s(), err, sizeof err))
 		return usage_error("%s%s", err, "");
 
 	signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 #include "headless.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "busguard.h"
 #include "clock.h"
 #include "fmt.h"
+#include "sim_bridge.h"
 
 #define JSON_MAX 16384
 #define STEP_NS (100 * NS_PER_MS)
@@ -103,7 +105,8 @@ double headless_json_number(const char *json, const char *after, const char *key
 }
 
 /* When a load generator left no JSON (killed, or attach mode), the same keys from its
- * scoreboard, marked with "source": "scoreboard". */
+ * scoreboard, marked with "source": "scoreboard"; several attached to one side are
+ * summed (counts, rates, connections, one histogram), "loadgens" says how many. */
 struct board_copy {
 	const struct scoreboard_loadgen *from;
 	struct scoreboard_loadgen *to;
@@ -126,16 +129,34 @@ static void json_from_board(FILE *out, struct model *m, enum arena_side side, do
 		fprintf(out, "{\"source\": \"none\"");
 		return;
 	}
-	struct hist h;
+	static struct hist h, more_h;
 	hist_snapshot(&h, &lg->latency);
-	uint64_t completed = SB_GET(lg->completed);
-	fprintf(out, "{\"source\": \"scoreboard\", \"mode\": \"%s\", \"connections\": %u, \"rate\": %.3f, "
-		     "\"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {",
-		lg->open_loop ? "open" : "closed", lg->connections, SB_GET(lg->rate_milli) / 1000.0, duration_s,
-		(unsigned long long)SB_GET(lg->sent), (unsigned long long)completed);
+	uint64_t completed = SB_GET(lg->completed), sent = SB_GET(lg->sent), errors[LERR_COUNT];
+	double rate = SB_GET(lg->rate_milli) / 1000.0;
+	unsigned connections = lg->connections, n = 1;
+	for (int e = 0; e < LERR_COUNT; e++)
+		errors[e] = SB_GET(lg->errors[e]);
+	const struct scoreboard_loadgen *x;
+	for (unsigned i = 0; i < MODEL_LOADGENS_MAX; i++) {
+		if (!(x = model_more_loadgen_board(m, side, i)))
+			continue;
+		hist_snapshot(&more_h, &x->latency);
+		hist_merge(&h, &more_h);
+		completed += SB_GET(x->completed);
+		sent += SB_GET(x->sent);
+		rate += SB_GET(x->rate_milli) / 1000.0;
+		connections += x->connections;
+		for (int e = 0; e < LERR_COUNT; e++)
+			errors[e] += SB_GET(x->errors[e]);
+		n++;
+	}
+	fprintf(out, "{\"source\": \"scoreboard\", \"loadgens\": %u, \"mode\": \"%s\", \"connections\": %u, "
+		     "\"rate\": %.3f, \"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {", n,
+		lg->open_loop ? "open" : "closed", connections, rate, duration_s, (unsigned long long)sent,
+		(unsigned long long)completed);
 	for (int e = 0; e < LERR_COUNT; e++)
 		fprintf(out, "%s\"%s\": %llu", e ? ", " : "", scoreboard_loadgen_error_name(e),
-			(unsigned long long)SB_GET(lg->errors[e]));
+			(unsigned long long)errors[e]);
 	fprintf(out, "}, \"throughput_rps\": %.3f, \"latency_ms\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, "
 		     "\"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
 		duration_s > 0 ? completed / duration_s : 0, hist_min(&h) / 1e3, hist_mean(&h) / 1e3,
@@ -210,7 +231,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void summary_json(FILE *out, struct app *app, double duration_s)
+static void summary_json(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
 	fprintf(out, "{\"scenario\": ");
 	json_string(out, app->sc.name);
@@ -224,7 +245,32 @@ static void summary_json(FILE *out, struct app *app, double duration_s)
 		json_side(out, app, i, duration_s);
 		first = false;
 	}
-	fprintf(out, "}}\n");
+	fprintf(out, "}, \"model\": ");
+	sim_bridge_json(sim, out);  /* the same keys as servers.*, predicted */
+	fprintf(out, "}\n");
+}
+
+/* The model's figure beside the measured one: "80.0/s" then "(79.9/s)". The gap is
+ * flagged with '!' beyond the issue's tolerance: 5 % on throughput, 25 % on p99. */
+static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
+{
+	char buf[24], mbuf[24], cell[32];
+	char *(*f)(char *, size_t, double) = kind == 1 ? fmt_rate : kind == 2 ? fmt_ms : NULL;
+	if (!found || blank)
+		snprintf(buf, sizeof buf, "-");
+	else if (f)
+		f(buf, sizeof buf, v);
+	else
+		snprintf(buf, sizeof buf, "%.0f", v);
+	if (!mfound || blank)
+		snprintf(mbuf, sizeof mbuf, "-");
+	else if (f)
+		f(mbuf, sizeof mbuf, mv);
+	else
+		snprintf(mbuf, sizeof mbuf, "%.0f", mv);
+	bool gap = found && mfound && !blank && tol > 0 && fabs(mv - v) > tol * fabs(v) && fabs(mv - v) > 1e-3;
+	snprintf(cell, sizeof cell, "(%s)%s", mbuf, gap ? "!" : "");
+	fprintf(out, " %11s %-12s", buf, cell);
 }
 
 /* Text from outside (a scenario or recording name) on a terminal: control characters,
@@ -236,9 +282,9 @@ static void put_clean(FILE *out, const char *s)
 }
 
 /* The human summary reads the same objects back, so both say the same numbers. */
-static void summary_text(FILE *out, struct app *app, double duration_s)
+static void summary_text(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
-	char *json[SIDE_COUNT] = { NULL, NULL };
+	char *json[SIDE_COUNT] = { NULL, NULL }, *mjson[SIDE_COUNT] = { NULL, NULL };
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		size_t len = 0;
 		FILE *mem = open_memstream(&json[i], &len);
@@ -246,6 +292,11 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 			return;
 		if (model_snapshot(app->model)->side[i].present)
 			json_side(mem, app, i, duration_s);
+		fclose(mem);
+		mem = open_memstream(&mjson[i], &len);
+		if (!mem)
+			return;
+		sim_bridge_side_json(sim, i, mem);
 		fclose(mem);
 	}
 	enum kind { WHOLE, RATE, MS, LAG };
@@ -261,24 +312,24 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	};
 	fprintf(out, "\nsummary: ");
 	put_clean(out, app->sc.name);
-	char kl[40], kr[40];
-	fprintf(out, ", %.0f s\n%-18s %14s %14s\n", duration_s, "", half_key(app, 0, kl, sizeof kl),
-		half_key(app, 1, kr, sizeof kr));
+	char kl[40], kr[40], hl[56], hr[56];
+	snprintf(hl, sizeof hl, "%s (model)", half_key(app, 0, kl, sizeof kl));
+	snprintf(hr, sizeof hr, "%s (model)", half_key(app, 1, kr, sizeof kr));
+	fprintf(out, ", %.0f s (model in brackets)\n%-18s %24s %24s\n", duration_s, "", hl, hr);
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		fprintf(out, "%-18s", rows[r].label);
 		for (int i = 0; i < SIDE_COUNT; i++) {
-			bool found = false;
+			bool found = false, mfound = false;
 			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
-			char buf[24];
-			bool unseen = model_snapshot(app->model)->side[i].black_box && strcmp(rows[r].key, "line_max") == 0;
-			if (!found || unseen || (rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED))
-				fprintf(out, " %14s", "-");
-			else if (rows[r].kind == MS || rows[r].kind == LAG)
-				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
-			else if (rows[r].kind == RATE)
-				fprintf(out, " %14s", fmt_rate(buf, sizeof buf, v));
-			else
-				fprintf(out, " %14.0f", v);
+			double mv = mjson[i] ? headless_json_number(mjson[i], rows[r].after, rows[r].key, &mfound) : 0;
+			int kind = rows[r].kind == RATE ? 1 : rows[r].kind == MS || rows[r].kind == LAG ? 2 : 0;
+			double tol = strcmp(rows[r].key, "throughput_rps") == 0 ? 0.05
+				     : strcmp(rows[r].key, "p99") == 0 ? 0.25 : 0;
+			/* a peer (issue 14): no model of it, and its line is not seen */
+			bool ours = restaurant_is_ours(app->sc.half[i].kind);
+			bool unseen = !ours && strcmp(rows[r].key, "line_max") == 0;
+			cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
+				  rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED, tol);
 		}
 		fputc('\n', out);
 	}
@@ -291,8 +342,11 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	double p99e = json[1] ? headless_json_number(json[1], "latency_ms", "p99", &f2) : 0;
 	if (json[0] && json[1] && f1 && f2 && p99e > 0)
 		fprintf(out, "%s p99 / %s p99 = %.1f\n", kl, kr, p99b / p99e);
+	sim_bridge_note(sim, out);
 	free(json[0]);
 	free(json[1]);
+	free(mjson[0]);
+	free(mjson[1]);
 }
 
 int headless_check_output(FILE *out, const char *what)
@@ -349,10 +403,16 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
 	double ran = (clock_now_ns() - start) / 1e9;
 	double measured = app->mode == APP_LIVE ? duration_s : ran;
+	static struct sim_bridge sim;  /* two histograms per side: not on the stack */
+	if (app->mode != APP_LIVE)
+		snprintf(sim.err, sizeof sim.err, "attached: the scenario of the processes is not known");
+	else if (sim_bridge_run(&sim, &app->sc, measured) < 0)
+		fprintf(stderr, "dashboard: the model did not run: %s\n", sim.err);
 	if (json)
-		summary_json(stdout, app, measured);
+		summary_json(stdout, app, measured, &sim);
 	else
-		summary_text(stdout, app, measured);
+		summary_text(stdout, app, measured, &sim);
+	sim_bridge_free(&sim);
 	if (headless_check_output(stdout, "stdout") != 0)
 		rc = 1;
 	if (rc)

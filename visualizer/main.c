@@ -239,7 +239,9 @@ static int setup_halves(struct app *app, const struct options *opt, const char *
 }
 
 /* --attach: each name is a server (its model says which side) or a load generator
- * (the side whose server port its URL names, else the first free side). */
+ * (the side whose server port its URL names, else the first free side). Further load
+ * generators of a side that has one are summed into it (model_attach_more_loadgen):
+ * one server driven by several local generators, one per core. */
 static int attach_boards(struct app *app, char **names, int n)
 {
 	const char *srv[SIDE_COUNT] = { NULL, NULL }, *lgn[SIDE_COUNT] = { NULL, NULL };
@@ -273,23 +275,35 @@ static int attach_boards(struct app *app, char **names, int n)
 			return -ENOENT;
 		}
 	}
+	const char *more[8];
+	int more_side[8], nmore = 0;
 	for (int i = 0; i < nlg; i++) {
-		int side = -1;
-		for (int s = 0; s < SIDE_COUNT && side < 0; s++) {
+		int side = -1, same_port = -1;
+		for (int s = 0; s < SIDE_COUNT && same_port < 0; s++) {
 			char pat[16];
 			snprintf(pat, sizeof pat, ":%u/", port[s]);
-			if (port[s] && strstr(target[i], pat) && !lgn[s])
-				side = s;
+			if (port[s] && strstr(target[i], pat))
+				same_port = s;
 		}
-		for (int s = 0; s < SIDE_COUNT && side < 0; s++)
+		if (same_port >= 0 && !lgn[same_port])
+			side = same_port;
+		for (int s = 0; s < SIDE_COUNT && side < 0 && same_port < 0; s++)
 			if (!lgn[s])
 				side = s;
-		if (side >= 0)
+		if (side >= 0) {
 			lgn[side] = names[i];
+			continue;
+		}
+		more[nmore] = names[i];
+		more_side[nmore++] = same_port >= 0 ? same_port : 0;
 	}
 	for (int s = 0; s < SIDE_COUNT; s++)
 		if (srv[s] || lgn[s])
 			model_attach(app->model, s, srv[s], lgn[s]);
+	for (int i = 0; i < nmore; i++)
+		if (model_attach_more_loadgen(app->model, more_side[i], more[i]) != 0)
+			fprintf(stderr, "dashboard: '%s' left out: at most %d load generators per side\n", more[i],
+				MODEL_LOADGENS_MAX);
 	model_reset(app->model, clock_now_ns());
 	snprintf(app->sc.name, sizeof app->sc.name, "%d scoreboard%s", n, n == 1 ? "" : "s");
 	return 0;

@@ -39,6 +39,15 @@ struct lg_reading {
 	uint64_t at_ns;
 	uint64_t arrived, completed, errors;
 	struct hist latency;
+	uint32_t more_mapped;      /* bit i: more[i] was summed in */
+};
+
+/* A further load generator summed into a side (model_attach_more_loadgen). */
+struct more_lg {
+	char name[SCOREBOARD_NAME_MAX + 1];
+	struct scoreboard_loadgen *lg;
+	size_t size;
+	uint64_t retry_ns;
 };
 
 struct side_state {
@@ -71,6 +80,9 @@ struct side_state {
 
 	float ring_rps[MODEL_HISTORY], ring_p99[MODEL_HISTORY];
 	uint32_t ring_next, ring_len;
+
+	struct more_lg more[MODEL_LOADGENS_MAX - 1];
+	unsigned nmore;
 
 	struct outside_state out;                 /* the door from the kernel; a black box */
 };
@@ -115,6 +127,15 @@ static void unmap_loadgen(struct side_state *st)
 	st->have_lg_prev = false;
 }
 
+static void unmap_more(struct side_state *st)
+{
+	for (unsigned i = 0; i < st->nmore; i++) {
+		scoreboard_unmap(st->more[i].lg, st->more[i].size);
+		st->more[i].lg = NULL;
+		st->more[i].size = 0;
+	}
+}
+
 void model_free(struct model *m)
 {
 	if (!m)
@@ -122,6 +143,7 @@ void model_free(struct model *m)
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		unmap_server(&m->s[i]);
 		unmap_loadgen(&m->s[i]);
+		unmap_more(&m->s[i]);
 	}
 	free(m);
 }
@@ -163,6 +185,8 @@ int model_attach(struct model *m, enum arena_side side, const char *server_board
 	struct side_state *st = &m->s[side];
 	unmap_server(st);
 	unmap_loadgen(st);
+	unmap_more(st);
+	st->nmore = 0;
 	snprintf(st->srv_name, sizeof st->srv_name, "%s", server_board ? server_board : "");
 	snprintf(st->lg_name, sizeof st->lg_name, "%s", loadgen_board ? loadgen_board : "");
 	st->arena_srv_why[0] = st->arena_lg_why[0] = st->arena_kitchen_why[0] = '\0';
@@ -193,6 +217,29 @@ void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns)
 			model_watch(m, i, s->watch_pid, s->port, restaurant_name(s->kind), !ours);
 	}
 	model_reset(m, now_ns);
+}
+
+int model_attach_more_loadgen(struct model *m, enum arena_side side, const char *loadgen_board)
+{
+	if ((unsigned)side >= SIDE_COUNT || !loadgen_board || !scoreboard_name_valid(loadgen_board))
+		return -EINVAL;
+	struct side_state *st = &m->s[side];
+	if (!st->lg_name[0])
+		return -EINVAL;
+	if (st->nmore == MODEL_LOADGENS_MAX - 1)
+		return -ENOSPC;
+	struct more_lg *x = &st->more[st->nmore++];
+	memset(x, 0, sizeof *x);
+	snprintf(x->name, sizeof x->name, "%s", loadgen_board);
+	st->have_lg_prev = false;
+	return 0;
+}
+
+struct scoreboard_loadgen *model_more_loadgen_board(struct model *m, enum arena_side side, unsigned i)
+{
+	if ((unsigned)side >= SIDE_COUNT || i >= m->s[side].nmore)
+		return NULL;
+	return m->s[side].more[i].lg;
 }
 
 void model_set_reason(struct model *m, enum arena_side side, const char *reason)
@@ -268,6 +315,24 @@ static void check_sizes(struct side_state *st)
 	}
 }
 
+/* The further load generators, mapped and dropped by the same rules as the first. */
+static void refresh_more(struct side_state *st, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < st->nmore; i++) {
+		struct more_lg *x = &st->more[i];
+		if (x->lg && !writer_live(&x->lg->hdr, now_ns) && now_ns >= x->retry_ns && !SB_GET(x->lg->finished)) {
+			scoreboard_unmap(x->lg, x->size);
+			x->lg = NULL;
+		}
+		if (!x->lg && now_ns >= x->retry_ns) {
+			void *p;
+			if (scoreboard_open(x->name, SCOREBOARD_LOADGEN, true, &p, &x->size) == 0)
+				x->lg = p;
+			x->retry_ns = now_ns + MODEL_RETRY_NS;
+		}
+	}
+}
+
 /* Map the boards not mapped yet, and drop ones whose writer went away, so that a
  * restarted server (same name, new segment) is picked up. A failed shm_open costs a
  * few microseconds, so retrying five times a second is cheap and keys work at once.
@@ -306,6 +371,7 @@ static void refresh_maps(struct side_state *st, uint64_t now_ns)
 		st->lg_why[0] = '\0';
 	else if (st->lg)
 		model_words_not_live(&st->lg->hdr, "load generator", now_ns, st->lg_why, sizeof st->lg_why);
+	refresh_more(st, now_ns);
 }
 
 static uint64_t sum_u64(const uint64_t *v, size_t n)
@@ -396,6 +462,40 @@ static void read_loadgen(const struct scoreboard_loadgen *b, uint64_t now_ns, st
 	r->completed = SB_GET(b->completed);
 	r->errors = sum_u64(b->errors, LERR_COUNT);
 	hist_snapshot(&r->latency, &b->latency);
+}
+
+/* The further load generators' gauges and totals on top of the first's. The rate in
+ * force is the sum of the rates; the other settings are the first's. */
+static void add_more_gauges(const struct side_state *st, struct side_snapshot *ss)
+{
+	for (unsigned i = 0; i < st->nmore; i++) {
+		const struct scoreboard_loadgen *b = st->more[i].lg;
+		if (!b)
+			continue;
+		ss->outside += SB_GET(b->waiting);
+		ss->rate += SB_GET(b->rate_milli) / 1000.0;
+		for (int e = 0; e < LERR_COUNT; e++)
+			ss->loadgen_errors[e] += SB_GET(b->errors[e]);
+		ss->offered_total += SB_GET(b->arrived);
+		ss->completed_total += SB_GET(b->completed);
+	}
+}
+
+/* Their counters and histograms summed into r (hist_merge: the layouts are one). */
+static void add_more_readings(struct side_state *st, struct lg_reading *r)
+{
+	r->more_mapped = 0;
+	for (unsigned i = 0; i < st->nmore; i++) {
+		const struct scoreboard_loadgen *b = st->more[i].lg;
+		if (!b)
+			continue;
+		r->more_mapped |= 1u << i;
+		r->arrived += SB_GET(b->arrived);
+		r->completed += SB_GET(b->completed);
+		r->errors += sum_u64(b->errors, LERR_COUNT);
+		hist_snapshot(&st->scratch, &b->latency);
+		hist_merge(&r->latency, &st->scratch);
+	}
 }
 
 static double us_to_ms(uint64_t us)
@@ -542,8 +642,10 @@ static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, u
 		if (ss->in_line > st->max.line_max)
 			st->max.line_max = ss->in_line;
 	}
-	if (st->lg)
+	if (st->lg) {
 		read_loadgen_gauges(st->lg, ss);
+		add_more_gauges(st, ss);
+	}
 
 	if (ss->server_up && (tick || !st->have_srv_prev)) {
 		read_server(st->srv, now_ns, &st->srv_now);
@@ -569,7 +671,8 @@ static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, u
 		       sizeof st->srv_why);
 	if (st->lg && (tick || !st->have_lg_prev)) {
 		read_loadgen(st->lg, now_ns, &st->lg_now);
-		if (st->have_lg_prev) {
+		add_more_readings(st, &st->lg_now);
+		if (st->have_lg_prev && st->lg_now.more_mapped == st->lg_prev.more_mapped) {
 			tick_loadgen(st, ss);
 			computed = true;
 		}

@@ -137,6 +137,16 @@ void model_watch(struct model *m, enum arena_side side, int32_t pid, uint16_t po
 /* Attach both sides to what the arena started, and reset the figures and the clock. */
 void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns);
 
+/* One more load generator on a side that model_attach gave one already (several
+ * local generators driving one server, e.g. one per core, issue 17): its arrivals,
+ * completions, errors, waiting customers, rate and latency histogram are summed with
+ * the first's. A board that appears or goes away starts a new baseline instead of a
+ * jump in the rates. 0, -EINVAL (bad name, no first load generator) or -ENOSPC. */
+#define MODEL_LOADGENS_MAX 8
+int model_attach_more_loadgen(struct model *m, enum arena_side side, const char *loadgen_board);
+/* The i-th further load generator's board (0-based), NULL when unmapped or past the end. */
+struct scoreboard_loadgen *model_more_loadgen_board(struct model *m, enum arena_side side, unsigned i);
+
 /* Read the gauges now; when a tick is due (MODEL_TICK_NS since the last), compute the
  * rates and percentiles over it. Returns true when a tick was computed. Costs a few
  * hundred microseconds: call it at most ten times a second. */

@@ -115,7 +115,7 @@ void acceptor_linger(struct acceptor *a, struct conn *c)
 
 /* Answer at the door without a cashier: the response is small and the socket new, so
  * a non-blocking send never has to wait. */
-static void door_refuse(struct acceptor *a, struct conn *c, int status, const char *reason)
+void acceptor_refuse(struct acceptor *a, struct conn *c, int status, const char *reason)
 {
 	char buf[RESPONSE_MAX];
 	size_t len = order_desk_answer_error(&a->srv->board, buf, sizeof(buf), status, reason, false);
@@ -133,7 +133,7 @@ static void admit(struct acceptor *a, int fd)
 		return;
 	if (s->cfg.max_conns &&
 	    __atomic_load_n(&s->customers, __ATOMIC_RELAXED) >= (int64_t)s->cfg.max_conns) {
-		door_refuse(a, c, 503, DESK_REASON_FULL);
+		acceptor_refuse(a, c, 503, DESK_REASON_FULL);
 		return;
 	}
 	__atomic_fetch_add(&s->customers, 1, __ATOMIC_RELAXED);
@@ -142,7 +142,7 @@ static void admit(struct acceptor *a, int fd)
 		int err = a->spawn(s, c);
 		if (err < 0) {
 			server_board_error(&s->board, SERR_THREAD);
-			door_refuse(a, c, 503, DESK_REASON_NO_THREAD);
+			acceptor_refuse(a, c, 503, DESK_REASON_NO_THREAD);
 		}
 		return;
 	}
@@ -245,11 +245,17 @@ static void room_event(struct acceptor *a, struct conn *c)
 			room_enter(a, c, c->room_deadline_ns);
 		return;
 	}
-	char b;
-	ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n > 0)
-		server_line_join(s, c);
-	else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	/* the first bytes go straight into the connection's buffer: the cashier finds them
+	 * there and does not read again (a peek would cost the same call and leave a recv) */
+	ssize_t n = recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT);
+	if (n > 0) {
+		c->in_off = 0;
+		c->in_len = (size_t)n;
+		if (server_line_full(s))
+			acceptor_refuse(a, c, 503, DESK_REASON_LINE_FULL);
+		else
+			server_line_join(s, c);
+	} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		room_enter(a, c, c->room_deadline_ns);
 	else
 		server_conn_close(s, c); /* the customer left between orders */

@@ -32,4 +32,7 @@ void acceptor_wait_room(struct acceptor *a, struct conn *c);
  * (so our close does not reset the connection before they read the answer), close. */
 void acceptor_linger(struct acceptor *a, struct conn *c);
 
+/* Answer status at once (503: turned away) without a cashier, then linger and close. */
+void acceptor_refuse(struct acceptor *a, struct conn *c, int status, const char *reason);
+
 #endif

@@ -203,6 +203,8 @@ void cashier_send_back(struct cashier *c, struct conn *conn)
 
 	if (server_stopping(s))
 		server_conn_close(s, conn);
+	else if (conn_has_input(conn) && server_line_full(s))
+		acceptor_refuse(s->acceptor, conn, 503, DESK_REASON_LINE_FULL);
 	else if (conn_has_input(conn))
 		server_line_join(s, conn);
 	else

@@ -67,6 +67,11 @@ void server_line_join(struct blocking_server *s, struct conn *c)
 		SB_ADD(sb->arrived, 1);
 }
 
+bool server_line_full(struct blocking_server *s)
+{
+	return s->cfg.max_line && line_length(&s->line) >= s->cfg.max_line;
+}
+
 int server_slot_take(struct blocking_server *s)
 {
 	int slot;

@@ -72,6 +72,9 @@ void server_conn_close(struct blocking_server *s, struct conn *c);
  * closed line the connection is closed instead. */
 void server_line_join(struct blocking_server *s, struct conn *c);
 
+/* --max-line: the line is as long as it may be; a newcomer is turned away (503). */
+bool server_line_full(struct blocking_server *s);
+
 /* Cashier slots for connection threads (--threads 0): reused as threads come and go. */
 int server_slot_take(struct blocking_server *s);
 void server_slot_give(struct blocking_server *s, int slot);

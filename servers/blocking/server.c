@@ -69,7 +69,7 @@ int blocking_server_new(const struct server_config *cfg, struct blocking_server 
 	err = resolve_kitchen(s);
 	if (err)
 		goto out_sync;
-	s->listen_fd = net_listen(cfg->host, cfg->port, false, true, errbuf, sizeof(errbuf));
+	s->listen_fd = net_listen_backlog(cfg->host, cfg->port, false, true, (int)cfg->backlog, errbuf, sizeof(errbuf));
 	if (s->listen_fd < 0) {
 		err = s->listen_fd;
 		fprintf(stderr, "blocking: %s\n", errbuf);

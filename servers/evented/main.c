@@ -104,7 +104,7 @@ static int open_listeners(const struct server_config *cfg, int *fds, unsigned n,
 	uint16_t p = cfg->port;
 
 	for (unsigned i = 0; i < n; i++) {
-		int fd = net_listen(cfg->host, p, n > 1, true, err, sizeof(err));
+		int fd = net_listen_backlog(cfg->host, p, n > 1, true, (int)cfg->backlog, err, sizeof(err));
 		if (fd < 0) {
 			fprintf(stderr, "evented: %s\n", err);
 			while (i > 0)

@@ -24,8 +24,11 @@
 struct kticket {
 	ev_timer timer;
 	uint64_t id;
+	uint32_t ms;                  /* its cook time */
+	bool cooking;                 /* on a stove (timer running), else waiting for one */
 	struct kconn *conn;
 	struct kticket *prev, *next;  /* the connection's tickets */
+	struct kticket *qprev, *qnext; /* the kitchen's queue for a stove, while waiting */
 };
 
 struct kconn {
@@ -53,8 +56,48 @@ struct kitchen {
 	ev_prepare flush;
 	struct kconn *conns;
 	struct kconn *dirty;          /* connections with answers to send */
+	uint32_t stoves;              /* --stoves: tickets cooking at once, 0 = no limit */
+	struct kticket *qhead, *qtail; /* tickets waiting for a stove, oldest first */
 	struct kitchen_stats stats;
 };
+
+/* Put a ticket on a stove: its cook time starts now. */
+static void ticket_cook(struct kitchen *k, struct kticket *t)
+{
+	t->cooking = true;
+	k->stats.cooking++;
+	ev_timer_start(k->loop, &t->timer);
+}
+
+static void queue_unlink(struct kitchen *k, struct kticket *t)
+{
+	if (t->qprev)
+		t->qprev->qnext = t->qnext;
+	else
+		k->qhead = t->qnext;
+	if (t->qnext)
+		t->qnext->qprev = t->qprev;
+	else
+		k->qtail = t->qprev;
+	t->qprev = t->qnext = NULL;
+	k->stats.waiting--;
+}
+
+/* A stove is free (a ticket cooked, or its connection went): the oldest waiting ticket
+ * takes it. */
+static void stove_freed(struct kitchen *k, struct kticket *t)
+{
+	if (t->cooking) {
+		k->stats.cooking--;
+		struct kticket *next = k->qhead;
+		if (next) {
+			queue_unlink(k, next);
+			ticket_cook(k, next);
+		}
+	} else {
+		queue_unlink(k, t);
+	}
+}
 
 static void kconn_close(struct kconn *c)
 {
@@ -64,6 +107,7 @@ static void kconn_close(struct kconn *c)
 		struct kticket *t = c->tickets;
 		c->tickets = t->next;
 		ev_timer_stop(k->loop, &t->timer);
+		stove_freed(k, t);
 		free(t);
 		k->stats.in_flight--;
 	}
@@ -143,6 +187,7 @@ static void ticket_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	c->ntickets--;
 	c->k->stats.in_flight--;
 	c->k->stats.cooked++;
+	stove_freed(c->k, t);
 	uint64_t id = t->id;
 	free(t);
 	kconn_answer(c, "DONE %" PRIu64 "\n", id, "");
@@ -175,8 +220,19 @@ static int kconn_line(struct kconn *c, const char *line, size_t len)
 	c->tickets = t;
 	c->ntickets++;
 	k->stats.in_flight++;
+	t->ms = ms;
 	ev_timer_init(&t->timer, ticket_cb, ms / 1e3, 0.);
-	ev_timer_start(k->loop, &t->timer);
+	if (k->stoves == 0 || k->stats.cooking < k->stoves) {
+		ticket_cook(k, t);
+		return 0;
+	}
+	t->qprev = k->qtail; /* every stove is busy: wait in the kitchen's own queue */
+	if (k->qtail)
+		k->qtail->qnext = t;
+	else
+		k->qhead = t;
+	k->qtail = t;
+	k->stats.waiting++;
 	return 0;
 }
 
@@ -300,7 +356,7 @@ static void accept_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_io_start(loop, &k->accept_w);
 }
 
-int kitchen_new(struct kitchen **out, struct ev_loop *loop, int listen_fd, bool quiet)
+int kitchen_new(struct kitchen **out, struct ev_loop *loop, int listen_fd, bool quiet, uint32_t stoves)
 {
 	struct kitchen *k = calloc(1, sizeof(*k));
 
@@ -310,6 +366,7 @@ int kitchen_new(struct kitchen **out, struct ev_loop *loop, int listen_fd, bool 
 	k->loop = loop;
 	k->listen_fd = listen_fd;
 	k->quiet = quiet;
+	k->stoves = stoves;
 	ev_io_init(&k->accept_w, accept_cb, listen_fd, EV_READ);
 	ev_timer_init(&k->accept_pause, accept_pause_cb, ACCEPT_PAUSE_S, 0.);
 	ev_prepare_init(&k->flush, flush_cb);

@@ -20,12 +20,15 @@ struct kitchen_stats {
 	uint64_t tickets;     /* tickets taken */
 	uint64_t cooked;      /* answered DONE */
 	uint64_t refused;     /* answered ERR */
-	uint64_t in_flight;   /* cooking now */
+	uint64_t in_flight;   /* taken and not answered: cooking or waiting for a stove */
+	uint64_t cooking;     /* on a stove now */
+	uint64_t waiting;     /* waiting for a stove (--stoves) */
 	uint64_t conns_open;
 };
 
-/* Serve on listen_fd (non-blocking, listening; closed by kitchen_free). quiet: no log. */
-int kitchen_new(struct kitchen **out, struct ev_loop *loop, int listen_fd, bool quiet);
+/* Serve on listen_fd (non-blocking, listening; closed by kitchen_free). quiet: no log.
+ * stoves: tickets cooking at once, 0 = no limit. */
+int kitchen_new(struct kitchen **out, struct ev_loop *loop, int listen_fd, bool quiet, uint32_t stoves);
 
 /* Close every connection, drop the tickets cooking. kitchen_free(NULL) is a no-op. */
 void kitchen_free(struct kitchen *k);

@@ -24,20 +24,24 @@
 #include "net.h"
 #include "server_config.h"
 
+#define KITCHEN_STOVES_MAX 1000000
+
 struct options {
 	char host[64];
 	uint16_t port;
+	uint32_t stoves;  /* 0 = no limit */
 	bool quiet;
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: kitchen [--host ADDR] [--port N] [--quiet]\n"
+	fputs("usage: kitchen [--host ADDR] [--port N] [--stoves N] [--quiet]\n"
 	      "The kitchen every order can wait on: bin/blocking and bin/evented send it a ticket per\n"
 	      "order with --kitchen HOST:PORT and it answers after the cook time.\n"
 	      "\n"
 	      "  --host ADDR   address to listen on (127.0.0.1)\n"
 	      "  --port N      port; 0 picks a free one (0). First stdout line: listening on HOST:PORT\n"
+	      "  --stoves N    tickets cooking at once; the rest wait their turn, 0 = no limit (0)\n"
 	      "  --quiet       no messages on stderr\n"
 	      "  --help, --version\n"
 	      "\n"
@@ -63,6 +67,7 @@ static int parse(struct options *o, int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "stoves", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -72,6 +77,7 @@ static int parse(struct options *o, int argc, char **argv)
 	snprintf(o->host, sizeof(o->host), "127.0.0.1");
 	o->port = 0;
 	o->quiet = false;
+	o->stoves = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -92,6 +98,15 @@ static int parse(struct options *o, int argc, char **argv)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 's': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || v > KITCHEN_STOVES_MAX || optarg[0] == '-')
+				return bad_usage("--stoves must be a number from 0 (no limit) to 1000000", optarg);
+			o->stoves = (uint32_t)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -135,7 +150,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct ev_loop *loop = ev_default_loop(0);
-	if (kitchen_new(&k, loop, fd, o.quiet) < 0) {
+	if (kitchen_new(&k, loop, fd, o.quiet, o.stoves) < 0) {
 		fprintf(stderr, "kitchen: out of memory\n");
 		return 1;
 	}

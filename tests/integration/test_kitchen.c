@@ -182,6 +182,40 @@ static void test_client_leaving_mid_cook_harms_nobody(void **state)
 	assert_int_equal(kill(kitchen.pid, 0), 0);
 }
 
+/* --stoves 2: four tickets of 200 ms sent together cook two at a time, so the first two
+ * are done after about 200 ms and the last two after about 400 ms (lesson 12); a client
+ * that leaves while its tickets wait frees their place in the queue. */
+static void test_stoves_cook_a_few_at_a_time(void **state)
+{
+	static struct child k2;
+	static struct reader r;
+	char line[128];
+	double done_ms[4];
+	(void)state;
+	char *argv[] = { (char *)test_bin("kitchen"), "--port", "0", "--quiet", "--stoves", "2", NULL };
+	assert_int_equal(child_start(&k2, argv, true, 10000), 0);
+	int gone = tc_connect(k2.port, IO_TIMEOUT_MS); /* queues 3 tickets, then leaves */
+	assert_true(gone >= 0);
+	send_str(gone, "COOK 150 7\nCOOK 150 8\nCOOK 150 9\n");
+	tc_sleep_ms(20);
+	close(gone);
+	r = (struct reader){ .fd = tc_connect(k2.port, IO_TIMEOUT_MS) };
+	assert_true(r.fd >= 0);
+	double t0 = tc_now_ms();
+	send_str(r.fd, "COOK 200 1\nCOOK 200 2\nCOOK 200 3\nCOOK 200 4\n");
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(read_line(&r, line, sizeof(line), IO_TIMEOUT_MS), 0);
+		done_ms[i] = tc_now_ms() - t0;
+	}
+	print_message("--stoves 2, four tickets of 200 ms: done after %.0f, %.0f, %.0f, %.0f ms\n", done_ms[0],
+		      done_ms[1], done_ms[2], done_ms[3]);
+	close(r.fd);
+	int status = child_stop(&k2, SIGTERM, 5000);
+	assert_true(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(done_ms[1] >= 195 && done_ms[1] < 380);  /* two stoves: two at once */
+	assert_true(done_ms[2] >= 395 && done_ms[3] < 1500); /* the next two wait a turn */
+}
+
 static void test_help_and_bad_flag(void **state)
 {
 	static char out[8192], err[8192];
@@ -208,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_bad_ticket_gets_err_and_the_line_stays),
 		cmocka_unit_test(test_long_line_closes_the_connection),
 		cmocka_unit_test(test_client_leaving_mid_cook_harms_nobody),
+		cmocka_unit_test(test_stoves_cook_a_few_at_a_time),
 		cmocka_unit_test(test_help_and_bad_flag),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

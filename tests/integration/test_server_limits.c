@@ -393,6 +393,65 @@ static void test_sigterm_during_a_freeze_is_drained(void **state)
 	assert_true(exit_ms < DRAIN_BOUND_MS + 2500);
 }
 
+/* --backlog N is the door's size: the kernel reports it as the listener's limit on the
+ * scoreboard (accept_queue_max, from TCP_INFO) for both servers (lesson 13). */
+static void test_backlog_sets_the_door(void **state)
+{
+	static struct server s;
+	(void)state;
+	const char *extra[] = { "--backlog", "7", NULL };
+	server_start(&s, extra);
+	double deadline = tc_now_ms() + 3000;
+	while (SB_GET(s.sb->accept_queue_max) != 7 && tc_now_ms() < deadline)
+		tc_sleep_ms(20);
+	print_message("--backlog 7: the door holds %lld\n", (long long)SB_GET(s.sb->accept_queue_max));
+	assert_int_equal(SB_GET(s.sb->accept_queue_max), 7);
+}
+
+/* bin/blocking --max-line 2: with the one cashier busy, two customers wait in line and
+ * the next two are turned away at once with a 503, counted as unavailable (shed). */
+static void test_max_line_turns_customers_away(void **state)
+{
+	static struct server s;
+	struct tc_carry carry[5];
+	struct tc_response r;
+	int fd[5], ok = 0, shed = 0;
+	(void)state;
+	if (!is_blocking()) {
+		print_message("--max-line is bin/blocking's (bin/evented bounds the restaurant with --max-conns)\n");
+		skip();
+	}
+	const char *extra[] = { "--threads", "1", "--max-line", "2", NULL };
+	server_start(&s, extra);
+	static const char slow[] = "GET /order?cook_ms=400 HTTP/1.1\r\nHost: x\r\n\r\n";
+	for (int i = 0; i < 5; i++) {
+		fd[i] = client_connect(s.child.port, &carry[i]);
+		assert_int_equal(tc_send_all(fd[i], slow, sizeof(slow) - 1), 0);
+		if (i == 0) /* the cashier has the first order before the others come */
+			assert_int_equal(wait_gauge(&s.sb->in_kitchen, 1, 3000), 1);
+		if (i == 1 || i == 2) /* each waits in line before the next comes */
+			assert_int_equal(wait_gauge(&s.sb->in_line, i, 3000), i);
+	}
+	double t0 = tc_now_ms(), shed_ms = 0;
+	for (int i = 3; i < 5; i++) { /* the two over the cap: answered at once */
+		assert_int_equal(tc_read_response(fd[i], &carry[i], false, &r), 0);
+		shed += r.status == 503;
+		shed_ms = tc_now_ms() - t0;
+	}
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(tc_read_response(fd[i], &carry[i], false, &r), 0);
+		ok += r.status == 200;
+	}
+	print_message("--max-line 2, one cashier, 5 customers: %d served, %d turned away within %.0f ms, shed %llu\n",
+		      ok, shed, shed_ms, (unsigned long long)SB_GET(s.sb->errors[SERR_UNAVAILABLE]));
+	for (int i = 0; i < 5; i++)
+		close(fd[i]);
+	assert_int_equal(ok, 3);
+	assert_int_equal(shed, 2);
+	assert_true(shed_ms < 300); /* not after the 400 ms order in hand */
+	assert_int_equal(SB_GET(s.sb->errors[SERR_UNAVAILABLE]), 2);
+}
+
 /* ---- the scoreboard's name and permissions ---- */
 
 static void expect_name_refused(const char *name)
@@ -482,6 +541,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_sigterm_drains_orders_in_hand, teardown),
 		cmocka_unit_test_teardown(test_second_signal_during_the_drain, teardown),
 		cmocka_unit_test_teardown(test_sighup_drains_like_sigterm, teardown),
+		cmocka_unit_test_teardown(test_backlog_sets_the_door, teardown),
+		cmocka_unit_test_teardown(test_max_line_turns_customers_away, teardown),
 		cmocka_unit_test_teardown(test_sigterm_during_a_freeze_is_drained, teardown),
 		cmocka_unit_test_teardown(test_scoreboard_name_and_mode, teardown),
 	};

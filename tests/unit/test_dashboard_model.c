@@ -177,6 +177,87 @@ static void test_model_interval_percentiles(void **state)
 	assert_near(ss->server_p50_ms, 40, 0.4, "server p50");
 }
 
+/* A second load generator on the same side is summed with the first: rates, gauges,
+ * the rate in force and one interval histogram of both (issue 17); a board that shows
+ * up later starts a new baseline instead of counting its totals as one tick. */
+static void test_model_sums_several_loadgens(void **state)
+{
+	struct fixture *f = *state;
+	char name[2][64];
+	struct scoreboard_loadgen *more[2];
+	for (int k = 0; k < 2; k++)
+		snprintf(name[k], sizeof name[k], "tdm%d-more%d", (int)getpid(), k);
+	for (int k = 0; k < 1; k++) {  /* the third one's writer starts later */
+		void *p;
+		assert_int_equal(scoreboard_create(name[k], SCOREBOARD_LOADGEN, "loadgen", sizeof *more[k], &p), 0);
+		more[k] = p;
+		hist_init(&more[k]->latency);
+		more[k]->hdr.heartbeat_ns = f->t0;
+		more[k]->rate_milli = 30000;
+	}
+	assert_int_equal(model_attach_more_loadgen(f->m, SIDE_BLOCKING, name[0]), 0);
+	assert_int_equal(model_attach_more_loadgen(f->m, SIDE_BLOCKING, name[1]), 0);
+	assert_int_equal(model_attach_more_loadgen(f->m, SIDE_EVENTED, name[0]), -EINVAL); /* no first one there */
+	f->lg->arrived = 100;
+	more[0]->arrived = 7000;
+	model_update(f->m, f->t0);
+
+	f->lg->arrived += 120;
+	f->lg->completed += 120;
+	f->lg->waiting = 3;
+	more[0]->arrived += 30;
+	more[0]->completed += 30;
+	more[0]->waiting = 2;
+	more[0]->errors[LERR_TIMEOUT] = 4;
+	for (int i = 0; i < 120; i++)
+		hist_record(&f->lg->latency, 1000);    /* 1 ms from the first */
+	for (int i = 0; i < 30; i++)
+		hist_record(&more[0]->latency, 80000); /* 80 ms from the second */
+	uint64_t t1 = f->t0 + NS_PER_SEC;
+	beat(f, t1);
+	more[0]->hdr.heartbeat_ns = t1;
+	assert_true(model_update(f->m, t1));
+	const struct side_snapshot *ss = &model_snapshot(f->m)->side[SIDE_BLOCKING];
+	print_message("two load generators: offered %.1f/s, completed %.1f/s, outside %lld, rate %.1f, p50 %.2f "
+		      "p99 %.2f ms over %llu\n", ss->offered_rps, ss->completed_rps, (long long)ss->outside, ss->rate,
+		      ss->p50_ms, ss->p99_ms, (unsigned long long)ss->latency_count);
+	assert_near(ss->offered_rps, 150, 1e-9, "offered_rps summed");
+	assert_near(ss->completed_rps, 150, 1e-9, "completed_rps summed");
+	assert_int_equal(ss->outside, 5);
+	assert_near(ss->rate, 150, 1e-9, "rate in force summed");
+	assert_int_equal(ss->loadgen_errors[LERR_TIMEOUT], 4);
+	assert_int_equal(ss->latency_count, 150);
+	assert_near(ss->p50_ms, 1, 0.01, "p50 of both");  /* 120 of 150 at 1 ms */
+	assert_near(ss->p99_ms, 80, 0.8, "p99 of both"); /* the second's 80 ms */
+
+	/* the third board appears: that update is a baseline, the next a normal tick */
+	void *p;
+	assert_int_equal(scoreboard_create(name[1], SCOREBOARD_LOADGEN, "loadgen", sizeof *more[1], &p), 0);
+	more[1] = p;
+	hist_init(&more[1]->latency);
+	more[1]->arrived = 1000000;
+	uint64_t t2 = t1 + NS_PER_SEC;
+	beat(f, t2);
+	more[0]->hdr.heartbeat_ns = more[1]->hdr.heartbeat_ns = t2;
+	model_update(f->m, t2);
+	print_message("the update that maps the third board: offered %.1f/s (not its total as one tick)\n",
+		      ss->offered_rps);
+	assert_true(ss->offered_rps < 1000);
+	f->lg->arrived += 10;
+	more[0]->arrived += 10;
+	more[1]->arrived += 10;
+	uint64_t t3 = t2 + NS_PER_SEC;
+	beat(f, t3);
+	more[0]->hdr.heartbeat_ns = more[1]->hdr.heartbeat_ns = t3;
+	assert_true(model_update(f->m, t3));
+	print_message("three load generators after the baseline: offered %.1f/s\n", ss->offered_rps);
+	assert_near(ss->offered_rps, 30, 1e-9, "offered_rps of three, no jump");
+	for (int k = 0; k < 2; k++) {
+		scoreboard_unmap(more[k], sizeof *more[k]);
+		scoreboard_remove(name[k]);
+	}
+}
+
 /* L measured (mean of the gauges over the tick) against lambda * W. */
 static void test_model_littles_law(void **state)
 {
@@ -320,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model_writer_gone_is_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_load_slot, setup, teardown),
 		cmocka_unit_test(test_control_steps),
+		cmocka_unit_test_setup_teardown(test_model_sums_several_loadgens, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
