@@ -129,8 +129,13 @@ static int draw_scene(const struct half *h, int y, int line_rows, const struct s
 	char outside[24] = "-"; /* "-": no load generator watched (yet) */
 	if (ss->loadgen_up)
 		snprintf(outside, sizeof outside, "%lld", (long long)ss->outside);
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %lld  conns %lld", outside,
-	       (long long)ss->door, (long long)ss->conns_open);
+	char door[48]; /* with the backlog when the kernel said it, as a peer's half shows it */
+	if (ss->door_kernel)
+		snprintf(door, sizeof door, "%lld/%lld", (long long)ss->door, (long long)ss->door_max);
+	else
+		snprintf(door, sizeof door, "%lld", (long long)ss->door);
+	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %s  conns %lld", outside, door,
+	       (long long)ss->conns_open);
 
 	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "line %-5lld ", (long long)ss->in_line);
 	draw_crowd(h, y, h->x + n, line_rows, ss->in_line, g->customer, A(h, VA_CUSTOMER));

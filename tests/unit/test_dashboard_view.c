@@ -351,6 +351,11 @@ static void test_view_black_box_half(void **state)
 	assert_on_screen(t, "BLOCKING");
 	assert_on_screen(t, "NODE.JS");
 	assert_on_screen(t, "outside 2  door 3/4096  in flight 6");
+	s.side[SIDE_BLOCKING].door_kernel = true; /* ours: the same kernel reading, the same words */
+	s.side[SIDE_BLOCKING].door = 5;
+	s.side[SIDE_BLOCKING].door_max = 128;
+	t = draw(30, 120, &s, status(), o);
+	assert_on_screen(t, "door 5/128  conns");
 	assert_on_screen(t, "inside 6");
 	assert_on_screen(t, "no scoreboard");
 	assert_on_screen(t, "listen overflows 5");
