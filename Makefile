@@ -26,7 +26,7 @@ endif
 
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
-BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
+BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev libcjson-dev
 BUILD_PKGS += zlib1g-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
 TEST_PKGS += iproute2
@@ -37,10 +37,11 @@ DEPS_PKGS ?= $(BUILD_PKGS)
 
 # pkg-config where the package ships a .pc file; libev and http-parser do not on Debian.
 # Lazy (=) so that they are read after scripts/deps.sh has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka libcjson 2>/dev/null)
 NCURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+CJSON_LIBS = $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
@@ -56,7 +57,7 @@ loadgen_DIR := loadgen
 dashboard_DIR := visualizer
 simulate_DIR := simulator
 # the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
-simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/fmt.c
+simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/restaurant.c visualizer/fmt.c
 # the dashboard's headless summary runs the model beside the measurement
 dashboard_EXTRA_LIBS := $(BUILD)/libsimulate.a
 # a program exists once its folder has a main.c
@@ -82,7 +83,7 @@ Q :=
 say :=
 endif
 
-.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests
+.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests peers
 .DEFAULT_GOAL := all
 
 all: $(BINARIES)
@@ -105,7 +106,7 @@ $(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)) $($(1)_USES))
 
 $(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $($(1)_EXTRA_LIBS) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(CJSON_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
@@ -115,11 +116,22 @@ test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(c
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(CJSON_LIBS) $(LDLIBS)
 
 $(INTEGRATION_TESTS): $(BIN)/tests/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(CJSON_LIBS) $(LDLIBS)
+
+# Peer restaurants (bin/dashboard --left/--right go, issue 14): the Go server, built
+# offline (the standard library only, caches under build/); the dashboard builds it on
+# demand too. node and nginx need no build; each peer's Debian package (golang-go,
+# nodejs, nginx-light) is installed by scripts/deps.sh only when that peer is chosen.
+peers: build/peers/go-server
+build/peers/go-server: peers/go/server.go
+	@scripts/deps.sh golang-go
+	@mkdir -p $(dir $@)
+	$(call say,GO,$@)GOCACHE=$(CURDIR)/build/gocache GOPATH=$(CURDIR)/build/gopath GOFLAGS=-mod=mod \
+		GOPROXY=off go build -o $@ $<
 
 # The suite for one build (plain or SAN=...): unit tests, then integration tests
 # against the real binaries of that build.

@@ -50,7 +50,7 @@ void ghost_draw(WINDOW *w, const struct sim_ghost *g, const struct snapshot *s, 
 	int hw = (cols - 1) / 2;
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		const struct sim_window *mw = sim_ghost_second(g, i);
-		if (mw && s->side[i].present)
+		if (mw && s->side[i].present && !s->side[i].black_box) /* no model of a peer (issue 14) */
 			ghost_half(w, i == 0 ? 0 : hw + 1, i == 0 ? hw : cols - hw - 1, mw, sim_ghost_line_now(g, i),
 				   &s->side[i], o);
 	}
