@@ -135,7 +135,7 @@ void server_config_usage(enum server_model model, FILE *out)
 	fprintf(out, "  --scoreboard NAME       shared-memory scoreboard (%s-PORT)\n", server_model_name(model));
 	fputs("  --quiet                 no per-event log on stderr\n"
 	      "  -h, --help  -V, --version\n"
-	      "Times take a unit (500ms, 2s; a bare number is the flag's unit); counts take k and M (1k).\n\n"
+	      "Times: 500ms, 2s (a bare number is in the flag's unit). Counts: 1k, 20k.\n\n"
 	      "An order: GET /order?cook_ms=N&work_us=M (or GET / for the defaults).\n",
 	      out);
 }
