@@ -25,7 +25,7 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 
 /* getopt leaves optind past the word it refused, except for a short option inside a
  * cluster ("-vx"), where the word is still argv[optind]; optopt names the letter then. */
-void cli_typed_option(char *out, unsigned long cap, char **argv, int c_optopt)
+void cli_typed_option(char *out, size_t cap, char **argv, int c_optopt)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 

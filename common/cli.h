@@ -10,6 +10,8 @@
 #ifndef LUNCHRUSH_CLI_H
 #define LUNCHRUSH_CLI_H
 
+#include <stddef.h>
+
 #define LUNCHRUSH_VERSION "0.2.0"
 #define CLI_USAGE_EXIT 2  /* a usage error, as getopt-based tools exit */
 
@@ -26,6 +28,6 @@ int cli_bad_option(const char *prog, char **argv, int c);
 
 /* The option as typed for a message: "--foo" from "--foo=bar", or "-x" for a short one
  * (optopt, possibly inside a cluster such as "-vx"). */
-void cli_typed_option(char *out, unsigned long cap, char **argv, int c_optopt);
+void cli_typed_option(char *out, size_t cap, char **argv, int c_optopt);
 
 #endif

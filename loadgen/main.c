@@ -94,7 +94,8 @@ static void usage(FILE *out)
 	      "                         give each host its own --seed and its share of -R\n"
 	      "  loadgen merge FILE...  one summary of several hosts' --hlog or --json outputs\n"
 	      "  -h, --help  -V, --version\n"
-	      "Times take a unit (250us, 500ms, 1.5s, 2m; bare: the flag's unit), counts and rates k and M (20k).\n"
+	      "Times take a unit: 250us, 500ms, 1.5s, 2m (a bare number is in the flag's unit);\n"
+	      "counts and rates take k, M and G: -c 1k, -R 20k.\n"
 	      "Exit status: 0 run completed, 1 every request failed or an output failed, 2 usage error.\n", out);
 }
 

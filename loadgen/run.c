@@ -219,13 +219,24 @@ static void progress_tick(struct run *r, uint64_t now)
 	r->progress_next_ns += NS_PER_SEC;
 }
 
+/* A duration as it was likely typed: 10s, 500ms, 1.5s. */
+static void format_duration(char *buf, size_t cap, uint64_t ns)
+{
+	if (ns % NS_PER_SEC == 0)
+		snprintf(buf, cap, "%llus", (unsigned long long)(ns / NS_PER_SEC));
+	else if (ns % NS_PER_MS == 0 && ns < NS_PER_SEC)
+		snprintf(buf, cap, "%llums", (unsigned long long)(ns / NS_PER_MS));
+	else
+		snprintf(buf, cap, "%.3fs", (double)ns / 1e9);
+}
+
 /* The banner at once on stderr, so that a run of ten seconds does not look hung. */
 static void say_running(const struct run *r)
 {
 	const struct lg_config *cfg = r->cfg;
-	char when[64] = "";
+	char when[64] = "", warm[32];
 	if (cfg->duration_ns)
-		snprintf(when, sizeof when, "%.3gs", (double)cfg->duration_ns / 1e9);
+		format_duration(when, sizeof when, cfg->duration_ns);
 	if (cfg->requests)
 		snprintf(when + strlen(when), sizeof when - strlen(when), "%s%llu requests", *when ? " or " : "",
 			 (unsigned long long)cfg->requests);
@@ -236,8 +247,10 @@ static void say_running(const struct run *r)
 	else
 		fprintf(stderr, "%u connections", cfg->connections);
 	fprintf(stderr, ", %u thread%s", cfg->threads, cfg->threads == 1 ? "" : "s");
-	if (cfg->warmup_ns)
-		fprintf(stderr, ", after a %.3gs warm-up", (double)cfg->warmup_ns / 1e9);
+	if (cfg->warmup_ns) {
+		format_duration(warm, sizeof warm, cfg->warmup_ns);
+		fprintf(stderr, ", after a %s warm-up", warm);
+	}
 	fprintf(stderr, " (Ctrl-C stops it with a report)\n");
 }
 

@@ -63,7 +63,8 @@ static void usage(FILE *out)
 		"      --plot FILE         with --sweep: a gnuplot PNG of the table\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           the version\n"
-		"Times take a unit (500ms, 1.5s, 2m; bare: the flag's unit), counts and rates k and M (20k).\n");
+		"Times take a unit: 500ms, 1.5s, 2m (a bare number is in the flag's unit);\n"
+		"counts and rates take k, M and G: -c 1k, -R 20k.\n");
 }
 
 #define bad(...) cli_usage_error("simulate", __VA_ARGS__)
