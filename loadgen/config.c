@@ -109,6 +109,15 @@ static int build_query(struct lg_config *cfg, char *err, size_t errlen)
 	char probe[REQTEXT_MAX];
 	if (reqtext_format(probe, sizeof probe, &cfg->url, &cfg->query, cfg->cook_ms, cfg->work_us, false) == 0)
 		return fail(err, errlen, "the request would be longer than %d bytes", REQTEXT_MAX);
+	if (cfg->mix_spec && mix_parse(&cfg->mix, cfg->mix_spec, err, errlen) < 0)
+		return -1;
+	for (unsigned k = 0; k < cfg->mix.n; k++) { /* every kind's request must be one we can send */
+		struct reqtext *r = mix_reqtext(&cfg->mix.kind[k], &cfg->url, &cfg->query, cfg->cook_ms, cfg->work_us,
+						false, NULL);
+		if (!r)
+			return fail(err, errlen, "--mix: the request of kind '%s' cannot be formed", cfg->mix.kind[k].name);
+		reqtext_free_all(r);
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "mix.h"
 #include "reqtext.h"
 #include "schedule.h"
 #include "url.h"
@@ -62,6 +63,8 @@ struct lg_config {
 
 	const char *params[QUERY_PARAMS_MAX]; /* --param K=V as typed, added after the URL's */
 	size_t nparams;
+	const char *mix_spec;      /* --mix as typed */
+	struct mix mix;            /* its kinds; mix.n == 0: one kind of order */
 
 	bool allow_remote;
 	bool json;

@@ -25,6 +25,7 @@ void conn_init(struct lg_conn *c, const struct conn_env *env, uint32_t slot)
 	c->fd = -1;
 	c->env = env;
 	c->slot = slot;
+	c->kind = -1;
 	ev_init(&c->io, on_io);
 	c->io.data = c;
 	ev_init(&c->trickle, on_trickle);

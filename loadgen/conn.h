@@ -77,6 +77,7 @@ struct lg_conn {
 	uint32_t pos;              /* position in the worker's idle or closed stack */
 	struct response_parser rp;
 	uint64_t rbytes;           /* bytes of the current response read so far, head and body */
+	int kind;                  /* --mix: the kind of the order on it; -1: none */
 };
 
 void conn_init(struct lg_conn *c, const struct conn_env *env, uint32_t slot);

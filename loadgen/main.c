@@ -24,6 +24,7 @@ enum {
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
 	OPT_HLOG, OPT_HLOG_INTERVAL, OPT_START_AT,
 	OPT_SLACK,
+	OPT_MIX,
 };
 
 static const struct option options[] = {
@@ -51,6 +52,7 @@ static const struct option options[] = {
 	{ "hlog-interval", required_argument, NULL, OPT_HLOG_INTERVAL },
 	{ "start-at", required_argument, NULL, OPT_START_AT },
 	{ "arrival-slack-us", required_argument, NULL, OPT_SLACK },
+	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +81,8 @@ static void usage(FILE *out)
 	      "                         age (default: as long as -d, at most --timeout; 0: stop at once)\n"
 	      "      --keepalive yes|no no: connect, order, read, close for every order\n"
 	      "      --param K=V        add K=V to every order's query (repeatable)\n"
+	      "      --mix 'P:S,P:S'    a mixed menu: kinds of order (their params) in shares that sum\n"
+	      "                         to 100, e.g. 'work_us=40000:5,work_us=0:95'; drawn from --seed\n"
 	      "  -t, --threads N        event loops; -c, -R, --max-conns and -n are split (default 1)\n"
 	      "      --trickle-ms MS    send each request one byte at a time, MS apart\n"
 	      "Output:\n"
@@ -169,6 +173,9 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		return config_parse_duration(arg, &cfg->drain_ns);
 	case OPT_KEEPALIVE:
 		return config_parse_bool(arg, &cfg->keepalive);
+	case OPT_MIX:
+		cfg->mix_spec = arg;
+		return 0;
 	case OPT_PARAM:
 		if (cfg->nparams == QUERY_PARAMS_MAX)
 			return -1;

@@ -207,6 +207,11 @@ void report_summary(FILE *out, const struct lg_report *r)
 	} else {
 		summary_latency_row(out, "per request", &s->latency);
 	}
+	for (unsigned k = 0; r->mix && k < r->mix->n; k++) {
+		char label[32];
+		snprintf(label, sizeof label, "%.20s (%u%%)", r->mix->kind[k].name, r->mix->kind[k].share);
+		summary_latency_row(out, label, &s->kind_latency[k]);
+	}
 	if (r->mode == LG_OPEN)
 		fprintf(out, "  %llu arrived (%.1f/s), %llu sent, at most %lld waiting for a connection, "
 			"%lld connections\n", (unsigned long long)s->arrived, (double)s->arrived / secs,
@@ -259,13 +264,20 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_latency(FILE *out, const char *key, const struct hist *h)
+/* "key":{...} (key is ours or a --mix kind's parameters, which hold no '"' or '\\') */
+static void json_latency_member(FILE *out, const char *key, const struct hist *h)
 {
 	struct lg_latency l;
 	report_latency(h, &l);
-	fprintf(out, ",\"%s\":{\"min\":%.3f,\"mean\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
+	fprintf(out, "\"%s\":{\"min\":%.3f,\"mean\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		"\"p999\":%.3f,\"max\":%.3f,\"count\":%llu,\"stdev\":%.3f}", key, l.min, l.mean, l.p50, l.p90, l.p99,
 		l.p999, l.max, (unsigned long long)h->count, stddev_us(h, hist_mean(h)) / 1000.0);
+}
+
+static void json_latency(FILE *out, const char *key, const struct hist *h)
+{
+	fputc(',', out);
+	json_latency_member(out, key, h);
 }
 
 static void json_param(FILE *out, const char *key, uint32_t v)
@@ -344,6 +356,15 @@ void report_json(FILE *out, const struct lg_report *r)
 	json_latency(out, "latency_ms", &s->latency);
 	if (r->mode == LG_OPEN)
 		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
+	if (r->mix) { /* keyed by the kind's parameters as given */
+		fprintf(out, ",\"latency_ms_by_kind\":{");
+		for (unsigned k = 0; k < r->mix->n; k++) {
+			if (k)
+				fputc(',', out);
+			json_latency_member(out, r->mix->kind[k].name, &s->kind_latency[k]);
+		}
+		fprintf(out, "}");
+	}
 	report_json_hlog(out, r);
 	fprintf(out, ",\"quiet_tail_s\":%.3f", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
 	if (r->client_lag) {

@@ -42,6 +42,7 @@ struct lg_report {
 	double client_cpu_pct;     /* the busiest thread's CPU time, % of its wall time */
 	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS (+ the slack), or a thread at LG_CLIENT_CPU_BOUND_PCT */
 	int stop_signal;           /* the signal that stopped the run early (SIGTERM...), 0: none */
+	const struct mix *mix;     /* --mix: the kinds, latency per kind in stats->kind_latency; NULL: none */
 	const char *addr_text;     /* the resolved address and port, for the hint when every connect fails */
 	uint16_t port;
 };

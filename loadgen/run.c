@@ -338,6 +338,7 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->start_epoch_s = r->measure_epoch_s;
 	rep->stop_signal = r->stop_signal;
 	rep->addr_text = cfg->addr_text;
+	rep->mix = cfg->mix.n ? &cfg->mix : NULL;
 	rep->port = cfg->url.port;
 }
 

@@ -8,6 +8,8 @@ void stats_init(struct lg_stats *s)
 	memset(s, 0, sizeof *s);
 	hist_init(&s->latency);
 	hist_init(&s->uncorrected);
+	for (int k = 0; k < MIX_KINDS_MAX; k++)
+		hist_init(&s->kind_latency[k]);
 }
 
 /* About 60 KB of relaxed loads: a few microseconds, done 20 times a second. */
@@ -30,6 +32,8 @@ void stats_snapshot(struct lg_stats *dst, const struct lg_stats *src)
 	dst->last_ok_ns = STAT_GET(src->last_ok_ns);
 	hist_snapshot(&dst->latency, &src->latency);
 	hist_snapshot(&dst->uncorrected, &src->uncorrected);
+	for (int k = 0; k < MIX_KINDS_MAX; k++)
+		hist_snapshot(&dst->kind_latency[k], &src->kind_latency[k]);
 }
 
 void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
@@ -52,6 +56,8 @@ void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
 		dst->last_ok_ns = src->last_ok_ns;
 	hist_merge(&dst->latency, &src->latency);
 	hist_merge(&dst->uncorrected, &src->uncorrected);
+	for (int k = 0; k < MIX_KINDS_MAX; k++)
+		hist_merge(&dst->kind_latency[k], &src->kind_latency[k]);
 }
 
 uint64_t stats_errors_total(const struct lg_stats *s)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "mix.h"
 #include "scoreboard.h"
 
 #define STATUS_CODE_MAX 600  /* codes 100..599 are counted one by one */
@@ -53,6 +54,7 @@ struct lg_stats {
 	uint64_t last_ok_ns;               /* when the last response < 400 came (monotonic) */
 	struct hist latency;               /* from the customer's start (scheduled arrival) */
 	struct hist uncorrected;           /* from the actual send */
+	struct hist kind_latency[MIX_KINDS_MAX]; /* --mix: the latency of each kind, as latency */
 };
 
 /* The state now of one worker (gauges) and its peaks. */

@@ -196,8 +196,14 @@ static void note_conns_max(struct lg_worker *w)
 static int start_order(struct lg_worker *w, struct lg_conn *c, uint64_t t_start, uint64_t now)
 {
 	enum loadgen_error kind;
+	const struct reqtext *req = w->req;
+	c->kind = -1;
+	if (w->cfg->mix.n) { /* the kind from the seed and the order's number, not the clock */
+		c->kind = (int)mix_draw(&w->cfg->mix, w->cfg->seed, w->index, w->kinds_drawn++);
+		req = w->kind_req[c->kind];
+	}
 	STAT_ADD(w->gauges.in_flight, 1);
-	int rc = conn_start(c, w->req, t_start, now, w->cfg->timeout_ns, &kind);
+	int rc = conn_start(c, req, t_start, now, w->cfg->timeout_ns, &kind);
 	if (rc) {
 		note_failure(w, now, kind, -rc);
 		return rc;
@@ -385,7 +391,7 @@ static void next_for(struct lg_worker *w, struct lg_conn *c, uint64_t now, bool 
 /* A customer's latency, taken at `when`, into the live statistics and (after the
  * warm-up) the report's, as COUNT does; unc_us UINT64_MAX: never sent, so no
  * uncorrected latency. */
-static void record_latency(struct lg_worker *w, uint64_t when, uint64_t lat_us, uint64_t unc_us)
+static void record_latency(struct lg_worker *w, uint64_t when, uint64_t lat_us, uint64_t unc_us, int kind)
 {
 	struct lg_stats *to[2] = { w->all, w->measured };
 	int n = w->measured != w->all && when >= w->measure_ns ? 2 : 1;
@@ -393,6 +399,8 @@ static void record_latency(struct lg_worker *w, uint64_t when, uint64_t lat_us, 
 		hist_record(&to[i]->latency, lat_us);
 		if (unc_us != UINT64_MAX)
 			hist_record(&to[i]->uncorrected, unc_us);
+		if (kind >= 0)
+			hist_record(&to[i]->kind_latency[kind], lat_us);
 	}
 }
 
@@ -402,7 +410,7 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 	uint64_t now = clock_now_ns();
 	(void)reusable;
 
-	record_latency(w, now, (now - c->t_start_ns) / NS_PER_US, (now - c->t_send_ns) / NS_PER_US);
+	record_latency(w, now, (now - c->t_start_ns) / NS_PER_US, (now - c->t_send_ns) / NS_PER_US, c->kind);
 	bool valid = response_status_valid(status);
 	if (c->rp.interim)
 		COUNT(w, now, interim, c->rp.interim);
@@ -517,11 +525,11 @@ static void tally_unanswered(struct lg_worker *w, uint64_t now)
 			continue;
 		bool sent = c->state != CONN_CONNECTING && c->t_send_ns >= c->t_start_ns;
 		record_latency(w, now, (now - c->t_start_ns) / NS_PER_US,
-			       sent ? (now - c->t_send_ns) / NS_PER_US : UINT64_MAX);
+			       sent ? (now - c->t_send_ns) / NS_PER_US : UINT64_MAX, c->kind);
 		COUNT(w, now, unanswered, 1);
 	}
 	while (w->line.len > 0) {
-		record_latency(w, now, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX);
+		record_latency(w, now, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX, -1); /* no kind yet */
 		COUNT(w, now, unanswered, 1);
 	}
 }
@@ -566,6 +574,12 @@ static void apply_control(struct lg_worker *w, const struct lg_control *n)
 		struct reqtext *r = reqtext_new(&cfg->url, &cfg->query, n->cook_ms, n->work_us, n->keepalive, w->req);
 		if (r)
 			w->req = r;
+		for (unsigned k = 0; k < cfg->mix.n; k++) {
+			r = mix_reqtext(&cfg->mix.kind[k], &cfg->url, &cfg->query, n->cook_ms, n->work_us, n->keepalive,
+					w->kind_req[k]);
+			if (r)
+				w->kind_req[k] = r;
+		}
 	}
 	bool rate_changed = n->rate_milli != w->ctl.rate_milli || n->paused != w->ctl.paused;
 	w->ctl = *n;
@@ -687,7 +701,13 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	w->all = malloc(sizeof *w->all);
 	w->measured = cfg->warmup_ns ? malloc(sizeof *w->measured) : w->all;
 	w->req = reqtext_new(&cfg->url, &cfg->query, w->ctl.cook_ms, w->ctl.work_us, w->ctl.keepalive, NULL);
-	if (!w->loop || !w->conns || !w->rbuf || !w->all || !w->measured || !w->req)
+	bool kinds_ok = true;
+	for (unsigned k = 0; k < cfg->mix.n; k++) {
+		w->kind_req[k] = mix_reqtext(&cfg->mix.kind[k], &cfg->url, &cfg->query, w->ctl.cook_ms, w->ctl.work_us,
+					     w->ctl.keepalive, NULL);
+		kinds_ok = kinds_ok && w->kind_req[k];
+	}
+	if (!kinds_ok || !w->loop || !w->conns || !w->rbuf || !w->all || !w->measured || !w->req)
 		return -ENOMEM;
 	stats_init(w->all);
 	hist_init(&w->lag);
@@ -778,6 +798,10 @@ void worker_destroy(struct lg_worker *w)
 	w->all = w->measured = NULL;
 	reqtext_free_all(w->req);
 	w->req = NULL;
+	for (unsigned k = 0; k < MIX_KINDS_MAX; k++) {
+		reqtext_free_all(w->kind_req[k]);
+		w->kind_req[k] = NULL;
+	}
 	free(w->conns);
 	free(w->rbuf);
 	free(w->idle);

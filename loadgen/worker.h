@@ -68,6 +68,8 @@ struct lg_worker {
 	ev_timer sweep_timer;      /* timeouts */
 	ev_async wake;             /* control changed, or stop */
 	struct reqtext *req;       /* the request in force; older ones chained behind it */
+	struct reqtext *kind_req[MIX_KINDS_MAX]; /* --mix: each kind's request in force, chained alike */
+	uint64_t kinds_drawn;      /* --mix: orders given a kind so far (the draw's index) */
 	struct lg_control ctl;     /* in force in this thread */
 	uint64_t ctl_seq;
 	uint64_t started;          /* customers started (for the quota) */

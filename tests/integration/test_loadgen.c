@@ -441,6 +441,39 @@ static void test_loadgen_request_count(void **state)
 	child_stop(&srv, SIGTERM, 5000);
 }
 
+/* --mix: 10 % of 2,000 orders need 3 ms of CPU, the rest none; the kinds' shares and
+ * their latency are reported apart, and the same seed sends the same kinds. */
+static void test_loadgen_mix_reports_each_kind(void **state)
+{
+	struct child srv;
+	struct lg l;
+	char u[96];
+	(void)state;
+	if (!test_bin_built("loadgen") || !test_bin_built("evented"))
+		skip();
+	start_server(&srv, "evented", NULL, NULL);
+	url(u, sizeof u, srv.port, "/order?cook_ms=0");
+	char *argv[] = { (char *)test_bin("loadgen"), "-c", "4", "-n", "2000", "--seed", "7", "--mix",
+			 "work_us=3000:10,work_us=0:90", "--json", u, NULL };
+	assert_int_equal(lg_run(&l, argv, 20000), 0);
+	const char *by = strstr(l.out, "\"latency_ms_by_kind\":{");
+	assert_non_null(by);
+	double heavy_n = jnum(by, "work_us=3000.count"), light_n = jnum(by, "work_us=0.count");
+	double heavy_min = jnum(by, "work_us=3000.min"), light_p50 = jnum(by, "work_us=0.p50");
+	print_message("--mix 10/90 over 2000 orders: %.0f heavy (min %.3f ms), %.0f light (p50 %.3f ms)\n", heavy_n,
+		      heavy_min, light_n, light_p50);
+	assert_true(heavy_n + light_n >= 2000);
+	assert_in_range((unsigned long)heavy_n, 140, 260);
+	assert_true(heavy_min >= 3.0); /* each heavy order did its 3 ms at the register */
+	double first = heavy_n;
+	assert_int_equal(lg_run(&l, argv, 20000), 0);
+	by = strstr(l.out, "\"latency_ms_by_kind\":{");
+	assert_non_null(by);
+	print_message("the same seed again: %.0f heavy\n", jnum(by, "work_us=3000.count"));
+	assert_true(jnum(by, "work_us=3000.count") == first);
+	child_stop(&srv, SIGTERM, 5000);
+}
+
 /* ---- the scoreboard and its control slot ---- */
 
 static uint64_t arrived_after(struct scoreboard_loadgen *sb, int ms)
@@ -633,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_loadgen_coordinated_omission),
 		cmocka_unit_test(test_loadgen_server_dies),
 		cmocka_unit_test(test_loadgen_request_count),
+		cmocka_unit_test(test_loadgen_mix_reports_each_kind),
 		cmocka_unit_test(test_loadgen_scoreboard_control),
 		cmocka_unit_test(test_loadgen_drives_nginx),
 		cmocka_unit_test(test_loadgen_drives_node),
