@@ -46,30 +46,6 @@ void merge_warnings_free(struct merge_warnings *w)
 	free(w->lines);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
-static void json_latency(FILE *out, const char *key, const struct hist *h)
-{
-	struct lg_latency l;
-	report_latency(h, &l);
-	fprintf(out, ",\"%s\":{\"min\":%.3f,\"mean\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
-		"\"p999\":%.3f,\"max\":%.3f,\"count\":%llu}", key, l.min, l.mean, l.p50, l.p90, l.p99, l.p999,
-		l.max, (unsigned long long)h->count);
-}
-
 /* The interval length of the logs: the most common corrected entry length (the last
  * interval of a run is shorter), 1 s when there is none. */
 static double host_interval(const struct hlog_file *f)
@@ -218,14 +194,14 @@ static void summary(FILE *out, const struct merge_opts *o, const struct merge_ho
 static void json_host(FILE *out, const struct merge_host *m)
 {
 	fprintf(out, "{\"file\":");
-	json_string(out, m->path);
+	report_json_string(out, m->path);
 	fprintf(out, ",\"kind\":\"%s\",\"complete\":%s,\"intervals\":%zu,\"start_epoch_s\":%.3f", m->from_json ? "json" : "hlog",
 		m->truncated ? "false" : "true", m->from_json ? (size_t)0 : m->file.n, m->file.start_epoch_s);
 	fprintf(out, ",\"requests\":%llu,\"duration_s\":%.3f,\"throughput_rps\":%.2f", (unsigned long long)m->requests,
 		m->duration_s, m->throughput_rps);
-	json_latency(out, "latency_ms", m->file.latency);
+	report_json_latency(out, "latency_ms", m->file.latency);
 	if (m->file.uncorrected->count)
-		json_latency(out, "uncorrected_latency_ms", m->file.uncorrected);
+		report_json_latency(out, "uncorrected_latency_ms", m->file.uncorrected);
 	fprintf(out, "}");
 }
 
@@ -241,9 +217,9 @@ static void json(FILE *out, const struct merge_opts *o, const struct merge_host 
 	}
 	fprintf(out, "],\"merged\":{\"hosts\":%zu,\"requests\":%llu,\"duration_s\":%.3f,\"throughput_rps\":%.2f", n,
 		(unsigned long long)f->requests, f->duration_s, f->throughput_rps);
-	json_latency(out, "latency_ms", &f->latency);
+	report_json_latency(out, "latency_ms", &f->latency);
 	if (f->uncorrected.count)
-		json_latency(out, "uncorrected_latency_ms", &f->uncorrected);
+		report_json_latency(out, "uncorrected_latency_ms", &f->uncorrected);
 	fprintf(out, "},\"interval_s\":%.3f,\"start_epoch_s\":%.3f,\"intervals\":[", len, nslots ? t0 : 0.0);
 	for (size_t s = 0; s < nslots; s++)
 		fprintf(out, "%s{\"t_s\":%.3f,\"hosts\":%u,\"count\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
@@ -255,7 +231,7 @@ static void json(FILE *out, const struct merge_opts *o, const struct merge_host 
 	for (size_t i = 0; i < w->n; i++) {
 		if (i)
 			fputc(',', out);
-		json_string(out, w->lines[i]);
+		report_json_string(out, w->lines[i]);
 	}
 	fprintf(out, "]}\n");
 }

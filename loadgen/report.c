@@ -249,7 +249,7 @@ void report_summary(FILE *out, const struct lg_report *r)
 
 /* ---- JSON ---- */
 
-static void json_string(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -274,7 +274,7 @@ static void json_latency_member(FILE *out, const char *key, const struct hist *h
 		l.p999, l.max, (unsigned long long)h->count, stddev_us(h, hist_mean(h)) / 1000.0);
 }
 
-static void json_latency(FILE *out, const char *key, const struct hist *h)
+void report_json_latency(FILE *out, const char *key, const struct hist *h)
 {
 	fputc(',', out);
 	json_latency_member(out, key, h);
@@ -312,7 +312,7 @@ void report_json(FILE *out, const struct lg_report *r)
 	double secs = r->duration_s > 0 ? r->duration_s : 1e-9;
 
 	fprintf(out, "{\"mode\":\"%s\",\"target\":", mode_name(r->mode));
-	json_string(out, r->target);
+	report_json_string(out, r->target);
 	fprintf(out, ",\"threads\":%u,\"connections\":%u,\"rate\":%.3f", r->threads, r->connections,
 		r->mode == LG_OPEN ? r->rate : 0.0);
 	if (r->mode == LG_OPEN)
@@ -353,9 +353,9 @@ void report_json(FILE *out, const struct lg_report *r)
 		report_nothing_served(r) ? "true" : "false");
 	if (r->mode == LG_OPEN)
 		fprintf(out, ",\"arrival_rps\":%.2f", (double)s->arrived / secs);
-	json_latency(out, "latency_ms", &s->latency);
+	report_json_latency(out, "latency_ms", &s->latency);
 	if (r->mode == LG_OPEN)
-		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
+		report_json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
 	if (r->mix) { /* keyed by the kind's parameters as given */
 		fprintf(out, ",\"latency_ms_by_kind\":{");
 		for (unsigned k = 0; k < r->mix->n; k++) {

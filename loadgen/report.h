@@ -60,6 +60,11 @@ void report_latency(const struct hist *h, struct lg_latency *out);
 
 void report_summary(FILE *out, const struct lg_report *r);
 
+/* JSON pieces merge_out.c shares: a string with its escapes, and ",\"key\":{min, mean,
+ * p50, p90, p99, p999, max, count, stdev}" of a histogram in milliseconds. */
+void report_json_string(FILE *out, const char *s);
+void report_json_latency(FILE *out, const char *key, const struct hist *h);
+
 /* The run stopped serving anyone: every answer an error status, or every connect
  * failed. The summary says so plainly and the exit status is 1. */
 bool report_nothing_served(const struct lg_report *r);

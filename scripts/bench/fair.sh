@@ -94,7 +94,7 @@ fair_start() { # label
 	apache-*) [ -z "${PEER_SKIP[apache]:-}" ] && fair_start_apache "$label" "${label#apache-}" ;;
 	go) [ -z "${PEER_SKIP[go]:-}" ] && GOMAXPROCS=1 bench_spawn_listener go "$TMPROOT/bin/go-server" --port 0 ;;
 	nginx) [ -z "${PEER_SKIP[nginx]:-}" ] && bench_start_nginx ;;
-	node) [ -z "${PEER_SKIP[node]:-}" ] && bench_spawn_listener node "$(bench_node_bin)" "$BENCH_DIR/node_server.js" --port 0 ;;
+	node) [ -z "${PEER_SKIP[node]:-}" ] && bench_spawn_listener node "$(bench_node_bin)" "$ROOT/peers/node/server.js" --port 0 ;;
 	esac
 }
 

@@ -153,7 +153,7 @@ bench_server_start() { # label workload
 		;;
 	node)
 		[ -n "${PEER_SKIP[node]:-}" ] && return 1
-		node=$(bench_node_bin) && bench_spawn_listener node "$node" "$BENCH_DIR/node_server.js" \
+		node=$(bench_node_bin) && bench_spawn_listener node "$node" "$ROOT/peers/node/server.js" \
 			--port 0 && return 0
 		PEER_SKIP[node]="Node.js did not start (see logs/node.err)"
 		bench_log "skipping peer node: ${PEER_SKIP[node]}"
