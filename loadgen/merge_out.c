@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hdrcodec.h"
+#include "jsonout.h"
 #include "report.h"
 
 struct slot {
@@ -194,7 +195,7 @@ static void summary(FILE *out, const struct merge_opts *o, const struct merge_ho
 static void json_host(FILE *out, const struct merge_host *m)
 {
 	fprintf(out, "{\"file\":");
-	report_json_string(out, m->path);
+	json_put_string(out, m->path);
 	fprintf(out, ",\"kind\":\"%s\",\"complete\":%s,\"intervals\":%zu,\"start_epoch_s\":%.3f", m->from_json ? "json" : "hlog",
 		m->truncated ? "false" : "true", m->from_json ? (size_t)0 : m->file.n, m->file.start_epoch_s);
 	fprintf(out, ",\"requests\":%llu,\"duration_s\":%.3f,\"throughput_rps\":%.2f", (unsigned long long)m->requests,
@@ -231,7 +232,7 @@ static void json(FILE *out, const struct merge_opts *o, const struct merge_host 
 	for (size_t i = 0; i < w->n; i++) {
 		if (i)
 			fputc(',', out);
-		report_json_string(out, w->lines[i]);
+		json_put_string(out, w->lines[i]);
 	}
 	fprintf(out, "]}\n");
 }

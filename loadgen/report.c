@@ -1,5 +1,6 @@
 /* report.c: the summary, JSON, series rows and percentile table (see report.h). */
 #include "report.h"
+#include "jsonout.h"
 
 #include <math.h>
 #include <signal.h>
@@ -249,21 +250,6 @@ void report_summary(FILE *out, const struct lg_report *r)
 
 /* ---- JSON ---- */
 
-void report_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 /* "key":{...} (key is ours or a --mix kind's parameters, which hold no '"' or '\\') */
 static void json_latency_member(FILE *out, const char *key, const struct hist *h)
 {
@@ -312,7 +298,7 @@ void report_json(FILE *out, const struct lg_report *r)
 	double secs = r->duration_s > 0 ? r->duration_s : 1e-9;
 
 	fprintf(out, "{\"mode\":\"%s\",\"target\":", mode_name(r->mode));
-	report_json_string(out, r->target);
+	json_put_string(out, r->target);
 	fprintf(out, ",\"threads\":%u,\"connections\":%u,\"rate\":%.3f", r->threads, r->connections,
 		r->mode == LG_OPEN ? r->rate : 0.0);
 	if (r->mode == LG_OPEN)

@@ -60,9 +60,8 @@ void report_latency(const struct hist *h, struct lg_latency *out);
 
 void report_summary(FILE *out, const struct lg_report *r);
 
-/* JSON pieces merge_out.c shares: a string with its escapes, and ",\"key\":{min, mean,
- * p50, p90, p99, p999, max, count, stdev}" of a histogram in milliseconds. */
-void report_json_string(FILE *out, const char *s);
+/* What merge_out.c shares: ",\"key\":{min, mean, p50, p90, p99, p999, max, count,
+ * stdev}" of a histogram in milliseconds. */
 void report_json_latency(FILE *out, const char *key, const struct hist *h);
 
 /* The run stopped serving anyone: every answer an error status, or every connect

@@ -1,6 +1,7 @@
 /* report.c: the model's summary, table and JSON (see report.h). The text summary has
  * the rows of the headless dashboard's, in the same order, so the two read alike. */
 #include "report.h"
+#include "jsonout.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -76,32 +77,18 @@ void report_json_side(FILE *out, const struct report_side *side, const struct ca
 		cfg->overhead_conn_ns / 1e3, cal && cal->present ? "true" : "false", r->events);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void report_json(FILE *out, const char *scenario, const struct report_side sides[SIM_SERVER_COUNT],
 		 const struct calibration *cal)
 {
 	const struct sim_config *any = sides[0].res ? sides[0].cfg : sides[1].cfg;
 	fprintf(out, "{\"scenario\": ");
-	json_string(out, scenario);
+	json_put_string(out, scenario);
 	fprintf(out, ", \"duration_s\": %.3f, \"cores\": %g, \"calibration\": ", secs(any), any->cores);
 	if (cal && cal->present) {
 		fprintf(out, "{\"file\": ");
-		json_string(out, cal->path);
+		json_put_string(out, cal->path);
 		fprintf(out, ", \"machine\": ");
-		json_string(out, cal->machine);
+		json_put_string(out, cal->machine);
 		fprintf(out, "}");
 	} else {
 		fprintf(out, "null");

@@ -7,6 +7,7 @@
  * what `make demo` prints when stdout is not a terminal, and what lesson checks read.
  */
 #include "headless.h"
+#include "jsonout.h"
 
 #include <errno.h>
 #include <math.h>
@@ -216,25 +217,10 @@ static void json_side(FILE *out, struct app *app, enum arena_side side, double d
 	fputc('}', out);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void summary_json(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
 	fprintf(out, "{\"scenario\": ");
-	json_string(out, app->sc.name);
+	json_put_string(out, app->sc.name);
 	fprintf(out, ", \"duration_s\": %.3f, \"servers\": {", duration_s);
 	bool first = true;
 	for (int i = 0; i < SIDE_COUNT; i++) {
