@@ -253,9 +253,17 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 		arg(&b, "--kitchen");
 		arg(&b, "127.0.0.1:%u", a->kitchen.port);
 	}
+	if (sc->backlog) {
+		arg(&b, "--backlog");
+		arg(&b, "%u", sc->backlog);
+	}
 	if (side == SIDE_BLOCKING) {
 		arg(&b, "--threads");
 		arg(&b, "%u", sc->threads);
+		if (sc->max_line) {
+			arg(&b, "--max-line");
+			arg(&b, "%u", sc->max_line);
+		}
 		if (sc->hold_connection)
 			arg(&b, "--hold-connection");
 		args_split(&b, sc->blocking_args);
@@ -330,6 +338,10 @@ static int start_kitchen(struct arena *a, char *err, size_t errlen)
 	arg(&b, "127.0.0.1");
 	arg(&b, "--port");
 	arg(&b, "0");
+	if (a->sc.stoves) {
+		arg(&b, "--stoves");
+		arg(&b, "%u", a->sc.stoves);
+	}
 	a->kitchen.board[0] = '\0';
 	return spawn(a, &a->kitchen, "kitchen", b.v, true, err, errlen);
 }

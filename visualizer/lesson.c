@@ -43,6 +43,7 @@ static void usage(FILE *out)
 		"  --lesson list       the lessons and your progress, as text\n"
 		"  --lesson validate   parse every lesson and its checks without running anything\n"
 		"  --verbose           with --check: print every figure measured\n"
+		"  --live              with --check: each step for its live `run`, not `check_run`\n"
 		"  --lesson names      the figures a check can name\n"
 		"  --bin DIR           where blocking, evented, loadgen are (default: beside dashboard)\n"
 		"  --lessons DIR       where the lessons are (default: ./lessons, then beside bin/)\n"
@@ -159,7 +160,7 @@ static int print_lesson(const struct lesson *l)
 	return 0;
 }
 
-static int check_lessons(const char *dir, const char *arg, const char *bin, bool verbose)
+static int check_lessons(const char *dir, const char *arg, const char *bin, bool verbose, bool live)
 {
 	char paths[LESSON_MAX_FILES][LESSON_PATH_MAX], err[400];
 	int n;
@@ -175,7 +176,7 @@ static int check_lessons(const char *dir, const char *arg, const char *bin, bool
 		struct check_totals tot = { 0, 1, 0 };
 		if (!l)
 			printf("FAIL  %s\nlesson ?: 0 passed, 1 failed (claims)\n", err);
-		else if (lesson_check_run(l, bin, verbose, stdout, &tot) == -EINTR)
+		else if (lesson_check_run(l, bin, verbose, live, stdout, &tot) == -EINTR)
 			n = i + 1; /* interrupted: no further lesson */
 		lesson_free(l);
 		sum.passed += tot.passed;
@@ -196,10 +197,11 @@ int lesson_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },      { "bin", required_argument, NULL, 'b' },
 		{ "lessons", required_argument, NULL, 'L' }, { "ascii", no_argument, NULL, 'a' },
 		{ "big", no_argument, NULL, 'B' },           { "names", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },          { "live", no_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *arg = NULL, *lessons = NULL;
-	bool check = false, verbose = false;
+	bool check = false, verbose = false, live = false;
 	struct lesson_ui_opts uo = { .color = getenv("NO_COLOR") == NULL };
 	char bin[PATH_MAX], dir[PATH_MAX + 32], file[LESSON_PATH_MAX], err[400];
 	arena_default_bin_dir(bin, sizeof bin);
@@ -212,6 +214,7 @@ int lesson_main(int argc, char **argv)
 		case 'l': arg = optarg; break;
 		case 'c': check = true; break;
 		case 'v': verbose = true; break;
+		case 'I': live = true; break;
 		case 'b': snprintf(bin, sizeof bin, "%s", optarg); break;
 		case 'L': lessons = optarg; break;
 		case 'a': uo.ascii = true; break;
@@ -230,7 +233,7 @@ int lesson_main(int argc, char **argv)
 	uo.bin_dir = bin;
 	uo.lessons_dir = dir;
 	if (check)
-		return check_lessons(dir, arg, bin, verbose);
+		return check_lessons(dir, arg, bin, verbose, live);
 	if (strcmp(arg, "names") == 0) {
 		lesson_print_names(stdout);
 		return 0;

@@ -74,7 +74,7 @@ static void print_claim(FILE *out, const struct lesson_step *st, int k, const st
 }
 
 /* Run step i and judge its claims; adds to tot. */
-static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, bool verbose, FILE *out,
+static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, bool verbose, bool live, FILE *out,
 		       struct check_totals *tot)
 {
 	const struct lesson *l = c->lesson;
@@ -82,12 +82,18 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	struct step_result *res = &c->result[i];
 	char err[300];
 	fprintf(out, "step %d%s%s%s: %.1f s warm-up + %.1f s measured\n", i + 1, st->title[0] ? " \"" : "", st->title,
-		st->title[0] ? "\"" : "", st->warmup_s, st->check_run_s);
+		st->title[0] ? "\"" : "", st->warmup_s, live ? st->run_s : st->check_run_s);
 	fflush(out);
 	uint64_t t0 = clock_now_ns();
-	int rc = lesson_runner_step(r, st, true, on_tick, NULL, res->measured, err, sizeof err);
+	/* --live: the student's durations (processes are stopped here, as check mode does) */
+	int rc = lesson_runner_step(r, st, !live, on_tick, NULL, res->measured, err, sizeof err);
+	if (live)
+		lesson_runner_stop(r);
 	for (int side = 0; side < SIDE_COUNT; side++)
-		theory_for_scenario(&st->sc, side, &res->theory[side]);
+		{
+			theory_for_scenario(&st->sc, side, &res->theory[side]);
+			theory_for_step(st, side, res->measured[side].window_s, &res->theory[side]);
+		}
 	res->predicted = st->typical_guess;
 	res->free_cores = r->free_cores;
 	res->ran = rc == 0;
@@ -122,14 +128,15 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	fflush(out);
 }
 
-int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, FILE *out, struct check_totals *tot)
+int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, bool live, FILE *out,
+		     struct check_totals *tot)
 {
 	memset(tot, 0, sizeof *tot);
 	struct step_result *res = calloc((size_t)l->n_steps + 1, sizeof *res);
 	struct lesson_runner r;
 	char err[300];
 	int rc = 0;
-	fprintf(out, "lesson %d: %s (%s)\n", l->number, l->title, l->path);
+	fprintf(out, "lesson %d: %s (%s)%s\n", l->number, l->title, l->path, live ? ", at its live durations" : "");
 	if (!res) {
 		rc = -ENOMEM;
 		goto out;
@@ -152,7 +159,7 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 		if (check_stop)
 			break;
 		if (l->step[i].n_checks > 0 || referenced[i])
-			check_step(&r, &c, i, verbose, out, tot);
+			check_step(&r, &c, i, verbose, live, out, tot);
 	}
 	lesson_runner_destroy(&r);
 	if (check_stop) {

@@ -16,7 +16,10 @@ struct check_totals {
 
 /* Run every step that has checks (or that a later check names) and print one verdict
  * per claim on out, then "lesson N: P passed, F failed". verbose also prints every
- * figure measured. 0, or a negative errno when nothing could run (totals say the rest). */
-int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, FILE *out, struct check_totals *tot);
+ * figure measured; live runs each step for its `run` (the student's window) instead
+ * of its `check_run` (--check --live: every claim must hold in both). 0, or a
+ * negative errno when nothing could run (totals say the rest). */
+int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, bool live, FILE *out,
+		     struct check_totals *tot);
 
 #endif

@@ -51,6 +51,15 @@ struct measured_side {
 	double ctx_per_s;          /* context switches per second */
 	double ctx_per_order;      /* context switches per order served */
 	double cpu_ms_per_order;   /* server CPU time per order served: what work_us really costs here */
+	/* added for lessons 9-14 */
+	double shed_rps;           /* server: turned away at once with a 503 (errors[SERR_UNAVAILABLE]) */
+	double timeout_rps;        /* loadgen: customers who gave up (--timeout) */
+	double late_served_rps;    /* server orders served minus loadgen responses, when positive:
+	                            * work done for customers who had already left */
+	double near_1s_pct;        /* loadgen: % of latencies in 0.85-1.6 s (one SYN retry) */
+	double near_3s_pct;        /* loadgen: % of latencies in 2.85-3.6 s (two SYN retries) */
+	double listen_overflows;   /* the kernel's ListenOverflows over the window (the whole
+	                            * machine, /proc/net/netstat): connections the door refused */
 };
 
 struct measure;

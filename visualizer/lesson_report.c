@@ -42,7 +42,7 @@ void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row)
 		row->have_measured = expr_eval(st->predict_measured, lesson_lookup, c, &row->measured, why,
 					       sizeof why) == 0;
 	if (st->predict_theory[0]) {
-		row->have_theory = expr_eval(st->predict_theory, lesson_lookup, c, &row->theory, why, sizeof why) == 0;
+		row->have_theory = lesson_eval_theory(c, st->predict_theory, &row->theory, why, sizeof why) == 0;
 		theory_explain(&st->sc, st->predict_theory, row->theory_why, sizeof row->theory_why);
 	}
 }

@@ -371,7 +371,10 @@ static void run_step(struct ui *u)
 	int rc = lesson_runner_step(&u->runner, st, false, on_tick, u, r->measured, err, sizeof err);
 	r->free_cores = u->runner.free_cores;
 	for (int side = 0; side < SIDE_COUNT; side++)
-		theory_for_scenario(&st->sc, side, &r->theory[side]);
+		{
+			theory_for_scenario(&st->sc, side, &r->theory[side]);
+			theory_for_step(st, side, r->measured[side].window_s, &r->theory[side]);
+		}
 	u->state = S_RESULTS;
 	if (rc == -ECANCELED) {
 		r->ran = false;

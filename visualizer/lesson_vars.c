@@ -45,12 +45,19 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 	t->service_ms = service_s * 1e3;
 	double cpu_c = cpu_servers(sc, side);
 	double cpu_bound = work_s > 0 ? cpu_c / work_s : INFINITY;
-	/* the queue: blocking, the cashiers for the whole order; evented, the CPU part */
+	/* a kitchen of N stoves serves at most N / cook orders, whoever waits on it (lesson 12) */
+	double stove_bound = sc->kitchen && sc->stoves && sc->cook_ms ? sc->stoves / (sc->cook_ms / 1e3) : INFINITY;
+	/* the queue: blocking, the cashiers for the whole order; evented, the CPU part
+	 * (or, behind a kitchen of few stoves, the stoves for the cook time) */
 	double c, s_q;
 	if (side == SIDE_BLOCKING) {
 		c = sc->threads ? (double)sc->threads : -1;
 		s_q = service_s;
-		t->bound_rps = fmin(theory_bound_rps(c, service_s), cpu_bound);
+		t->bound_rps = fmin(fmin(theory_bound_rps(c, service_s), cpu_bound), stove_bound);
+	} else if (stove_bound < cpu_bound) {
+		c = sc->stoves;
+		s_q = sc->cook_ms / 1e3;
+		t->bound_rps = stove_bound;
 	} else {
 		c = cpu_c;
 		s_q = work_s;
@@ -66,8 +73,17 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 			t->p_wait = theory_erlang_c(ci, sc->rate * s_q);
 			t->wait_mmc_ms = theory_mmc_wait_s(sc->rate, s_q, ci) * 1e3;
 			t->wait_mdc_ms = theory_mdc_wait_s(sc->rate, s_q, ci) * 1e3;
+			t->wait_kingman_ms = theory_kingman_wait_s(sc->rate, s_q, ci, sc->poisson ? 1 : 0, 0) * 1e3;
+			if (ci == 1 && side == SIDE_EVENTED)
+				t->wait_p99_ms = theory_md1_wait_quantile_s(sc->rate, s_q, 0.99) * 1e3;
+			if (side == SIDE_EVENTED && sc->helpers == 0 && s_q == work_s)
+				t->lag_p99_ms = t->wait_p99_ms;
 		}
-		t->latency_ms = t->service_ms + t->wait_mdc_ms;
+		/* even arrivals: Kingman's factor, not M/D/c's (which assumes Poisson) */
+		t->latency_ms = t->service_ms + (sc->poisson ? t->wait_mdc_ms : t->wait_kingman_ms);
+		if (side == SIDE_BLOCKING && sc->max_line && c > 0)
+			t->line_cap_max_ms = (sc->max_line / c + 1) * service_s * 1e3;
+		t->shed_share = t->rho > 1 ? 1 - 1 / t->rho : 0;
 		t->latency_mmc_ms = t->service_ms + t->wait_mmc_ms;
 	} else {
 		double x = theory_closed_rps(t->connections, side == SIDE_BLOCKING ? c : -1, service_s);
@@ -77,6 +93,16 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 		t->latency_mmc_ms = t->latency_ms;
 	}
 	t->little_l = theory_little_l(t->throughput_rps, t->latency_ms / 1e3);
+}
+
+void theory_for_step(const struct lesson_step *st, enum arena_side side, double window_s, struct theory_side *t)
+{
+	if (!st->faint || st->faint_side != (int)side || window_s <= 0)
+		return;
+	if (t->open_loop)
+		t->stall_p99_ms = fmax(0, st->faint_ms - window_s * 1e3 / 100);
+	else if (t->throughput_rps > 0)
+		t->stall_share_pct = 100 * t->connections / (t->throughput_rps * window_s);
 }
 
 /* Where a theory figure comes from, in one line with the numbers in it. */
@@ -127,6 +153,18 @@ void theory_explain(const struct scenario *sc, const char *name, char *buf, size
 		snprintf(buf, len, "Erlang C with %.0f servers, load %.2f erlangs: P(wait) = %.2f, mean wait %.1f ms",
 			 t.servers, t.rate_rps * (side == SIDE_BLOCKING ? t.service_ms / 1e3 : work_s), t.p_wait,
 			 t.wait_mmc_ms);
+	} else if (strcmp(field, "wait_p99_ms") == 0 || strcmp(field, "lag_p99_ms") == 0) {
+		snprintf(buf, len, "M/D/1 at the register: rho = %.0f/s x %.1f ms = %.2f, its p99 wait %.1f ms%s",
+			 t.rate_rps, work_s * 1e3, t.rate_rps * work_s, t.wait_p99_ms,
+			 field[0] == 'l' && sc->helpers ? " (on the helper: the loop itself waits for nothing)" : "");
+	} else if (strcmp(field, "wait_kingman_ms") == 0) {
+		snprintf(buf, len, "Kingman: (ca2 + cs2) / 2 x M/M/c wait = (%d + 0) / 2 x %.1f ms = %.1f ms",
+			 sc->poisson ? 1 : 0, t.wait_mmc_ms, t.wait_kingman_ms);
+	} else if (strcmp(field, "line_cap_max_ms") == 0) {
+		snprintf(buf, len, "M/D/c/K: (K / c + 1) x service = (%u / %.0f + 1) x %.0f ms = %.0f ms", sc->max_line,
+			 t.servers, t.service_ms, t.line_cap_max_ms);
+	} else if (strcmp(field, "shed_share") == 0) {
+		snprintf(buf, len, "1 - bound / arrivals = 1 - %.0f / %.0f = %.2f", t.bound_rps, t.rate_rps, t.shed_share);
 	} else if (strcmp(field, "service_ms") == 0) {
 		snprintf(buf, len, "cook + CPU work = %u ms + %.1f ms", sc->cook_ms, sc->work_us / 1e3);
 	} else if (strcmp(field, "little_l") == 0) {
@@ -182,6 +220,12 @@ static const struct field {
 	M(ctx_per_s, 's', "context switches per second"),
 	M(ctx_per_order, 's', "context switches per order served"),
 	M(cpu_ms_per_order, 's', "server CPU time per order served, ms"),
+	M(shed_rps, 's', "turned away at once with a 503, per second"),
+	M(listen_overflows, 's', "connections the kernel's door dropped (whole machine)"),
+	M(timeout_rps, 'l', "customers who gave up (loadgen --timeout), per second"),
+	M(near_1s_pct, 'l', "% of latencies in 0.85-1.6 s (one SYN retry)"),
+	M(near_3s_pct, 'l', "% of latencies in 2.85-3.6 s (two SYN retries)"),
+	M(late_served_rps, 's', "served minus answered: work for customers gone"),
 };
 #undef M
 
@@ -201,13 +245,20 @@ static const struct field theory_fields[] = {
 	T(latency_ms, "expected mean time per order"),
 	T(latency_mmc_ms, "service + M/M/c wait"),
 	T(little_l, "orders in the restaurant, L = X W"),
+	T(wait_kingman_ms, "mean wait, Kingman: (ca2 + cs2) / 2 x M/M/c"),
+	T(wait_p99_ms, "evented: p99 wait at the register, M/D/1"),
+	T(lag_p99_ms, "evented: loop lag p99, M/D/1 (0 with helpers)"),
+	T(line_cap_max_ms, "blocking max_line K: (K / c + 1) x service"),
+	T(shed_share, "share turned away at rho > 1: 1 - 1 / rho"),
+	T(stall_p99_ms, "open loop, a stall T in window w: T - w / 100"),
+	T(stall_share_pct, "closed loop: % of orders caught in the stall"),
 };
 #undef T
 
 #define S(f) { #f, offsetof(struct scenario, f) }
 static const struct { const char *name; size_t off; } scenario_u32[] = {
 	S(connections), S(cook_ms), S(work_us), S(max_conns), S(timeout_ms), S(loadgen_threads),
-	S(threads), S(loops), S(helpers), S(idle_ms),
+	S(threads), S(loops), S(helpers), S(idle_ms), S(max_line), S(backlog), S(stoves),
 };
 #undef S
 
@@ -309,6 +360,8 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 			snprintf(err, errlen, "the step has no predict_%s (or it names predict.*)", part[1]);
 			return -ENOENT;
 		}
+		if (part[1][0] == 't')
+			return lesson_eval_theory(c, e, out, err, errlen);
 		return expr_eval(e, lesson_lookup, c, out, err, errlen);
 	}
 	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "free_cores") == 0) {
@@ -345,6 +398,28 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		return side_value(c, si, p, n, out, err, errlen);
 	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, machine.cores)");
 	return -ENOENT;
+}
+
+/* predict_theory is shown under "Theory says": it may name theory.* figures (of this
+ * step or an earlier one) and model.* ones, never a measurement, the scenario or the
+ * student's guess. This lookup refuses the rest before handing on. */
+static int theory_only_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
+{
+	const char *p = name;
+	const char *dot = strchr(p, '.');
+	if (dot && strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0)
+		p = dot + 1; /* STEP.theory... */
+	if (strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0) {
+		snprintf(err, errlen, "'%s': predict_theory may name only theory.* (or model.*) figures: what is "
+			 "shown under \"Theory says\" must be theory", name);
+		return -EINVAL;
+	}
+	return lesson_lookup(ctx, name, out, err, errlen);
+}
+
+int lesson_eval_theory(struct lesson_ctx *c, const char *text, double *out, char *err, size_t errlen)
+{
+	return expr_eval(text, theory_only_lookup, c, out, err, errlen);
 }
 
 static int validate_expr(struct lesson_ctx *c, const char *path, int line, const char *what, const char *text,
@@ -391,9 +466,11 @@ static int validate_into(const struct lesson *l, bool *referenced, char *err, si
 		if (st->predict_measured[0] &&
 		    validate_expr(&c, l->path, st->line, "predict_measured", st->predict_measured, false, err, errlen) < 0)
 			return -EINVAL;
-		if (st->predict_theory[0] &&
-		    validate_expr(&c, l->path, st->line, "predict_theory", st->predict_theory, false, err, errlen) < 0)
+		char why[300];
+		if (st->predict_theory[0] && lesson_eval_theory(&c, st->predict_theory, &(double){ 0 }, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s:%d: predict_theory: %s", l->path, st->line, why);
 			return -EINVAL;
+		}
 		for (int k = 0; k < st->n_checks; k++)
 			if (validate_expr(&c, l->path, st->check[k].line, "check", st->check[k].expr, true, err, errlen) < 0)
 				return -EINVAL;

@@ -41,9 +41,28 @@ struct theory_side {
 	double latency_ms;      /* expected mean time per order (service + M/D/c wait; closed loop N / X) */
 	double latency_mmc_ms;  /* service + M/M/c wait (an upper estimate) */
 	double little_l;        /* throughput * latency: orders in the restaurant */
+	double wait_kingman_ms; /* mean wait, Kingman / Allen-Cunneen: (ca2 + cs2) / 2 x M/M/c
+	                         * (even arrivals: ca2 = 0; constant service: cs2 = 0) */
+	double wait_p99_ms;     /* evented: the 99th percentile of the wait at the register,
+	                         * M/D/1 (one loop or one helper doing the CPU part); 0 otherwise */
+	double lag_p99_ms;      /* evented: loop lag p99 = wait_p99_ms when the loop itself does
+	                         * the CPU work (no helpers), else 0: the queue moved to a helper */
+	double line_cap_max_ms; /* blocking, max_line = K: no served order waits longer than
+	                         * (K / c + 1) x service (M/D/c/K); 0 without a cap */
+	double shed_share;      /* share of customers a bounded line must turn away when
+	                         * rho > 1: 1 - bound / arrivals (0 when rho < 1) */
+	double stall_p99_ms;    /* a stall (faint) of T in a window of w, open loop: the p99
+	                         * is about T - w / 100 (the orders caught in it are T / w of
+	                         * all); set when the step ran, from its window */
+	double stall_share_pct; /* closed loop: the share of orders caught in the stall,
+	                         * N / (X w) in %; under 1 the p99 hides the stall */
 };
 
 void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *out);
+
+/* The figures of a step that need its run: the stall's theory from the window length.
+ * Call after theory_for_scenario, with the measured window in seconds. */
+void theory_for_step(const struct lesson_step *st, enum arena_side side, double window_s, struct theory_side *t);
 
 /* One line saying where a theory figure comes from, with the numbers:
  * "threads / service time = 4 / 0.050 s = 80.0/s". "" for a name it has no words for. */
@@ -68,6 +87,10 @@ struct lesson_ctx {
 
 /* expr_lookup_fn for lesson_expr.h. */
 int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen);
+
+/* Evaluate a predict_theory expression: only theory.* (and model.*) names are
+ * accepted; a measured, scenario or predicted name is -EINVAL with the reason. */
+int lesson_eval_theory(struct lesson_ctx *c, const char *text, double *out, char *err, size_t errlen);
 
 /* Check a whole lesson without running it: every check and predict expression parses
  * and names only figures that exist and steps that come before. 0, or -EINVAL with

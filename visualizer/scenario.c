@@ -227,6 +227,9 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 		{ "loops", offsetof(struct scenario, loops), 64 },
 		{ "helpers", offsetof(struct scenario, helpers), 256 },
 		{ "idle_ms", offsetof(struct scenario, idle_ms), 3600000 },
+		{ "max_line", offsetof(struct scenario, max_line), 1000000 },
+		{ "backlog", offsetof(struct scenario, backlog), 65535 },
+		{ "stoves", offsetof(struct scenario, stoves), 100000 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
 		if (strcmp(key, nums[i].key) == 0)
@@ -365,6 +368,12 @@ void scenario_write(const struct scenario *sc, FILE *out)
 		fprintf(out, "evented_args = %s\n", sc->evented_args);
 	if (sc->loadgen_args[0])
 		fprintf(out, "loadgen_args = %s\n", sc->loadgen_args);
+	if (sc->max_line)
+		fprintf(out, "max_line = %u\n", sc->max_line);
+	if (sc->backlog)
+		fprintf(out, "backlog = %u\n", sc->backlog);
+	if (sc->stoves)
+		fprintf(out, "stoves = %u\n", sc->stoves);
 }
 
 void scenario_summary(const struct scenario *sc, char *buf, size_t len)

@@ -59,6 +59,10 @@ struct scenario {
 	char blocking_args[SCENARIO_ARGS_MAX];
 	char evented_args[SCENARIO_ARGS_MAX];
 	char loadgen_args[SCENARIO_ARGS_MAX];
+	/* limits the lessons 10, 12 and 13 set; 0 leaves each binary's default */
+	uint32_t max_line;             /* bin/blocking --max-line: turn away beyond N in line */
+	uint32_t backlog;              /* both servers --backlog: the door (accept queue) */
+	uint32_t stoves;               /* bin/kitchen --stoves (with kitchen = yes) */
 };
 
 /* The built-in "lunch rush": the blocking line grows, the evented server keeps up. */
