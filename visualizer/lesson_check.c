@@ -85,19 +85,38 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 		st->title[0] ? "\"" : "", st->warmup_s, live ? st->run_s : st->check_run_s);
 	fflush(out);
 	uint64_t t0 = clock_now_ns();
-	/* --live: the student's durations (processes are stopped here, as check mode does) */
-	int rc = lesson_runner_step(r, st, !live, on_tick, NULL, res->measured, err, sizeof err);
-	if (live)
-		lesson_runner_stop(r);
-	for (int side = 0; side < SIDE_COUNT; side++)
-		{
-			theory_for_scenario(&st->sc, side, &res->theory[side]);
-			theory_for_step(st, side, res->measured[side].window_s, &res->theory[side]);
-		}
+	/* a challenge runs with the typical choice; a step that needs what this build or
+	 * machine lacks is not run, and its claims are skipped with the reason */
+	struct lesson_step run = *st;
+	int rc = 0;
+	res->chosen = NAN;
+	res->skip_reason[0] = '\0';
+	if (st->choose[0]) {
+		res->chosen = st->typical_choice;
+		rc = lesson_apply_choice(st, st->typical_choice, &run.sc, err, sizeof err);
+		res->sc = run.sc;
+		res->have_sc = true;
+		fprintf(out, "  challenge: %s\n        chosen %s = %g (the typical choice)\n", st->choose_prompt, st->choose,
+			st->typical_choice);
+	}
+	if (rc == 0 && lesson_step_unmet(st, res->skip_reason, sizeof res->skip_reason)) {
+		fprintf(out, "  not run: %s\n", res->skip_reason);
+		rc = -ENOTSUP;
+		snprintf(err, sizeof err, "%s", res->skip_reason);
+	} else if (rc == 0) {
+		/* --live: the student's durations (processes are stopped here, as check mode does) */
+		rc = lesson_runner_step(r, &run, !live, on_tick, NULL, res->measured, err, sizeof err);
+		if (live)
+			lesson_runner_stop(r);
+	}
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		theory_for_scenario(&run.sc, side, &res->theory[side]);
+		theory_for_step(st, side, res->measured[side].window_s, &res->theory[side]);
+	}
 	res->predicted = st->typical_guess;
 	res->free_cores = r->free_cores;
 	res->ran = rc == 0;
-	if (rc < 0)
+	if (rc < 0 && rc != -ENOTSUP)
 		fprintf(out, "  step did not run: %s\n", err);
 	else if (err[0])
 		fprintf(out, "  note: %s\n", err);

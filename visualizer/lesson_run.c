@@ -314,3 +314,41 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 		lesson_runner_stop(r);
 	return 0;
 }
+
+/* Whether an executable named name is on PATH. */
+static bool on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[512], file[1024];
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(dir, sizeof dir, "%.*s", (int)n, p);
+		snprintf(file, sizeof file, "%s/%s", dir[0] ? dir : ".", name);
+		if (access(file, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* The Go restaurant (peers/go/server.go) runs in an arena half only once the
+ * dashboard can start a peer server (--left go, branch peers); this build says
+ * whether it can with LUNCHRUSH_ARENA_PEERS. */
+#ifndef LUNCHRUSH_ARENA_PEERS
+#define LUNCHRUSH_ARENA_PEERS 0
+#endif
+
+bool lesson_step_unmet(const struct lesson_step *st, char *why, size_t len)
+{
+	if (strcmp(st->needs, "go") != 0)
+		return false;
+	if (!on_path("go"))
+		snprintf(why, len, "needs Go (the go command is not on PATH: apt-get install golang-go), "
+			 "which builds the Go restaurant of peers/go/server.go");
+	else if (!LUNCHRUSH_ARENA_PEERS)
+		snprintf(why, len, "needs a dashboard that can run the Go restaurant in a half (--left go, "
+			 "from branch peers); this build cannot yet");
+	else
+		return false;
+	return true;
+}

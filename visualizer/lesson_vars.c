@@ -280,8 +280,13 @@ static int side_of(const char *s)
 	return -1;
 }
 
-static int scenario_value(const struct lesson_step *st, const char *key, double *out)
+static int scenario_value(const struct lesson_step *st, const struct step_result *r, const char *key, double *out)
 {
+	if (r && r->have_sc) { /* a challenge: the scenario with the student's choice */
+		struct lesson_step copy = *st;
+		copy.sc = r->sc;
+		return scenario_value(&copy, NULL, key, out);
+	}
 	if (strcmp(key, "rate") == 0)
 		return *out = st->sc.rate, 0;
 	if (strcmp(key, "slow_talkers") == 0)
@@ -349,6 +354,16 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		}
 		return 0;
 	}
+	if (n == 1 && strcmp(part[0], "chosen") == 0) {
+		if (c->validate)
+			return *out = 1, 0;
+		*out = c->result[c->current].chosen;
+		if (isnan(*out)) {
+			snprintf(err, errlen, "nothing was chosen (the step has no choose)");
+			return -ENODATA;
+		}
+		return 0;
+	}
 	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "cores") == 0)
 		return *out = cores(), 0;
 	if (n == 2 && strcmp(part[0], "predict") == 0 &&
@@ -389,14 +404,14 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		n--;
 	}
 	if (n == 2 && strcmp(p[0], "scenario") == 0) {
-		if (scenario_value(&c->lesson->step[si], p[1], out) == 0)
+		if (scenario_value(&c->lesson->step[si], c->validate ? NULL : &c->result[si], p[1], out) == 0)
 			return 0;
 		snprintf(err, errlen, "not a number of the scenario");
 		return -ENOENT;
 	}
 	if (n >= 1 && (strcmp(p[0], "measured") == 0 || strcmp(p[0], "theory") == 0))
 		return side_value(c, si, p, n, out, err, errlen);
-	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, machine.cores)");
+	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, chosen, machine.cores)");
 	return -ENOENT;
 }
 
@@ -507,7 +522,7 @@ void lesson_print_names(FILE *out)
 	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
 	for (size_t i = 0; i < COUNT(scenario_u32); i++)
 		fprintf(out, " %s", scenario_u32[i].name);
-	fprintf(out, "\npredicted, predict.measured, predict.theory, machine.cores,\n"
+	fprintf(out, "\npredicted, chosen (a challenge's choice), predict.measured, predict.theory, machine.cores,\n"
 		     "machine.free_cores (cores other programs left free while the step ran)\n");
 }
 

@@ -74,6 +74,10 @@ struct step_result {
 	struct theory_side theory[SIDE_COUNT];
 	double predicted;       /* NAN when none */
 	double free_cores;      /* machine.free_cores: cores other programs left to the step */
+	double chosen;          /* a challenge's choice (NAN: none) */
+	bool have_sc;           /* sc is the scenario that ran (the choice applied) */
+	struct scenario sc;
+	char skip_reason[200];  /* the step could not run here (needs = go): its claims are skipped */
 };
 
 /* The lookup context of one lesson run. */
