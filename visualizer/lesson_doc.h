@@ -21,7 +21,7 @@
 #define LESSON_ID_MAX 24
 #define LESSON_TITLE_MAX 96
 #define LESSON_EXPR_MAX 240
-#define LESSON_TEXT_MAX 800
+#define LESSON_TEXT_MAX 1400
 #define LESSON_PATH_MAX 512
 #define LESSON_FILE_MAX (256 * 1024) /* bytes; the longest lesson is under 16 KiB */
 

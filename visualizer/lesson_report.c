@@ -50,7 +50,7 @@ void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row)
 	snprintf(row->hint, sizeof row->hint, "%s", hint ? hint : "");
 	if (st->predict_theory[0]) {
 		row->have_theory = lesson_eval_theory(c, st->predict_theory, &row->theory, why, sizeof why) == 0;
-		theory_explain(&st->sc, st->predict_theory, row->theory_why, sizeof row->theory_why);
+		theory_explain(st, res->have_sc ? &res->sc : &st->sc, st->predict_theory, row->theory_why, sizeof row->theory_why);
 	}
 }
 

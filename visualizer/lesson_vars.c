@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -95,8 +96,17 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 	t->little_l = theory_little_l(t->throughput_rps, t->latency_ms / 1e3);
 }
 
+/* The header deadline of bin/blocking in a step: its --header-timeout-ms, or 10 s. */
+static double header_deadline_ms(const struct scenario *sc)
+{
+	const char *p = strstr(sc->blocking_args, "--header-timeout-ms");
+	return p ? strtod(p + strlen("--header-timeout-ms"), NULL) : 10000;
+}
+
 void theory_for_step(const struct lesson_step *st, enum arena_side side, double window_s, struct theory_side *t)
 {
+	if (side == SIDE_BLOCKING && st->slow_talkers && st->sc.threads)
+		t->slow_wait_ms = (double)st->slow_talkers / st->sc.threads * header_deadline_ms(&st->sc);
 	if (!st->faint || st->faint_side != (int)side || window_s <= 0)
 		return;
 	if (t->open_loop)
@@ -106,7 +116,7 @@ void theory_for_step(const struct lesson_step *st, enum arena_side side, double 
 }
 
 /* Where a theory figure comes from, in one line with the numbers in it. */
-void theory_explain(const struct scenario *sc, const char *name, char *buf, size_t len)
+void theory_explain(const struct lesson_step *st, const struct scenario *sc, const char *name, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	const char *dot = strrchr(name, '.');
@@ -165,6 +175,9 @@ void theory_explain(const struct scenario *sc, const char *name, char *buf, size
 			 t.servers, t.service_ms, t.line_cap_max_ms);
 	} else if (strcmp(field, "shed_share") == 0) {
 		snprintf(buf, len, "1 - bound / arrivals = 1 - %.0f / %.0f = %.2f", t.bound_rps, t.rate_rps, t.shed_share);
+	} else if (strcmp(field, "slow_wait_ms") == 0) {
+		snprintf(buf, len, "slow talkers / cashiers x header deadline = %u / %u x %.0f ms", st->slow_talkers,
+			 sc->threads, header_deadline_ms(sc));
 	} else if (strcmp(field, "service_ms") == 0) {
 		snprintf(buf, len, "cook + CPU work = %u ms + %.1f ms", sc->cook_ms, sc->work_us / 1e3);
 	} else if (strcmp(field, "little_l") == 0) {
@@ -252,6 +265,7 @@ static const struct field theory_fields[] = {
 	T(shed_share, "share turned away at rho > 1: 1 - 1 / rho"),
 	T(stall_p99_ms, "open loop, a stall T in window w: T - w / 100"),
 	T(stall_share_pct, "closed loop: % of orders caught in the stall"),
+	T(slow_wait_ms, "blocking, s slow talkers, deadline D: s / c x D"),
 };
 #undef T
 

@@ -56,6 +56,9 @@ struct theory_side {
 	                         * all); set when the step ran, from its window */
 	double stall_share_pct; /* closed loop: the share of orders caught in the stall,
 	                         * N / (X w) in %; under 1 the p99 hides the stall */
+	double slow_wait_ms;    /* blocking, s slow talkers on c cashiers cut off after a
+	                         * header deadline D: an ordinary customer waits about s / c
+	                         * deadlines for a cashier (lesson 6); set from the step */
 };
 
 void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *out);
@@ -66,7 +69,7 @@ void theory_for_step(const struct lesson_step *st, enum arena_side side, double 
 
 /* One line saying where a theory figure comes from, with the numbers:
  * "threads / service time = 4 / 0.050 s = 80.0/s". "" for a name it has no words for. */
-void theory_explain(const struct scenario *sc, const char *name, char *buf, size_t len);
+void theory_explain(const struct lesson_step *st, const struct scenario *sc, const char *name, char *buf, size_t len);
 
 struct step_result {
 	bool ran;
