@@ -1,6 +1,6 @@
 /* scenario.c: the built-in lunch rush, the presets behind keys 1-9, and key=value
  * files read with libinih (see scenario.h for the format). Pure data: no process is
- * started here. Lessons 1-8 describe each of their steps as a scenario.
+ * started here. Lessons 1-14 describe each of their steps as a scenario.
  */
 #include "scenario.h"
 
