@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lesson_check.h"
+#include "lesson_glossary.h"
 #include "lesson_doc.h"
 #include "lesson_progress.h"
 #include "lesson_text.h"
@@ -45,6 +46,7 @@ static void usage(FILE *out)
 		"  --verbose           with --check: print every figure measured\n"
 		"  --live              with --check: each step for its live `run`, not `check_run`\n"
 		"  --lesson names      the figures a check can name\n"
+		"  --lesson glossary   the words of the lessons (also `?` in a lesson)\n"
 		"  --bin DIR           where blocking, evented, loadgen are (default: beside dashboard)\n"
 		"  --lessons DIR       where the lessons are (default: ./lessons, then beside bin/)\n"
 		"  --ascii, --big      as for the dashboard\n"
@@ -234,6 +236,10 @@ int lesson_main(int argc, char **argv)
 	uo.lessons_dir = dir;
 	if (check)
 		return check_lessons(dir, arg, bin, verbose, live);
+	if (strcmp(arg, "glossary") == 0) {
+		lesson_glossary_print(stdout);
+		return 0;
+	}
 	if (strcmp(arg, "names") == 0) {
 		lesson_print_names(stdout);
 		return 0;
@@ -252,6 +258,8 @@ int lesson_main(int argc, char **argv)
 		return 1;
 	}
 	int rc = tty ? lesson_ui_lesson(&uo, l) : print_lesson(l);
+	if (tty && rc == 0 && lesson_ui_last_finished()) /* "Enter: back to the menu" (make lesson N=7) */
+		rc = lesson_ui_menu(&uo);
 	if (!tty)
 		fprintf(stderr, "(not a terminal: the lesson as text; --check runs its claims)\n");
 	lesson_free(l);

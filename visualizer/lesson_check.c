@@ -43,6 +43,8 @@ static void print_prediction(FILE *out, struct lesson_ctx *c)
 		lesson_fmt_value(p, sizeof p, row.predicted, row.unit),
 		lesson_fmt_value(m, sizeof m, row.have_measured ? row.measured : NAN, row.unit),
 		lesson_fmt_value(t, sizeof t, row.have_theory ? row.theory : NAN, row.unit));
+	if (row.hint[0])
+		fprintf(out, "        hint for that guess: %s\n", row.hint);
 }
 
 static void print_claim(FILE *out, const struct lesson_step *st, int k, const struct check_outcome *o,

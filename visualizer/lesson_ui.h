@@ -21,6 +21,10 @@ int lesson_ui_menu(const struct lesson_ui_opts *o);
  * SIGINT, SIGTERM or SIGHUP). */
 int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l);
 
+/* Whether the last lesson_ui_lesson ended on its closing page (Enter: back to the
+ * menu), rather than with q or a signal. */
+bool lesson_ui_last_finished(void);
+
 /* Shared by the menu and the lesson (lesson_ui.c): the terminal opened once (signals
  * caught, colours set up), a key within wait_ms (ERR if none), and whether a signal
  * asked us to leave. */
