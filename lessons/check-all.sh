@@ -58,6 +58,6 @@ for file in lessons/[0-9][0-9]-*.md; do
 done
 
 [ ${#failed_lessons[@]} -gt 0 ] && echo "failed lessons: ${failed_lessons[*]}"
-[ "$skipped" -gt 0 ] && echo "lessons: $skipped claims skipped (a step's require was not met: the machine was busy)"
+[ "$skipped" -gt 0 ] && echo "lessons: $skipped claims skipped (a step's require or needs was not met: the machine was busy, or this build lacks what the step needs)"
 echo "lessons: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

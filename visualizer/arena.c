@@ -324,6 +324,10 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	arg(&b, "%s", p->board);
 	if (a->json)
 		arg(&b, "--json");
+	if (sc->mix[0]) {
+		arg(&b, "--mix");
+		arg(&b, "%s", sc->mix);
+	}
 	args_split(&b, sc->loadgen_args);
 	if (b.overflow)
 		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", label, ARGV_MAX);

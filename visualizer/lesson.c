@@ -186,7 +186,7 @@ static int check_lessons(const char *dir, const char *arg, const char *bin, bool
 		sum.skipped += tot.skipped;
 	}
 	if (n > 1 && sum.skipped)
-		printf("lessons: %d skipped (the machine was too busy to judge them)\n", sum.skipped);
+		printf("lessons: %d skipped (not judged: each says why)\n", sum.skipped);
 	if (n > 1)
 		printf("lessons: %d passed, %d failed (claims)\n", sum.passed, sum.failed);
 	return sum.failed ? 1 : 0;

@@ -101,7 +101,7 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 		fprintf(out, "  challenge: %s\n        chosen %s = %g (the typical choice)\n", st->choose_prompt, st->choose,
 			st->typical_choice);
 	}
-	if (rc == 0 && lesson_step_unmet(st, res->skip_reason, sizeof res->skip_reason)) {
+	if (rc == 0 && lesson_step_unmet(st, r->bin_dir, res->skip_reason, sizeof res->skip_reason)) {
 		fprintf(out, "  not run: %s\n", res->skip_reason);
 		rc = -ENOTSUP;
 		snprintf(err, sizeof err, "%s", res->skip_reason);
@@ -192,7 +192,7 @@ out_free:
 	free(res);
 out:
 	if (tot->skipped)
-		fprintf(out, "lesson %d: %d skipped (the machine was too busy to judge them)\n", l->number, tot->skipped);
+		fprintf(out, "lesson %d: %d skipped (not judged: each says why)\n", l->number, tot->skipped);
 	fprintf(out, "lesson %d: %d passed, %d failed (claims)\n", l->number, tot->passed, tot->failed);
 	return rc;
 }

@@ -230,8 +230,8 @@ static int step_key(struct parser *p, struct lesson_step *st, const char *key, c
 		return end == v || *end ? perr(p, "typical_choice: '%s' is not a number", v) : 0;
 	}
 	if (strcmp(key, "needs") == 0) {
-		if (strcmp(v, "go") != 0)
-			return perr(p, "needs: '%s' is not known (only go)", v);
+		if (strcmp(v, "go") != 0 && strcmp(v, "mix") != 0)
+			return perr(p, "needs: '%s' is not known (go or mix)", v);
 		return copy_text(p, key, st->needs, sizeof st->needs, v);
 	}
 	if (strcmp(key, "claim") == 0 || strcmp(key, "check") == 0) {

@@ -76,8 +76,9 @@ struct lesson_step {
 	char choose_prompt[LESSON_TITLE_MAX * 2];
 	double choose_min, choose_max;   /* accepted range */
 	double typical_choice;           /* what --check chooses (NAN: none given) */
-	char needs[24];                  /* "go": the step needs the Go restaurant; without it the
-	                                  * step's claims are skipped with the reason */
+	char needs[24];                  /* "go": the step needs the Go restaurant; "mix": a
+	                                  * loadgen with --mix. Without it the step's claims are
+	                                  * skipped with the reason */
 	char *text_before;               /* Markdown shown before the step (owned) */
 	int line;                        /* of the ```lesson fence */
 };

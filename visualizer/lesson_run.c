@@ -338,8 +338,31 @@ static bool on_path(const char *name)
 #define LUNCHRUSH_ARENA_PEERS 0
 #endif
 
-bool lesson_step_unmet(const struct lesson_step *st, char *why, size_t len)
+/* Whether bin_dir/loadgen's --help offers --mix (it lands with issue 16's mixed menu). */
+static bool loadgen_has_mix(const char *bin_dir)
 {
+	char cmd[ARENA_PATH_MAX + 64], line[256];
+	snprintf(cmd, sizeof cmd, "'%s/loadgen' --help 2>&1", bin_dir);
+	if (strchr(bin_dir, '\''))
+		return false;
+	FILE *p = popen(cmd, "r");
+	bool found = false;
+	if (!p)
+		return false;
+	while (fgets(line, sizeof line, p))
+		found |= strstr(line, "--mix") != NULL;
+	pclose(p);
+	return found;
+}
+
+bool lesson_step_unmet(const struct lesson_step *st, const char *bin_dir, char *why, size_t len)
+{
+	if (strcmp(st->needs, "mix") == 0) {
+		if (loadgen_has_mix(bin_dir))
+			return false;
+		snprintf(why, len, "needs bin/loadgen --mix (a mixed menu, issue 16); this %s/loadgen has none", bin_dir);
+		return true;
+	}
 	if (strcmp(st->needs, "go") != 0)
 		return false;
 	if (!on_path("go"))

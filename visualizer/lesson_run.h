@@ -51,7 +51,7 @@ const struct snapshot *lesson_runner_poll(struct lesson_runner *r);
 /* True when step st cannot run on this build or machine (needs = go without the Go
  * toolchain, or without an arena that can start the Go restaurant), with the reason
  * in why: its claims are then skipped, never passed. */
-bool lesson_step_unmet(const struct lesson_step *st, char *why, size_t len);
+bool lesson_step_unmet(const struct lesson_step *st, const char *bin_dir, char *why, size_t len);
 
 /* Stop every process of the step. */
 void lesson_runner_stop(struct lesson_runner *r);

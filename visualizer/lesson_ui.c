@@ -419,7 +419,7 @@ static void run_step(struct ui *u)
 	}
 	u->state = S_RUN;
 	u->status[0] = u->event[0] = '\0';
-	if (rc == 0 && lesson_step_unmet(st, r->skip_reason, sizeof r->skip_reason))
+	if (rc == 0 && lesson_step_unmet(st, u->runner.bin_dir, r->skip_reason, sizeof r->skip_reason))
 		rc = -ENOTSUP;
 	else if (rc == 0)
 		rc = lesson_runner_step(&u->runner, &run, false, on_tick, u, r->measured, err, sizeof err);

@@ -35,6 +35,35 @@ static double cpu_servers(const struct scenario *sc, enum arena_side side)
 	return fmin(c, cores());
 }
 
+/* The mean and the second moment of the CPU work of a mixed menu (seconds, seconds^2):
+ * "work_us=40000:5,work_us=0:95". Kinds without work_us have the scenario's. False
+ * without a mix (or when its shares do not add up to 100). */
+static bool mix_moments(const struct scenario *sc, double *e1, double *e2)
+{
+	char copy[SCENARIO_ARGS_MAX];
+	double s1 = 0, s2 = 0, total = 0;
+	if (!sc->mix[0])
+		return false;
+	snprintf(copy, sizeof copy, "%s", sc->mix);
+	for (char *save = NULL, *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(k, ':');
+		if (!colon)
+			return false;
+		double share = strtod(colon + 1, NULL) / 100, w = sc->work_us / 1e6;
+		const char *p = strstr(k, "work_us=");
+		if (p && p < colon)
+			w = strtod(p + 8, NULL) / 1e6;
+		s1 += share * w;
+		s2 += share * w * w;
+		total += share;
+	}
+	if (total < 0.999 || total > 1.001)
+		return false;
+	*e1 = s1;
+	*e2 = s2;
+	return true;
+}
+
 void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *t)
 {
 	memset(t, 0, sizeof *t);
@@ -42,7 +71,9 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 	t->open_loop = sc->rate > 0;
 	t->rate_rps = sc->rate;
 	t->connections = sc->rate > 0 ? 0 : sc->connections;
-	double work_s = sc->work_us / 1e6, service_s = sc->cook_ms / 1e3 + work_s;
+	double work_s = sc->work_us / 1e6, work2_s = 0;
+	bool mixed = mix_moments(sc, &work_s, &work2_s); /* a mixed menu: its mean work */
+	double service_s = sc->cook_ms / 1e3 + work_s;
 	t->service_ms = service_s * 1e3;
 	double cpu_c = cpu_servers(sc, side);
 	double cpu_bound = work_s > 0 ? cpu_c / work_s : INFINITY;
@@ -80,6 +111,8 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 			if (side == SIDE_EVENTED && sc->helpers == 0 && s_q == work_s)
 				t->lag_p99_ms = t->wait_p99_ms;
 		}
+		if (mixed && side == SIDE_EVENTED && c == 1 && s_q == work_s && sc->rate * work_s < 1)
+			t->wait_mg1_ms = sc->rate * work2_s / (2 * (1 - sc->rate * work_s)) * 1e3;
 		/* even arrivals: Kingman's factor, not M/D/c's (which assumes Poisson) */
 		t->latency_ms = t->service_ms + (sc->poisson ? t->wait_mdc_ms : t->wait_kingman_ms);
 		if (side == SIDE_BLOCKING && sc->max_line && c > 0)
@@ -265,6 +298,7 @@ static const struct field theory_fields[] = {
 	T(shed_share, "share turned away at rho > 1: 1 - 1 / rho"),
 	T(stall_p99_ms, "open loop, a stall T in window w: T - w / 100"),
 	T(stall_share_pct, "closed loop: % of orders caught in the stall"),
+	T(wait_mg1_ms, "evented, a mixed menu on one loop: M/G/1 mean wait"),
 	T(slow_wait_ms, "blocking, s slow talkers, deadline D: s / c x D"),
 };
 #undef T

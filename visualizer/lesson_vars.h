@@ -56,6 +56,8 @@ struct theory_side {
 	                         * all); set when the step ran, from its window */
 	double stall_share_pct; /* closed loop: the share of orders caught in the stall,
 	                         * N / (X w) in %; under 1 the p99 hides the stall */
+	double wait_mg1_ms;     /* evented, one loop doing a mixed menu's CPU work (mix = ...):
+	                         * the M/G/1 mean wait, lambda E[S^2] / (2 (1 - rho)) */
 	double slow_wait_ms;    /* blocking, s slow talkers on c cashiers cut off after a
 	                         * header deadline D: an ordinary customer waits about s / c
 	                         * deadlines for a cashier (lesson 6); set from the step */

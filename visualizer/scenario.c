@@ -244,6 +244,14 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 	for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++)
 		if (strcmp(key, bools[i].key) == 0)
 			return parse_bool(key, v, (bool *)((char *)sc + bools[i].off), err, errlen);
+	if (strcmp(key, "mix") == 0) {
+		/* KEY=NUMBER[&KEY=NUMBER]:SHARE[,...]: letters, digits and = & : , _ only, so the
+		 * word stays one argument and names nothing but order parameters */
+		for (const char *p = v; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("=&:,_", *p)))
+				return fail(err, errlen, -EINVAL, "%s: '%s' is not kinds like work_us=40000:5,work_us=0:95", key, v);
+		return parse_text(key, v, sc->mix, sizeof sc->mix, err, errlen);
+	}
 	static const struct { const char *key; size_t off; } texts[] = {
 		{ "blocking_args", offsetof(struct scenario, blocking_args) },
 		{ "evented_args", offsetof(struct scenario, evented_args) },
@@ -374,6 +382,8 @@ void scenario_write(const struct scenario *sc, FILE *out)
 		fprintf(out, "backlog = %u\n", sc->backlog);
 	if (sc->stoves)
 		fprintf(out, "stoves = %u\n", sc->stoves);
+	if (sc->mix[0])
+		fprintf(out, "mix = %s\n", sc->mix);
 }
 
 void scenario_summary(const struct scenario *sc, char *buf, size_t len)
