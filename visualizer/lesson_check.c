@@ -120,7 +120,7 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	res->ran = rc == 0;
 	if (rc < 0 && rc != -ENOTSUP)
 		fprintf(out, "  step did not run: %s\n", err);
-	else if (err[0])
+	else if (err[0] && rc != -ENOTSUP)
 		fprintf(out, "  note: %s\n", err);
 	c->current = i;
 	if (res->ran) {
