@@ -1,6 +1,7 @@
 # lunchrush: one Makefile for every program, test, lesson check and benchmark.
 #
-#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard
+#   make            build bin/blocking, bin/evented, bin/kitchen, bin/loadgen, bin/dashboard,
+#                   bin/simulate (the model of both restaurants, simulator/)
 #   make demo       the dashboard on the built-in "lunch rush" scenario
 #   make test       every test (unit, integration, sanitizers, lesson checks, bench smoke)
 #   make SAN=address,undefined test-suite   the suite under sanitizers (objects kept apart)
@@ -25,7 +26,7 @@ endif
 
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
 # to end test, gnuplot for the bench smoke test, clang for the fuzzer).
-BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev
+BUILD_PKGS := gcc make pkg-config libev-dev libncurses-dev libcmocka-dev libhttp-parser-dev libinih-dev libcjson-dev
 BUILD_PKGS += zlib1g-dev
 TEST_PKGS := $(BUILD_PKGS) tmux gnuplot-nox clang libclang-rt-14-dev procps
 TEST_PKGS += iproute2
@@ -36,10 +37,11 @@ DEPS_PKGS ?= $(BUILD_PKGS)
 
 # pkg-config where the package ships a .pc file; libev and http-parser do not on Debian.
 # Lazy (=) so that they are read after scripts/deps.sh has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags ncursesw cmocka libcjson 2>/dev/null)
 NCURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+CJSON_LIBS = $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
@@ -47,12 +49,17 @@ LDFLAGS += -pthread $(SANFLAGS)
 LDLIBS := -lev -lhttp_parser -lrt -lm
 LDLIBS += -lz
 
-PROGRAMS_ALL := blocking evented kitchen loadgen dashboard
+PROGRAMS_ALL := blocking evented kitchen loadgen dashboard simulate
 blocking_DIR := servers/blocking
 evented_DIR := servers/evented
 kitchen_DIR := servers/kitchen
 loadgen_DIR := loadgen
 dashboard_DIR := visualizer
+simulate_DIR := simulator
+# the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
+simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/restaurant.c visualizer/fmt.c
+# the dashboard's headless summary runs the model beside the measurement
+dashboard_EXTRA_LIBS := $(BUILD)/libsimulate.a
 # a program exists once its folder has a main.c
 PROGRAMS := $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard $($(p)_DIR)/main.c),$(p)))
 
@@ -76,7 +83,7 @@ Q :=
 say :=
 endif
 
-.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests
+.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests peers
 .DEFAULT_GOAL := all
 
 all: $(BINARIES)
@@ -94,26 +101,37 @@ $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
 define program_rules
-$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)))
+$(BUILD)/lib$(1).a: $(call obj,$(call lib_srcs,$(1)) $($(1)_USES))
 	$$(call say,AR,$$@)$$(AR) rcs $$@ $$^
 
-$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $(BUILD)/libcommon.a
+$(BIN)/$(1): $(call obj,$($(1)_DIR)/main.c) $(if $(call lib_srcs,$(1)),$(BUILD)/lib$(1).a) $($(1)_EXTRA_LIBS) $(BUILD)/libcommon.a
 	@mkdir -p $$(dir $$@)
-	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(INIH_LIBS)) $$(LDLIBS)
+	$$(call say,LD,$$@)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(if $$(filter dashboard,$(1)),$$(NCURSES_LIBS) $$(CJSON_LIBS)) $$(if $$(filter dashboard simulate,$(1)),$$(INIH_LIBS)) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS_ALL),$(eval $(call program_rules,$(p))))
 
 # A unit test named test_PROG_*.c (PROG one of the programs) links build/libPROG.a;
 # every test links libcommon.a and the test helpers.
-test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a)))
+test_libs = $(foreach p,$(PROGRAMS_ALL),$(if $(filter test_$(p)_%,$(1)),$(if $(call lib_srcs,$(p)),$(BUILD)/lib$(p).a) $($(p)_EXTRA_LIBS)))
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(TESTLIB_OBJS) $$(call test_libs,$$*) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(NCURSES_LIBS) $(INIH_LIBS) $(CJSON_LIBS) $(LDLIBS)
 
 $(INTEGRATION_TESTS): $(BIN)/tests/%: $(BUILD)/tests/integration/%.o $(TESTLIB_OBJS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CMOCKA_LIBS) $(CJSON_LIBS) $(LDLIBS)
+
+# Peer restaurants (bin/dashboard --left/--right go, issue 14): the Go server, built
+# offline (the standard library only, caches under build/); the dashboard builds it on
+# demand too. node and nginx need no build; each peer's Debian package (golang-go,
+# nodejs, nginx-light) is installed by scripts/deps.sh only when that peer is chosen.
+peers: build/peers/go-server
+build/peers/go-server: peers/go/server.go
+	@scripts/deps.sh golang-go
+	@mkdir -p $(dir $@)
+	$(call say,GO,$@)GOCACHE=$(CURDIR)/build/gocache GOPATH=$(CURDIR)/build/gopath GOFLAGS=-mod=mod \
+		GOPROXY=off go build -o $@ $<
 
 # The suite for one build (plain or SAN=...): unit tests, then integration tests
 # against the real binaries of that build.

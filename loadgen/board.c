@@ -53,8 +53,11 @@ void board_publish(struct lg_board *b, const struct lg_stats *all, const struct 
 	SB_SET(sb->arrived, all->arrived);
 	SB_SET(sb->sent, all->sent);
 	SB_SET(sb->completed, all->completed);
+	uint64_t errors[LERR_COUNT] = { 0 };
+	for (int i = 0; i < LG_ERR_COUNT; i++)
+		errors[lg_error_board_kind(i)] += all->errors[i];
 	for (int i = 0; i < LERR_COUNT; i++)
-		SB_SET(sb->errors[i], all->errors[i]);
+		SB_SET(sb->errors[i], errors[i]);
 	SB_SET(sb->status_2xx, all->status_class[2]);
 	SB_SET(sb->status_3xx, all->status_class[3]);
 	SB_SET(sb->status_4xx, all->status_class[4]);
@@ -77,6 +80,10 @@ bool board_poll_control(struct lg_board *b, struct lg_control *ctl)
 		return false;
 	b->ctl_seq_seen = seq;
 	ctl->rate_milli = SB_GET(sb->ctl_rate_milli);
+	if (ctl->rate_milli > (uint64_t)(LG_RATE_MAX * 1000.0)) {
+		b->refused_rate_milli = ctl->rate_milli;
+		ctl->rate_milli = SB_GET(sb->rate_milli);
+	}
 	ctl->cook_ms = SB_GET(sb->ctl_cook_ms);
 	ctl->work_us = SB_GET(sb->ctl_work_us);
 	ctl->paused = SB_GET(sb->ctl_paused) != 0;

@@ -23,6 +23,7 @@ struct lg_board {
 	size_t size;
 	char name[SCOREBOARD_NAME_MAX + 1];
 	uint64_t ctl_seq_seen;
+	uint64_t refused_rate_milli; /* the last rate refused from the control slot; 0: none */
 };
 
 /* Create the segment and write the configuration and the control in force.
@@ -34,7 +35,9 @@ int board_open(struct lg_board *b, const char *name, const struct lg_config *cfg
 void board_publish(struct lg_board *b, const struct lg_stats *all, const struct lg_gauges *g, uint64_t now_ns);
 
 /* True when the dashboard asked for a change (ctl_seq moved); *ctl gets every ctl_*
- * field. */
+ * field. The slot is checked as the flags are: a rate above LG_RATE_MAX is refused
+ * (the rate in force is kept, and refused_rate_milli says what was asked); a rate of
+ * 0 stops the arrivals, as pausing does. */
 bool board_poll_control(struct lg_board *b, struct lg_control *ctl);
 
 /* What is in force now (after a change was passed to the workers). */

@@ -89,7 +89,7 @@ int config_parse_rate(const char *s, double *out)
 		return -EINVAL;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > 1e7)
+	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > LG_RATE_MAX)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -157,6 +157,10 @@ static int check_mode(struct lg_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen, "--think-ms is for the closed loop (-c), not with -R");
 	if (cfg->mode == LG_CLOSED && cfg->set_max_conns)
 		return fail(err, errlen, "--max-conns is for the open loop (-R); use -c in a closed loop");
+	if (cfg->mode == LG_CLOSED && cfg->slack_ns)
+		return fail(err, errlen, "--arrival-slack-us is for the open loop (-R)");
+	if (cfg->slack_ns > LG_SLACK_MAX_NS)
+		return fail(err, errlen, "--arrival-slack-us is at most 10000 (10 ms)");
 	if (cfg->threads < 1 || cfg->threads > LG_THREADS_MAX)
 		return fail(err, errlen, "--threads must be 1 to %d", LG_THREADS_MAX);
 	uint32_t conns = cfg->mode == LG_OPEN ? cfg->max_conns : cfg->connections;

@@ -26,6 +26,8 @@
 #define LG_SEED_DEFAULT 1
 #define LG_HLOG_INTERVAL_DEFAULT_NS (1ULL * 1000000000ULL)
 #define LG_HLOG_INTERVAL_MIN_NS (10ULL * 1000000ULL)
+#define LG_RATE_MAX 1e7                                 /* arrivals per second, -R and the control slot */
+#define LG_SLACK_MAX_NS (10ULL * 1000000ULL)            /* --arrival-slack-us at most 10 ms */
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
 
@@ -51,6 +53,7 @@ struct lg_config {
 	uint64_t drain_ns;         /* the wait after the window for its customers; see worker.c */
 	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
 	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
+	uint64_t slack_ns;         /* open loop: arrivals taken on a grid this wide (0: each on time) */
 	bool keepalive;
 
 	struct query query;        /* the URL's query and --param, without cook_ms/work_us */
@@ -85,7 +88,7 @@ int config_parse_duration(const char *s, uint64_t *ns);
 /* A positive count (1..max), decimal. */
 int config_parse_count(const char *s, uint64_t max, uint64_t *out);
 
-/* A positive rate per second ("20000", "0.5", "1e4"). */
+/* A positive rate per second ("20000", "0.5", "1e4"), at most LG_RATE_MAX. */
 int config_parse_rate(const char *s, double *out);
 
 /* yes|no|on|off|true|false|1|0 */

@@ -4,10 +4,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
-int line_init(struct line *l, size_t cap)
+int line_init(struct line *l, size_t cap, size_t max)
 {
 	l->head = l->len = 0;
+	l->max = max ? max : 1;
+	l->full_rc = -ENOSPC;
 	l->cap = cap ? cap : 1;
+	if (l->cap > l->max)
+		l->cap = l->max;
 	l->t = malloc(l->cap * sizeof *l->t);
 	return l->t ? 0 : -ENOMEM;
 }
@@ -19,14 +23,19 @@ void line_destroy(struct line *l)
 	l->cap = l->head = l->len = 0;
 }
 
-/* Doubling unrolls the ring into the new array, oldest first. */
+/* Doubling (up to max) unrolls the ring into the new array, oldest first. */
 int line_push(struct line *l, uint64_t t)
 {
+	if (l->len >= l->max)
+		return l->full_rc;
 	if (l->len == l->cap) {
-		size_t cap = l->cap * 2;
+		size_t cap = l->cap * 2 < l->max ? l->cap * 2 : l->max;
 		uint64_t *grown = malloc(cap * sizeof *grown);
-		if (!grown)
+		if (!grown) {
+			l->max = l->cap;
+			l->full_rc = -ENOMEM;
 			return -ENOMEM;
+		}
 		for (size_t i = 0; i < l->len; i++)
 			grown[i] = l->t[(l->head + i) % l->cap];
 		free(l->t);
@@ -45,4 +54,9 @@ uint64_t line_pop(struct line *l)
 	l->head = (l->head + 1) % l->cap;
 	l->len--;
 	return t;
+}
+
+uint64_t line_peek(const struct line *l)
+{
+	return l->t[l->head];
 }

@@ -51,16 +51,46 @@ static void summary_errors(FILE *out, const struct lg_stats *s)
 		return;
 	}
 	fprintf(out, "  errors: %llu:", (unsigned long long)total);
-	for (int i = 0; i < LERR_COUNT; i++)
+	for (int i = 0; i < LG_ERR_COUNT; i++)
 		if (s->errors[i] && i != LERR_STATUS)
-			fprintf(out, " %s %llu", scoreboard_loadgen_error_name((enum loadgen_error)i),
-				(unsigned long long)s->errors[i]);
-	for (int code = 400; code < STATUS_CODE_MAX; code++)
-		if (s->status_code[code])
-			fprintf(out, " status_%d %llu", code, (unsigned long long)s->status_code[code]);
+			fprintf(out, " %s %llu", lg_error_name(i), (unsigned long long)s->errors[i]);
+	for (int code = 0; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code] && (code < 200 || code >= 400))
+			fprintf(out, " status_%03d %llu", code, (unsigned long long)s->status_code[code]);
 	fprintf(out, "\n");
 	if (s->errors[LERR_EMFILE])
 		fprintf(out, "  out of file descriptors: raise `ulimit -n` or use fewer connections\n");
+	if (s->errors[LGERR_BAD_STATUS])
+		fprintf(out, "  %llu answers with a bad final status (not 200..599: 000, 101 unasked, 999...)\n",
+			(unsigned long long)s->errors[LGERR_BAD_STATUS]);
+	if (s->errors[LGERR_EXPIRED])
+		fprintf(out, "  %llu customers expired waiting for a connection (--timeout)\n",
+			(unsigned long long)s->errors[LGERR_EXPIRED]);
+	if (s->errors[LGERR_LINE_FULL] || s->errors[LGERR_NOMEM])
+		fprintf(out, "  %llu customers turned away by the load generator itself: its waiting line was full "
+			"(%llu) or out of memory (%llu)\n",
+			(unsigned long long)(s->errors[LGERR_LINE_FULL] + s->errors[LGERR_NOMEM]),
+			(unsigned long long)s->errors[LGERR_LINE_FULL], (unsigned long long)s->errors[LGERR_NOMEM]);
+}
+
+/* The load generator's own lateness and load, and a warning when they are in the
+ * figures above. */
+static void summary_client(FILE *out, const struct lg_report *r)
+{
+	fprintf(out, "  client:");
+	if (r->client_lag && r->client_lag->count)
+		fprintf(out, " arrivals taken late by p50 %.3f ms, p99 %.3f ms, max %.3f ms;",
+			ms(hist_percentile(r->client_lag, 50.0)), ms(hist_percentile(r->client_lag, 99.0)),
+			ms(r->client_lag->max_us));
+	fprintf(out, " busiest thread %.0f %% of a core\n", r->client_cpu_pct);
+	if (!r->client_saturated)
+		return;
+	fprintf(out, "  the load generator itself was saturated (arrivals over %.0f ms late at p99, or a thread "
+		"at %.0f %% of its core): these latencies include its own delay; use more --threads or a "
+		"lower rate\n", LG_CLIENT_LAG_BOUND_MS, LG_CLIENT_CPU_BOUND_PCT);
+	double taken = r->duration_s > 0 ? (double)r->stats->arrived / r->duration_s : 0.0;
+	if (r->mode == LG_OPEN && taken < 0.99 * r->rate) /* the end's catch-up is bounded (worker.c) */
+		fprintf(out, "  it fell behind its schedule: %.1f arrivals/s taken of the %.1f asked\n", taken, r->rate);
 }
 
 void report_summary(FILE *out, const struct lg_report *r)
@@ -93,6 +123,9 @@ void report_summary(FILE *out, const struct lg_report *r)
 	fprintf(out, "  %llu requests in %.2fs, %llu sent\n", (unsigned long long)s->completed, r->duration_s,
 		(unsigned long long)s->sent);
 	summary_errors(out, s);
+	if (s->interim)
+		fprintf(out, "  %llu interim 1xx answers skipped (the final answer was counted)\n",
+			(unsigned long long)s->interim);
 	if (s->retried)
 		fprintf(out, "  %llu requests resent on a new connection (the server closed a kept-alive one "
 			"as they crossed)\n", (unsigned long long)s->retried);
@@ -107,6 +140,7 @@ void report_summary(FILE *out, const struct lg_report *r)
 	if (r->quiet_tail_s >= 1.0)
 		fprintf(out, "  no good response in the last %.1fs: the server stopped answering (died or stalled)\n",
 			r->quiet_tail_s);
+	summary_client(out, r);
 	fprintf(out, "Requests/sec: %10.2f\n", (double)s->completed / secs);
 }
 
@@ -185,14 +219,14 @@ void report_json(FILE *out, const struct lg_report *r)
 		(unsigned long long)s->late, (unsigned long long)s->unanswered);
 	fprintf(out, ",\"waiting_max\":%lld,\"conns_max\":%lld,\"retried\":%llu", (long long)r->waiting_max,
 		(long long)r->conns_max, (unsigned long long)s->retried);
+	fprintf(out, ",\"interim_1xx\":%llu", (unsigned long long)s->interim);
 
 	fprintf(out, ",\"errors_total\":%llu,\"errors\":{", (unsigned long long)stats_errors_total(s));
-	for (int i = 0; i < LERR_COUNT; i++)
-		fprintf(out, "%s\"%s\":%llu", i ? "," : "", scoreboard_loadgen_error_name((enum loadgen_error)i),
-			(unsigned long long)s->errors[i]);
-	for (int code = 400; code < STATUS_CODE_MAX; code++)
-		if (s->status_code[code])
-			fprintf(out, ",\"status_%d\":%llu", code, (unsigned long long)s->status_code[code]);
+	for (int i = 0; i < LG_ERR_COUNT; i++)
+		fprintf(out, "%s\"%s\":%llu", i ? "," : "", lg_error_name(i), (unsigned long long)s->errors[i]);
+	for (int code = 0; code < STATUS_CODE_MAX; code++)
+		if (s->status_code[code] && (code < 200 || code >= 400))
+			fprintf(out, ",\"status_%03d\":%llu", code, (unsigned long long)s->status_code[code]);
 	fprintf(out, "},\"status\":{");
 	bool first = true;
 	for (int code = 0; code < STATUS_CODE_MAX; code++) {
@@ -209,7 +243,15 @@ void report_json(FILE *out, const struct lg_report *r)
 	if (r->mode == LG_OPEN)
 		json_latency(out, "uncorrected_latency_ms", &s->uncorrected);
 	report_json_hlog(out, r);
-	fprintf(out, ",\"quiet_tail_s\":%.3f}\n", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
+	fprintf(out, ",\"quiet_tail_s\":%.3f", r->quiet_tail_s > 0 ? r->quiet_tail_s : 0.0);
+	if (r->client_lag) {
+		const struct hist *h = r->client_lag;
+		fprintf(out, ",\"client_lag_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,\"count\":%llu}",
+			ms(hist_percentile(h, 50.0)), ms(hist_percentile(h, 99.0)), ms(h->count ? h->max_us : 0),
+			(unsigned long long)h->count);
+	}
+	fprintf(out, ",\"client_cpu_pct\":%.1f,\"client_saturated\":%s}\n", r->client_cpu_pct,
+		r->client_saturated ? "true" : "false");
 }
 
 /* ---- --series ---- */

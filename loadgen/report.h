@@ -37,7 +37,16 @@ struct lg_report {
 	int64_t conns_max;         /* most connections open at once */
 	double quiet_tail_s;       /* time at the end without a good response; -1 if n/a */
 	double start_epoch_s;      /* the measured window's start on the wall clock */
+	/* the load generator watching itself (issue 17) */
+	const struct hist *client_lag; /* open loop: how late each arrival was taken, us; NULL: n/a */
+	double client_cpu_pct;     /* the busiest thread's CPU time, % of its wall time */
+	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS (+ the slack), or a thread at LG_CLIENT_CPU_BOUND_PCT */
 };
+
+/* A client whose timers fire 5 ms late cannot measure a p99 under 5 ms (issue 17's
+ * target); a thread busy 95 % of its time has no room left to be on time. */
+#define LG_CLIENT_LAG_BOUND_MS 5.0
+#define LG_CLIENT_CPU_BOUND_PCT 95.0
 
 /* The figures of one latency histogram in milliseconds. */
 struct lg_latency {

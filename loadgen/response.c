@@ -2,6 +2,7 @@
  *
  * The parser is paused at the end of each message so that stray bytes after it are
  * left unconsumed and reported to the caller rather than parsed as a next response.
+ * An interim 1xx is not paused at: http-parser goes on to the message after it.
  */
 #include "response.h"
 
@@ -14,18 +15,32 @@ static int on_message_begin(http_parser *hp)
 	return 0;
 }
 
+/* 100 Continue, 102, 103 Early Hints...: the final answer is still to come. 101 is
+ * final (HTTP ends on the connection), and unasked for. */
+static bool is_interim(int status)
+{
+	return status >= 100 && status <= 199 && status != 101;
+}
+
 static int on_headers_complete(http_parser *hp)
 {
 	struct response_parser *p = hp->data;
-	p->status = (int)hp->status_code;
+	if (!is_interim((int)hp->status_code))
+		p->status = (int)hp->status_code;
 	return 0;
 }
 
+/* http-parser ends a 1xx at its blank line (it has no body), so an interim answer
+ * completes here and the parser, left running, reads the next message. */
 static int on_message_complete(http_parser *hp)
 {
 	struct response_parser *p = hp->data;
+	if (is_interim((int)hp->status_code)) {
+		p->interim++;
+		return 0;
+	}
 	p->status = (int)hp->status_code;
-	p->keep_alive = http_should_keep_alive(hp) != 0;
+	p->keep_alive = http_should_keep_alive(hp) != 0 && response_status_valid(p->status);
 	p->done = true;
 	http_parser_pause(hp, 1);
 	return 0;
@@ -42,6 +57,7 @@ void response_parser_init(struct response_parser *p)
 	http_parser_init(&p->parser, HTTP_RESPONSE);
 	p->parser.data = p;
 	p->status = 0;
+	p->interim = 0;
 	p->keep_alive = false;
 	p->done = false;
 	p->started = false;

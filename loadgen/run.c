@@ -4,7 +4,13 @@
  * workers' statistics (relaxed loads of single-writer counters), passes control
  * changes through struct lg_shared and an ev_async wake-up, and writes the outputs.
  * Signals are blocked in every thread and taken here with sigtimedwait, which is also
- * the tick's sleep, so no handler runs in the middle of a worker's loop.
+ * the tick's sleep, so no handler runs in the middle of a worker's loop. SIGHUP (what
+ * the kernel sends a stopped child whose terminal or parent went away) ends the run as
+ * SIGTERM does: the report, then the scoreboard removed.
+ *
+ * Every write, flush and close of an output (--series, --percentiles, the summary or
+ * --json on stdout) is checked: a failure is said once, naming the file, and the exit
+ * status is 1 even when the load itself went well.
  */
 #include "run.h"
 
@@ -41,7 +47,56 @@ struct run {
 	struct hlog_writer *hlog;    /* --hlog, or NULL */
 	uint64_t hlog_next_ns;       /* end of its current interval */
 	double measure_epoch_s;      /* measure_ns on the wall clock */
+	bool output_failed;          /* an output could not be written: exit 1 */
+	struct hist client_lag;      /* the workers' arrival timer lag, summed at the end */
 };
+
+/* The signals that end a run early, with its report. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* Once an output failed, say what, on which file and why (once per output), and keep
+ * it from being written again. err_no: the errno of the failed call, 0 if unknown. */
+static void output_failed(struct run *r, FILE **f, const char *what, const char *path, int err_no)
+{
+	fprintf(stderr, "loadgen: cannot write the %s %s: %s\n", what, path, strerror(err_no ? err_no : EIO));
+	r->output_failed = true;
+	if (f && *f && *f != stdout) {
+		fclose(*f);
+		*f = NULL;
+	}
+}
+
+/* Flush f and check every write into it so far. 0, or -1 after output_failed. */
+static int output_flush(struct run *r, FILE **f, const char *what, const char *path)
+{
+	errno = 0;
+	if (fflush(*f) == 0 && !ferror(*f))
+		return 0;
+	output_failed(r, f, what, path, errno);
+	return -1;
+}
+
+/* Flush and close f (the file is gone either way). 0 or -1 after output_failed. */
+static int output_close(struct run *r, FILE **f, const char *what, const char *path)
+{
+	if (!*f)
+		return 0;
+	if (output_flush(r, f, what, path))
+		return -1;
+	int rc = fclose(*f);
+	*f = NULL;
+	if (rc != 0) {
+		output_failed(r, NULL, what, path, errno);
+		return -1;
+	}
+	return 0;
+}
 
 static void collect(struct run *r, bool measured)
 {
@@ -94,6 +149,12 @@ static void control_tick(struct run *r)
 	struct lg_control ctl;
 	if (!board_poll_control(&r->board, &ctl))
 		return;
+	if (r->board.refused_rate_milli) {
+		fprintf(stderr, "loadgen: the control slot asked for %.1f arrivals/s: refused, the rate is at most "
+			"%.0f/s (as for --rate); %.1f/s stays in force\n", (double)r->board.refused_rate_milli / 1000.0,
+			LG_RATE_MAX, (double)ctl.rate_milli / 1000.0);
+		r->board.refused_rate_milli = 0;
+	}
 	pthread_mutex_lock(&r->shared.mu);
 	r->shared.ctl = ctl;
 	r->shared.seq++;
@@ -112,6 +173,7 @@ static void series_row(struct run *r, uint64_t now)
 			  r->sum->completed - r->series_prev->completed, errors,
 			  r->gauges.waiting + r->gauges.in_flight, &interval);
 	memcpy(r->series_prev, r->sum, sizeof *r->sum);
+	output_flush(r, &r->series, "--series file", r->cfg->series_path);
 }
 
 /* The series' last part of a second (if it is worth a row), once the window is over
@@ -141,9 +203,7 @@ static void hlog_tick(struct run *r, uint64_t end_ns)
 static void coordinate(struct run *r)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	stop_signals(&set);
 	uint64_t next_row = r->measure_ns + NS_PER_SEC;
 	uint64_t window_end = r->cfg->duration_ns ? r->measure_ns + r->cfg->duration_ns : UINT64_MAX;
 	bool series_done = false;
@@ -214,6 +274,26 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->start_epoch_s = r->measure_epoch_s;
 }
 
+/* The load generator's own lateness (open loop) and the busiest thread's CPU share:
+ * saturated when either passes its bound, so that its delay is not blamed on the
+ * server. Read after join. */
+static void watch_client(struct run *r, struct lg_report *rep)
+{
+	hist_init(&r->client_lag);
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		const struct lg_worker *w = &r->workers[i];
+		hist_merge(&r->client_lag, &w->lag);
+		double pct = w->wall_ns ? 100.0 * (double)w->cpu_ns / (double)w->wall_ns : 0.0;
+		if (pct > rep->client_cpu_pct)
+			rep->client_cpu_pct = pct;
+	}
+	if (r->cfg->mode == LG_OPEN)
+		rep->client_lag = &r->client_lag;
+	double lag_p99_ms = (double)hist_percentile(&r->client_lag, 99.0) / 1000.0;
+	double bound_ms = LG_CLIENT_LAG_BOUND_MS + (double)r->cfg->slack_ns / 1e6; /* the slack asked for is no lag */
+	rep->client_saturated = lag_p99_ms > bound_ms || rep->client_cpu_pct >= LG_CLIENT_CPU_BOUND_PCT;
+}
+
 /* Everything after the workers are joined: sums, the report, the percentile file. */
 static int finish(struct run *r)
 {
@@ -243,29 +323,34 @@ static int finish(struct run *r)
 			   r->sum->errors[LERR_WRITE];
 	if (last_ok && trouble && end > last_ok)
 		rep.quiet_tail_s = (double)(end - last_ok) / 1e9;
+	watch_client(r, &rep);
 
 	if (r->hlog) {
 		uint64_t done = clock_now_ns();
 		hlog_tick(r, done);
 		double secs = rep.duration_s > 0 ? rep.duration_s : 1e-9;
-		if (r->hlog && hlog_end(r->hlog, r->sum->completed, rep.duration_s, (double)r->sum->completed / secs))
+		if (r->hlog && hlog_end(r->hlog, r->sum->completed, rep.duration_s, (double)r->sum->completed / secs)) {
 			fprintf(stderr, "loadgen: cannot write the --hlog file %s\n", r->cfg->hlog_path);
+			r->output_failed = true;
+		}
 	}
+	FILE *out = stdout;
 	if (r->cfg->json)
-		report_json(stdout, &rep);
+		report_json(out, &rep);
 	else
-		report_summary(stdout, &rep);
-	fflush(stdout);
+		report_summary(out, &rep);
+	output_flush(r, &out, r->cfg->json ? "--json output to" : "summary to", "stdout");
 	if (r->cfg->json && rep.quiet_tail_s >= 1.0) /* the summary says it otherwise */
 		fprintf(stderr, "loadgen: no good response in the last %.1fs: the server stopped answering\n",
 			rep.quiet_tail_s);
 	if (r->percentiles) {
 		report_percentiles(r->percentiles, &r->sum->latency);
-		fflush(r->percentiles);
+		output_close(r, &r->percentiles, "--percentiles file", r->cfg->percentiles_path);
 	}
+	output_close(r, &r->series, "--series file", r->cfg->series_path);
 	say_hints(r);
 	bool all_failed = stats_ok(r->sum) == 0 && stats_errors_total(r->sum) > 0;
-	return all_failed ? 1 : 0;
+	return all_failed || r->output_failed ? 1 : 0;
 }
 
 static FILE *open_output(const char *path, const char *what)
@@ -299,6 +384,8 @@ static int setup(struct run *r, const struct lg_config *cfg)
 		if (!(r->series = open_output(cfg->series_path, "--series")))
 			return -EIO;
 		report_series_header(r->series);
+		if (output_flush(r, &r->series, "--series file", cfg->series_path))
+			return -EIO;
 	}
 	if (cfg->percentiles_path && !(r->percentiles = open_output(cfg->percentiles_path, "--percentiles")))
 		return -EIO;
@@ -310,8 +397,9 @@ static int setup(struct run *r, const struct lg_config *cfg)
 	if (cfg->scoreboard_name) {
 		int rc = board_open(&r->board, cfg->scoreboard_name, cfg, &r->shared.ctl);
 		if (rc) {
-			fprintf(stderr, "loadgen: cannot create the scoreboard %s: %s\n", cfg->scoreboard_name,
-				strerror(-rc));
+			char why[256];
+			scoreboard_explain(cfg->scoreboard_name, SCOREBOARD_LOADGEN, rc, why, sizeof why);
+			fprintf(stderr, "loadgen: cannot create the scoreboard %s: %s\n", cfg->scoreboard_name, why);
 			return rc;
 		}
 	}
@@ -359,9 +447,7 @@ int run_load(const struct lg_config *cfg)
 	int status = 1;
 	sigset_t set, old;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	stop_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, &old); /* workers inherit the mask */
 
 	if (setup(&r, cfg))

@@ -19,7 +19,8 @@ void stats_snapshot(struct lg_stats *dst, const struct lg_stats *src)
 	dst->retried = STAT_GET(src->retried);
 	dst->late = STAT_GET(src->late);
 	dst->unanswered = STAT_GET(src->unanswered);
-	for (int i = 0; i < LERR_COUNT; i++)
+	dst->interim = STAT_GET(src->interim);
+	for (int i = 0; i < LG_ERR_COUNT; i++)
 		dst->errors[i] = STAT_GET(src->errors[i]);
 	for (int i = 0; i < 6; i++)
 		dst->status_class[i] = STAT_GET(src->status_class[i]);
@@ -38,7 +39,8 @@ void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
 	dst->retried += src->retried;
 	dst->late += src->late;
 	dst->unanswered += src->unanswered;
-	for (int i = 0; i < LERR_COUNT; i++)
+	dst->interim += src->interim;
+	for (int i = 0; i < LG_ERR_COUNT; i++)
 		dst->errors[i] += src->errors[i];
 	for (int i = 0; i < 6; i++)
 		dst->status_class[i] += src->status_class[i];
@@ -53,14 +55,45 @@ void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
 uint64_t stats_errors_total(const struct lg_stats *s)
 {
 	uint64_t n = 0;
-	for (int i = 0; i < LERR_COUNT; i++)
+	for (int i = 0; i < LG_ERR_COUNT; i++)
 		n += s->errors[i];
 	return n;
 }
 
 uint64_t stats_ok(const struct lg_stats *s)
 {
-	return s->completed > s->errors[LERR_STATUS] ? s->completed - s->errors[LERR_STATUS] : 0;
+	uint64_t bad = s->errors[LERR_STATUS] + s->errors[LGERR_BAD_STATUS];
+	return s->completed > bad ? s->completed - bad : 0;
+}
+
+const char *lg_error_name(int kind)
+{
+	static const char *const extra[LG_ERR_COUNT - LERR_COUNT] = {
+		[LGERR_BAD_STATUS - LERR_COUNT] = "bad_status",
+		[LGERR_EXPIRED - LERR_COUNT] = "expired",
+		[LGERR_LINE_FULL - LERR_COUNT] = "line_full",
+		[LGERR_NOMEM - LERR_COUNT] = "nomem",
+	};
+	if (kind >= 0 && kind < LERR_COUNT)
+		return scoreboard_loadgen_error_name((enum loadgen_error)kind);
+	return kind >= LERR_COUNT && kind < LG_ERR_COUNT ? extra[kind - LERR_COUNT] : "unknown";
+}
+
+/* A bad status is a status error to the dashboard; a customer expired in line, a
+ * timeout; the line's bound and a failed allocation are the client's own limits, as
+ * running out of descriptors is. */
+enum loadgen_error lg_error_board_kind(int kind)
+{
+	switch (kind) {
+	case LGERR_BAD_STATUS:
+		return LERR_STATUS;
+	case LGERR_EXPIRED:
+		return LERR_TIMEOUT;
+	case LGERR_LINE_FULL:
+	case LGERR_NOMEM:
+		return LERR_EMFILE;
+	}
+	return kind >= 0 && kind < LERR_COUNT ? (enum loadgen_error)kind : LERR_CONNECT;
 }
 
 void gauges_snapshot(struct lg_gauges *dst, const struct lg_gauges *src)

@@ -16,6 +16,11 @@
  * show only the quick answers it gave the others. Whoever still waits when the drain
  * ends is counted at its age then, a lower bound of its latency. Counts (requests,
  * throughput, status) stay those of the window.
+ *
+ * Bounds that hold at any rate: a customer waits in line at most --timeout (then it
+ * expires, counted as such), the line holds at most LINE_MAX_TOTAL customers over all
+ * threads (more are turned away, counted), and arrivals are taken in slices of at most
+ * ARRIVAL_SLICE_NS between which the loop serves responses, timers and the stop.
  */
 #include "worker.h"
 
@@ -23,12 +28,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 
 #define RBUF_LEN 65536
 #define LINE_CAP0 4096
+#define LINE_MAX_TOTAL (1u << 20)      /* customers in line, all threads: 8 MiB */
+#define ARRIVAL_BATCH 256              /* arrivals between two looks at the clock and stop */
+#define ARRIVAL_SLICE_NS (2 * NS_PER_MS) /* then back to the loop for the rest */
+#define END_SLICE_NS (100 * NS_PER_MS) /* the end's catch-up of arrivals due, at most */
 #define BACKOFF_NS (10 * NS_PER_MS)   /* closed loop: after a failed connect */
 
 /* Count into the live statistics and, for an event at time `when` after the
@@ -67,6 +77,7 @@ static uint32_t share_u32(uint64_t total, unsigned threads, unsigned index)
 
 /* ---- the waiting line (open loop) ---- */
 
+/* 0, or -ENOSPC (the line is at its bound) or -ENOMEM. */
 static int wait_in_line(struct lg_worker *w, uint64_t t)
 {
 	int rc = line_push(&w->line, t);
@@ -148,14 +159,29 @@ static void check_done(struct lg_worker *w)
 		stop_loop(w);
 }
 
-static void note_failure(struct lg_worker *w, uint64_t now, enum loadgen_error kind, int err_no)
+/* An error of kind (enum loadgen_error or lg_error_extra) at now. A socket the kernel
+ * had no memory for is the client's shortage, not the server refusing: nomem. */
+static void count_error(struct lg_worker *w, uint64_t now, int kind, int err_no)
 {
+	if (kind == LERR_CONNECT && (err_no == ENOMEM || err_no == ENOBUFS))
+		kind = LGERR_NOMEM;
 	COUNT(w, now, errors[kind], 1);
 	if (kind == LERR_EMFILE)
 		STAT_SET(w->emfile_seen, 1);
 	if (err_no == EADDRNOTAVAIL)
 		STAT_SET(w->addrnotavail_seen, 1);
+}
+
+/* A customer on a connection failed: one fewer in flight. */
+static void note_failure(struct lg_worker *w, uint64_t now, int kind, int err_no)
+{
+	count_error(w, now, kind, err_no);
 	STAT_ADD(w->gauges.in_flight, -1);
+}
+
+static bool stop_asked(const struct lg_worker *w)
+{
+	return __atomic_load_n(&w->shared->stop, __ATOMIC_ACQUIRE) != 0;
 }
 
 static void note_conns_max(struct lg_worker *w)
@@ -222,9 +248,27 @@ static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents)
 
 /* ---- open loop ---- */
 
+/* A customer who arrived at t has waited past --timeout by now. */
+static bool expired(const struct lg_worker *w, uint64_t t, uint64_t now)
+{
+	return now >= t && now - t >= w->cfg->timeout_ns;
+}
+
+/* The customers at the front of the line who waited past --timeout leave it, each
+ * counted as expired. The line is in arrival order, so the first still in time ends
+ * it: O(1) per customer who leaves. */
+static void expire_line(struct lg_worker *w, uint64_t now)
+{
+	while (w->line.len > 0 && expired(w, line_peek(&w->line), now)) {
+		next_in_line(w);
+		count_error(w, now, LGERR_EXPIRED, 0);
+	}
+}
+
 /* Offer the free connection c to the line; if nobody takes it, it waits on a stack. */
 static void open_offer(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
+	expire_line(w, now);
 	while (w->line.len > 0 && !w->stopping) {
 		uint64_t t = next_in_line(w);
 		if (start_order(w, c, t, now) == 0)
@@ -233,15 +277,21 @@ static void open_offer(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 	push_free(w, c);
 }
 
+/* A customer arrives at t (taken at now, later when the loop ran late): one who is
+ * already past --timeout expires at once; otherwise a free connection, or the line,
+ * or, with the line at its bound or out of memory, turned away. */
 static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
 {
 	COUNT(w, t, arrived, 1);
+	if (expired(w, t, now)) {
+		count_error(w, now, LGERR_EXPIRED, 0);
+		return;
+	}
 	struct lg_conn *c = pop_free(w);
 	if (!c) {
-		if (wait_in_line(w, t)) {
-			STAT_ADD(w->gauges.in_flight, 1);
-			note_failure(w, now, LERR_CONNECT, ENOMEM); /* out of memory for the line */
-		}
+		int rc = wait_in_line(w, t);
+		if (rc)
+			count_error(w, now, rc == -ENOSPC ? LGERR_LINE_FULL : LGERR_NOMEM, -rc);
 		return;
 	}
 	if (start_order(w, c, t, now))
@@ -249,42 +299,72 @@ static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
 }
 
 /* Arm the timerfd for the next arrival, or disarm it. Setting it also clears its
- * expiration count, so the callback never needs to read it. */
+ * expiration count, so the callback never needs to read it. With --arrival-slack-us
+ * the time is rounded up to the slack's grid (from the run's start), so the arrivals
+ * of one grid cell are taken in one wakeup: fewer sleeps, fewer wakeups of the
+ * server, each customer sent up to the slack late and its latency still taken from
+ * its own time (the delay is counted, and shows in client_lag_ms). */
 static void arm_arrivals(struct lg_worker *w)
 {
 	struct itimerspec its = { 0 };
 	uint64_t next = schedule_peek(&w->sched);
 	if (!w->arrivals_done && !w->stopping && !w->ctl.paused && next != UINT64_MAX &&
 	    w->start_ns + next < w->end_ns) {
-		uint64_t at = w->start_ns + next;
+		uint64_t slack = w->cfg->slack_ns;
+		uint64_t at = w->start_ns + (slack ? (next + slack - 1) / slack * slack : next);
 		its.it_value.tv_sec = (time_t)(at / NS_PER_SEC);
 		its.it_value.tv_nsec = (long)(at % NS_PER_SEC);
 	}
 	timerfd_settime(w->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-/* Every arrival whose time has come, late ones included (a loop held up for 5 ms
- * sends the 5 ms of customers at once, each measured from its own time). */
+/* Every arrival due by now and before the window's end, late ones included (a loop
+ * held up for 5 ms sends the 5 ms of customers at once, each measured from its own
+ * time), until the clock passes slice_end: then the loop gets its turn (responses,
+ * timers, a stop) and the rest are taken next time. A stop asked for is seen within
+ * ARRIVAL_BATCH arrivals. Returns true when arrivals due are left. */
+static bool take_arrivals(struct lg_worker *w, uint64_t now, uint64_t slice_end)
+{
+	unsigned n = 0;
+	while (!w->arrivals_done && !w->stopping && !w->ctl.paused) {
+		uint64_t next = schedule_peek(&w->sched);
+		if (next == UINT64_MAX || w->start_ns + next > now)
+			return false;
+		if (w->start_ns + next >= w->end_ns) {
+			w->arrivals_done = true;
+			return false;
+		}
+		if (++n % ARRIVAL_BATCH == 0) {
+			if (stop_asked(w)) {
+				stop_loop(w);
+				return false;
+			}
+			if (clock_now_ns() >= slice_end)
+				return true;
+		}
+		schedule_next(&w->sched);
+		w->started++;
+		/* how late the loop came to this customer against the schedule (a wakeup's
+		 * latency, or a loop busy elsewhere): the client's own delay, which its
+		 * latency from arrival includes */
+		if (now >= w->measure_ns)
+			hist_record(&w->lag, (now - (w->start_ns + next)) / NS_PER_US);
+		open_arrive(w, w->start_ns + next, now);
+		if (w->started >= w->quota)
+			w->arrivals_done = true;
+	}
+	return false;
+}
+
+/* The timerfd fired: the arrivals due. Arming it again for an arrival already due
+ * makes it fire at once, after the loop's other events. */
 static void on_arrivals(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct lg_worker *w = io->data;
 	uint64_t now = clock_now_ns();
 	(void)loop;
 	(void)revents;
-	while (!w->arrivals_done && !w->stopping && !w->ctl.paused) {
-		uint64_t next = schedule_peek(&w->sched);
-		if (next == UINT64_MAX || w->start_ns + next > now)
-			break;
-		if (w->start_ns + next >= w->end_ns) {
-			w->arrivals_done = true;
-			break;
-		}
-		schedule_next(&w->sched);
-		w->started++;
-		open_arrive(w, w->start_ns + next, now);
-		if (w->started >= w->quota)
-			w->arrivals_done = true;
-	}
+	take_arrivals(w, now, now + ARRIVAL_SLICE_NS);
 	arm_arrivals(w);
 	check_done(w);
 }
@@ -323,6 +403,9 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 	(void)reusable;
 
 	record_latency(w, now, (now - c->t_start_ns) / NS_PER_US, (now - c->t_send_ns) / NS_PER_US);
+	bool valid = response_status_valid(status);
+	if (c->rp.interim)
+		COUNT(w, now, interim, c->rp.interim);
 	if (w->draining) {
 		/* a customer of the window, answered after it: the counts stay the window's */
 		COUNT(w, now, late, 1);
@@ -332,10 +415,12 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 		COUNT(w, now, status_class[cls < 6 ? cls : 0], 1);
 		if (status >= 0 && status < STATUS_CODE_MAX)
 			COUNT(w, now, status_code[status], 1);
-		if (status >= 400)
+		if (!valid)
+			COUNT(w, now, errors[LGERR_BAD_STATUS], 1);
+		else if (status >= 400)
 			COUNT(w, now, errors[LERR_STATUS], 1);
 	}
-	if (status < 400)
+	if (valid && status < 400)
 		STAT_SET(w->all->last_ok_ns, now);
 	STAT_ADD(w->gauges.in_flight, -1);
 	next_for(w, c, now, false);
@@ -373,6 +458,22 @@ static void on_idle_closed(struct lg_conn *c)
 
 /* ---- timers and control ---- */
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* The thread's CPU time and wall time from its start to the window's end (or the
+ * stop): the drain after the window, mostly waiting, would dilute a saturated window. */
+static void take_cpu(struct lg_worker *w, uint64_t now)
+{
+	w->cpu_ns = thread_cpu_ns() - w->cpu0_ns;
+	w->wall_ns = now - w->wall0_ns;
+}
+
 /* libev runs the end timer before the arrivals callback of the same wakeup, so a
  * thread that woke late would lose the arrivals due before the end: they arrive here,
  * and the schedule stays whole. Then the drain begins, if anyone is left to await. */
@@ -381,16 +482,15 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 	struct lg_worker *w = t->data;
 	uint64_t now = clock_now_ns();
 	(void)revents;
-	while (open_loop(w) && !w->arrivals_done && !w->ctl.paused && w->started < w->quota) {
-		uint64_t next = schedule_peek(&w->sched);
-		if (next == UINT64_MAX || w->start_ns + next > now || w->start_ns + next >= w->end_ns)
-			break;
-		schedule_next(&w->sched);
-		w->started++;
-		open_arrive(w, w->start_ns + next, now);
-	}
+	/* a loop so far behind that END_SLICE_NS does not catch up leaves the rest
+	 * untaken: they never arrived, the arrival rate shows it and the summary says so */
+	if (open_loop(w))
+		take_arrivals(w, now, now + END_SLICE_NS);
+	if (w->stopping)
+		return;
 	w->arrivals_done = true;
 	w->window_over = true;
+	take_cpu(w, now);
 	w->outstanding_end = outstanding_now(w);
 	if (w->cfg->drain_ns == 0 || w->outstanding_end == 0) {
 		stop_loop(w);
@@ -432,6 +532,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 	uint64_t now = clock_now_ns();
 	(void)loop;
 	(void)revents;
+	expire_line(w, now);
 	for (uint32_t i = 0; i < w->nconns && !w->stopping; i++) {
 		struct lg_conn *c = &w->conns[i];
 		if (conn_busy(c) && now >= c->deadline_ns) {
@@ -439,6 +540,8 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 			on_failure(c, LERR_TIMEOUT, 0);
 		}
 	}
+	if (!w->stopping)
+		check_done(w);
 }
 
 static void apply_control(struct lg_worker *w, const struct lg_control *n)
@@ -475,7 +578,7 @@ static void on_wake(struct ev_loop *loop, ev_async *a, int revents)
 	bool changed = false;
 	(void)loop;
 	(void)revents;
-	if (__atomic_load_n(&w->shared->stop, __ATOMIC_ACQUIRE)) {
+	if (stop_asked(w)) {
 		stop_loop(w);
 		return;
 	}
@@ -499,6 +602,8 @@ static void *worker_main(void *arg)
 
 	ev_now_update(w->loop); /* the loop was made a while ago: relative timers start now */
 	uint64_t now = clock_now_ns();
+	w->cpu0_ns = thread_cpu_ns();
+	w->wall0_ns = now;
 
 	if (sweep_ns > 100 * NS_PER_MS)
 		sweep_ns = 100 * NS_PER_MS;
@@ -525,6 +630,8 @@ static void *worker_main(void *arg)
 		ev_run(w->loop, 0);
 
 	w->ended_ns = clock_now_ns();
+	if (!w->window_over)
+		take_cpu(w, w->ended_ns);
 	if (!w->window_over) /* stopped by a signal, or -n reached */
 		w->outstanding_end = outstanding_now(w);
 	for (uint32_t i = 0; i < w->nconns; i++) {
@@ -569,6 +676,7 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	if (!w->loop || !w->conns || !w->rbuf || !w->all || !w->measured || !w->req)
 		return -ENOMEM;
 	stats_init(w->all);
+	hist_init(&w->lag);
 	if (w->measured != w->all)
 		stats_init(w->measured);
 
@@ -596,7 +704,8 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 		w->idle = malloc(w->nconns * sizeof *w->idle);
 		w->closed = malloc(w->nconns * sizeof *w->closed);
 		w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-		if (!w->idle || !w->closed || line_init(&w->line, LINE_CAP0))
+		size_t line_max = LINE_MAX_TOTAL / cfg->threads;
+		if (!w->idle || !w->closed || line_init(&w->line, LINE_CAP0, line_max > LINE_CAP0 ? line_max : LINE_CAP0))
 			return -ENOMEM;
 		if (w->timerfd < 0)
 			return -errno;

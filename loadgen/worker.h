@@ -37,7 +37,7 @@ struct lg_shared {
 	pthread_mutex_t mu;
 	struct lg_control ctl;     /* under mu */
 	uint64_t seq;              /* under mu: bumped with every change */
-	int stop;                  /* atomic: stop now (SIGINT, SIGTERM) */
+	int stop;                  /* atomic: stop now (SIGINT, SIGTERM, SIGHUP) */
 };
 
 struct lg_worker {
@@ -86,6 +86,12 @@ struct lg_worker {
 	int addrnotavail_seen;     /* 1 once the local ports ran out */
 	uint64_t outstanding_end;  /* waiting + in flight when the window ended (or the run stopped) */
 	uint64_t ended_ns;
+
+	/* the load generator watching itself; read after join */
+	struct hist lag;           /* open loop: how late each arrival was taken, us, after the warm-up */
+	uint64_t cpu0_ns, wall0_ns;/* at the thread's start */
+	uint64_t cpu_ns;           /* its CPU time (CLOCK_THREAD_CPUTIME_ID) to the window's end */
+	uint64_t wall_ns;          /* and the wall time over the same span */
 };
 
 /* Prepare worker index of cfg->threads (in the coordinator's thread): its loop,

@@ -7,6 +7,7 @@
  * screen, and the last line of that file explains a child that died.
  */
 #include "arena.h"
+#include "arena_child.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,10 +27,10 @@
 
 #include "clock.h"
 #include "errmsg.h"
+#include "peer.h"
 #include "textfile.h"
 
 #define ARGV_MAX 64
-#define LISTEN_TIMEOUT_MS 5000
 
 static const char *const side_names[SIDE_COUNT] = { "blocking", "evented" };
 
@@ -98,8 +99,10 @@ static void args_split(struct argv_buf *b, const char *extra)
 
 /* The child's side of fork: own process group, parent-death signal, default signals,
  * stdin /dev/null, stdout to out_fd, stderr to the err file. Never returns. */
-static void child_exec(char *const argv[], int out_fd, const char *err_path, pid_t parent)
+static void child_exec(char *const argv[], int out_fd, const char *err_path, pid_t parent, char *env)
 {
+	if (env && env[0])
+		putenv(env);
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
@@ -173,9 +176,9 @@ static int read_line(int fd, char *line, size_t cap, int timeout_ms)
 	return 0;
 }
 
-/* Start argv; with listen, wait for "listening on HOST:PORT" and keep the port. */
-static int spawn(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
-		 char *err, size_t errlen)
+/* see arena_child.h */
+int arena_spawn_env(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
+		    char *env, char *err, size_t errlen)
 {
 	int pipefd[2] = { -1, -1 }, out_fd = -1;
 	snprintf(p->err_path, sizeof p->err_path, "%.400s/%.40s.err", a->dir, label);
@@ -192,7 +195,7 @@ static int spawn(struct arena *a, struct arena_proc *p, const char *label, char 
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(argv, out_fd, p->err_path, parent);
+		child_exec(argv, out_fd, p->err_path, parent, env);
 	int e = errno;
 	close(out_fd);
 	if (pid < 0) {
@@ -227,12 +230,21 @@ static int spawn(struct arena *a, struct arena_proc *p, const char *label, char 
 	return -EIO;
 }
 
+static int spawn(struct arena *a, struct arena_proc *p, const char *label, char *const argv[], bool listen,
+		 char *err, size_t errlen)
+{
+	return arena_spawn_env(a, p, label, argv, listen, NULL, err, errlen);
+}
+
 static int start_server(struct arena *a, enum arena_side side, char *err, size_t errlen)
 {
 	const struct scenario *sc = &a->sc;
 	struct arena_proc *p = &a->server[side];
+	enum restaurant_kind kind = sc->half[side].kind;
+	if (!restaurant_is_ours(kind))
+		return arena_start_peer(a, side, err, errlen);
 	struct argv_buf b = { .n = 0 };
-	arg(&b, "%s/%s", a->bin_dir, side_names[side]);
+	arg(&b, "%s/%s", a->bin_dir, restaurant_name(kind));
 	snprintf(p->board, sizeof p->board, "%s-%s", a->tag, side_names[side]);
 	arg(&b, "--host");
 	arg(&b, "127.0.0.1");
@@ -257,7 +269,7 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 		arg(&b, "--backlog");
 		arg(&b, "%u", sc->backlog);
 	}
-	if (side == SIDE_BLOCKING) {
+	if (kind == REST_BLOCKING) {
 		arg(&b, "--threads");
 		arg(&b, "%u", sc->threads);
 		if (sc->max_line) {
@@ -276,7 +288,11 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 	}
 	if (b.overflow)
 		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", side_names[side], ARGV_MAX);
-	return spawn(a, p, side_names[side], b.v, true, err, errlen);
+	int rc = spawn(a, p, side_names[side], b.v, true, err, errlen);
+	p->kind = kind;
+	p->watch_pid = p->pid;
+	snprintf(p->target, sizeof p->target, "http://127.0.0.1:%u/order", p->port);
+	return rc;
 }
 
 /* One load generator per server, the same schedule for both: same seed, rate,
@@ -290,7 +306,7 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	snprintf(label, sizeof label, "loadgen-%s", side_names[side]);
 	snprintf(p->board, sizeof p->board, "%s-%s-load", a->tag, side_names[side]);
 	arg(&b, "%s/loadgen", a->bin_dir);
-	arg(&b, "http://127.0.0.1:%u/order", a->server[side].port);
+	arg(&b, "%s", a->server[side].target);
 	if (sc->rate > 0) {
 		arg(&b, "-R");
 		arg(&b, "%g", sc->rate);
@@ -371,9 +387,13 @@ int arena_start(struct arena *a, const struct scenario *sc, char *err, size_t er
 	bool on[SIDE_COUNT] = { a->sc.blocking, a->sc.evented };
 	if ((a->sc.kitchen && bin_missing(a, "kitchen", err, errlen)) || bin_missing(a, "loadgen", err, errlen))
 		return -ENOENT;
-	for (int i = 0; i < SIDE_COUNT; i++)
-		if (on[i] && bin_missing(a, side_names[i], err, errlen))
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		enum restaurant_kind k = a->sc.half[i].kind;
+		if (on[i] && restaurant_is_ours(k) && bin_missing(a, restaurant_name(k), err, errlen))
 			return -ENOENT;
+		if (on[i] && peer_prepare(&a->sc.half[i], a->bin_dir, false, err, errlen) < 0)
+			return -ENOENT;
+	}
 
 	if (a->sc.kitchen && (rc = start_kitchen(a, err, errlen)) < 0)
 		goto out_stop;
@@ -392,7 +412,7 @@ out_stop:
 }
 
 /* Why a child ended, from its wait status and the last line it wrote on stderr. */
-static void mark_down(struct arena_proc *p, int status)
+void arena_mark_down(struct arena_proc *p, int status)
 {
 	char what[64], line[ARENA_REASON_MAX];
 	if (WIFEXITED(status))
@@ -416,7 +436,7 @@ static int reap(struct arena_proc *p)
 		return 0;
 	pid_t r = waitpid(p->pid, &status, WNOHANG);
 	if (r == p->pid) {
-		mark_down(p, status);
+		arena_mark_down(p, status);
 		if (p->board[0])
 			scoreboard_remove(p->board); /* left behind when it was killed outright */
 		return 1;
@@ -452,7 +472,7 @@ static void signal_all(struct arena *a, int sig, bool loadgens, bool others)
 		if (loadgens && a->loadgen[i].up && a->loadgen[i].pid > 0)
 			kill(a->loadgen[i].pid, sig);
 		if (others && a->server[i].up && a->server[i].pid > 0)
-			kill(a->server[i].pid, sig);
+			kill(a->server[i].pgid > 0 ? -a->server[i].pgid : a->server[i].pid, sig);
 	}
 	if (others && a->kitchen.up && a->kitchen.pid > 0)
 		kill(a->kitchen.pid, sig);
@@ -480,6 +500,12 @@ void arena_stop(struct arena *a, int timeout_ms)
 		signal_all(a, SIGKILL, true, true);
 		wait_down(a, clock_now_ns() + 2 * NS_PER_SEC);
 	}
+	/* a peer's leader gone, its workers may linger (nginx's, a command's children) */
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (a->server[i].pgid > 0 && !a->server[i].up) {
+			kill(-a->server[i].pgid, SIGKILL);
+			a->server[i].pgid = 0;
+		}
 }
 
 int arena_restart(struct arena *a, const struct scenario *sc, char *err, size_t errlen)
@@ -518,25 +544,32 @@ int arena_loadgen_json(const struct arena *a, enum arena_side side, char *buf, s
 	return (int)len;
 }
 
+/* A folder and what is in it, depth levels down (a peer's folder, nginx's temp paths). */
+static void remove_tree(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char path[ARENA_PATH_MAX + 300];
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (unlink(path) < 0 && (errno == EISDIR || errno == EPERM) && depth > 0)
+				remove_tree(path, depth - 1);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
 /* Stops what still runs, then removes the temp folder and what is in it. */
 void arena_destroy(struct arena *a)
 {
 	arena_stop(a, 2000);
 	if (!a->dir[0])
 		return;
-	DIR *d = opendir(a->dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			char path[ARENA_PATH_MAX + 300];
-			snprintf(path, sizeof path, "%s/%s", a->dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(a->dir);
+	remove_tree(a->dir, 3);
 	a->dir[0] = '\0';
 }
 

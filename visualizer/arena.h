@@ -1,6 +1,7 @@
 /* arena.h: the processes of a live run: two restaurants, their load, maybe a kitchen.
  *
- * The arena starts bin/blocking and bin/evented on --port 0 (reading their "listening
+ * The arena starts bin/blocking and bin/evented (or any restaurant of restaurant.h:
+ * Node.js, Go, nginx, a command, on a free port; a url: is only watched) on --port 0 (reading their "listening
  * on HOST:PORT" line), one bin/loadgen per server with the same open-loop schedule
  * (same --seed, same -R) and an optional bin/kitchen, each with a scoreboard name the
  * model (model.h) then opens. Children get a parent-death signal, so the dashboard
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "restaurant.h"
 #include "scenario.h"
 #include "scoreboard.h"
 
@@ -32,6 +34,12 @@ struct arena_proc {
 	char reason[ARENA_REASON_MAX];       /* why it is down: "exit 2: ...", "killed by SIGSEGV" */
 	char err_path[ARENA_PATH_MAX];       /* its stderr, a file in the arena's folder */
 	char out_path[ARENA_PATH_MAX];       /* loadgen stdout (its --json object) */
+	/* servers only (issue 14: any server as a restaurant) */
+	enum restaurant_kind kind;           /* which restaurant this half is */
+	pid_t watch_pid;                     /* the process measured: pid, or a url:'s --pid (0) */
+	pid_t pgid;                          /* a peer's process group, signalled whole (its workers), 0 */
+	bool not_ours;                       /* url: watched, never started nor signalled */
+	char target[ARENA_PATH_MAX];         /* the URL its load generator asks */
 };
 
 struct arena {

@@ -9,20 +9,37 @@
 #include "headless.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "busguard.h"
 #include "clock.h"
 #include "fmt.h"
+#include "sim_bridge.h"
 
 #define JSON_MAX 16384
 #define STEP_NS (100 * NS_PER_MS)
 
-static void table_header(FILE *out)
+/* The JSON key and table heading of a half: its restaurant's name ("blocking",
+ * "node"), with -left / -right when both halves are the same kind. */
+static const char *half_key(const struct app *app, int side, char *buf, size_t len)
 {
-	fprintf(out, "%5s | %-44s | %-53s\n", "", "blocking", "evented");
+	enum restaurant_kind k = app->sc.half[side].kind, other = app->sc.half[!side].kind;
+	if (k == other)
+		snprintf(buf, len, "%s-%s", restaurant_name(k), side ? "right" : "left");
+	else
+		snprintf(buf, len, "%s", restaurant_name(k));
+	return buf;
+}
+
+static void table_header(FILE *out, const struct app *app)
+{
+	char l[40], r[40];
+	fprintf(out, "%5s | %-44s | %-53s\n", "", half_key(app, 0, l, sizeof l), half_key(app, 1, r, sizeof r));
 	fprintf(out, "%5s | %7s %7s %5s %8s %8s %4s | %7s %7s %5s %8s %8s %8s %4s\n", "t", "arrive", "served", "line",
 		"p50", "p99", "err", "arrive", "served", "line", "p50", "p99", "lag p99", "err");
 }
@@ -37,11 +54,13 @@ static void table_side(FILE *out, const struct side_snapshot *ss, bool lag)
 		fprintf(out, " %-*.*s |", w, w, ss->present ? down : "-");
 		return;
 	}
-	fprintf(out, " %7.1f %7.1f %5lld %8s %8s", ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps,
-		ss->throughput_rps, (long long)ss->in_line, fmt_ms(a, sizeof a, ss->p50_ms),
-		fmt_ms(b, sizeof b, ss->p99_ms));
+	char line[24] = "-"; /* a black box has no line we can see */
+	if (!ss->black_box)
+		snprintf(line, sizeof line, "%lld", (long long)ss->in_line);
+	fprintf(out, " %7.1f %7.1f %5s %8s %8s", ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps,
+		ss->throughput_rps, line, fmt_ms(a, sizeof a, ss->p50_ms), fmt_ms(b, sizeof b, ss->p99_ms));
 	if (lag)
-		fprintf(out, " %8s", fmt_ms(c, sizeof c, ss->loop_lag_p99_ms));
+		fprintf(out, " %8s", ss->black_box ? "-" : fmt_ms(c, sizeof c, ss->loop_lag_p99_ms));
 	fprintf(out, " %4llu |", (unsigned long long)ss->errors_total);
 }
 
@@ -53,29 +72,35 @@ void headless_row(FILE *out, const struct snapshot *s)
 	fputc('\n', out);
 }
 
-/* The number after "key": in a flat JSON object, searched after `after` when given
- * (our loadgen's output has unique key names within each nested object). */
+/* The first member named key, depth first (our loadgen's keys are unique within
+ * each nested object). */
+static const cJSON *json_find(const cJSON *obj, const char *key)
+{
+	const cJSON *hit = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (hit)
+		return hit;
+	const cJSON *child;
+	cJSON_ArrayForEach(child, obj)
+		if (cJSON_IsObject(child) && (hit = json_find(child, key)) != NULL)
+			return hit;
+	return NULL;
+}
+
+/* The number under key, inside the object `after` when given, read with libcjson. */
 double headless_json_number(const char *json, const char *after, const char *key, bool *found)
 {
-	char pat[80];
-	const char *p = json;
 	*found = false;
-	if (after) {
-		snprintf(pat, sizeof pat, "\"%s\"", after);
-		p = strstr(p, pat);
-		if (!p)
-			return 0;
-	}
-	snprintf(pat, sizeof pat, "\"%s\"", key);
-	p = strstr(p, pat);
-	if (!p)
+	cJSON *root = cJSON_Parse(json);
+	if (!root)
 		return 0;
-	p += strlen(pat);
-	while (*p == ' ' || *p == ':')
-		p++;
-	char *end;
-	double v = strtod(p, &end);
-	*found = end != p;
+	const cJSON *from = after ? json_find(root, after) : root;
+	const cJSON *item = from ? json_find(from, key) : NULL;
+	double v = 0;
+	if (cJSON_IsNumber(item)) {
+		v = item->valuedouble;
+		*found = true;
+	}
+	cJSON_Delete(root);
 	return v;
 }
 
@@ -139,6 +164,37 @@ static void json_from_board(FILE *out, struct model *m, enum arena_side side, do
 		hist_percentile(&h, 99.9) / 1e3, h.count ? h.max_us / 1e3 : 0.0);
 }
 
+/* What was measured from outside (model_outside.h), for every half: the restaurant,
+ * the door from the kernel, the process tree; written with libcjson. */
+static void json_outside(FILE *out, struct app *app, enum arena_side side, const struct side_maxima *mx)
+{
+	const struct side_snapshot *ss = &model_snapshot(app->model)->side[side];
+	char spec[RESTAURANT_ARG_MAX + 8];
+	restaurant_spec(&app->sc.half[side], spec, sizeof spec);
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return;
+	cJSON_AddStringToObject(o, "restaurant", spec);
+	cJSON_AddStringToObject(o, "half", side ? "right" : "left");
+	cJSON_AddBoolToObject(o, "black_box", ss->black_box);
+	cJSON_AddNumberToObject(o, "served", (double)ss->served_total);
+	cJSON_AddBoolToObject(o, "door_kernel", ss->door_kernel);
+	cJSON_AddNumberToObject(o, "door_max", (double)mx->door_max);
+	cJSON_AddNumberToObject(o, "door_backlog", (double)mx->door_backlog);
+	cJSON_AddNumberToObject(o, "listen_overflows", (double)ss->listen_overflows);
+	cJSON_AddNumberToObject(o, "listen_drops", (double)ss->listen_drops);
+	cJSON_AddNumberToObject(o, "processes", ss->processes);
+	cJSON_AddNumberToObject(o, "ctx_switches", (double)ss->ctx_switches);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!text)
+		return;
+	size_t n = strlen(text);
+	if (n > 2) /* the members only: they join the object being written */
+		fprintf(out, ", %.*s", (int)(n - 2), text + 1);
+	cJSON_free(text);
+}
+
 /* One server's object: the loadgen's JSON without its closing brace, then ours. */
 static void json_side(FILE *out, struct app *app, enum arena_side side, double duration_s)
 {
@@ -154,8 +210,10 @@ static void json_side(FILE *out, struct app *app, enum arena_side side, double d
 	}
 	struct side_maxima mx;
 	model_maxima(app->model, side, &mx);
-	fprintf(out, ", \"line_max\": %lld, \"threads_max\": %ld, \"rss_max_kb\": %ld, \"loop_lag_p99_ms\": %.3f}",
+	fprintf(out, ", \"line_max\": %lld, \"threads_max\": %ld, \"rss_max_kb\": %ld, \"loop_lag_p99_ms\": %.3f",
 		(long long)mx.line_max, mx.threads_max, mx.rss_max_kb, mx.loop_lag_p99_ms);
+	json_outside(out, app, side, &mx);
+	fputc('}', out);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
@@ -173,7 +231,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void summary_json(FILE *out, struct app *app, double duration_s)
+static void summary_json(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
 	fprintf(out, "{\"scenario\": ");
 	json_string(out, app->sc.name);
@@ -182,11 +240,37 @@ static void summary_json(FILE *out, struct app *app, double duration_s)
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		if (!model_snapshot(app->model)->side[i].present)
 			continue;
-		fprintf(out, "%s\"%s\": ", first ? "" : ", ", arena_side_name(i));
+		char key[40];
+		fprintf(out, "%s\"%s\": ", first ? "" : ", ", half_key(app, i, key, sizeof key));
 		json_side(out, app, i, duration_s);
 		first = false;
 	}
-	fprintf(out, "}}\n");
+	fprintf(out, "}, \"model\": ");
+	sim_bridge_json(sim, out);  /* the same keys as servers.*, predicted */
+	fprintf(out, "}\n");
+}
+
+/* The model's figure beside the measured one: "80.0/s" then "(79.9/s)". The gap is
+ * flagged with '!' beyond the issue's tolerance: 5 % on throughput, 25 % on p99. */
+static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
+{
+	char buf[24], mbuf[24], cell[32];
+	char *(*f)(char *, size_t, double) = kind == 1 ? fmt_rate : kind == 2 ? fmt_ms : NULL;
+	if (!found || blank)
+		snprintf(buf, sizeof buf, "-");
+	else if (f)
+		f(buf, sizeof buf, v);
+	else
+		snprintf(buf, sizeof buf, "%.0f", v);
+	if (!mfound || blank)
+		snprintf(mbuf, sizeof mbuf, "-");
+	else if (f)
+		f(mbuf, sizeof mbuf, mv);
+	else
+		snprintf(mbuf, sizeof mbuf, "%.0f", mv);
+	bool gap = found && mfound && !blank && tol > 0 && fabs(mv - v) > tol * fabs(v) && fabs(mv - v) > 1e-3;
+	snprintf(cell, sizeof cell, "(%s)%s", mbuf, gap ? "!" : "");
+	fprintf(out, " %11s %-12s", buf, cell);
 }
 
 /* Text from outside (a scenario or recording name) on a terminal: control characters,
@@ -198,9 +282,9 @@ static void put_clean(FILE *out, const char *s)
 }
 
 /* The human summary reads the same objects back, so both say the same numbers. */
-static void summary_text(FILE *out, struct app *app, double duration_s)
+static void summary_text(FILE *out, struct app *app, double duration_s, const struct sim_bridge *sim)
 {
-	char *json[SIDE_COUNT] = { NULL, NULL };
+	char *json[SIDE_COUNT] = { NULL, NULL }, *mjson[SIDE_COUNT] = { NULL, NULL };
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		size_t len = 0;
 		FILE *mem = open_memstream(&json[i], &len);
@@ -208,6 +292,11 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 			return;
 		if (model_snapshot(app->model)->side[i].present)
 			json_side(mem, app, i, duration_s);
+		fclose(mem);
+		mem = open_memstream(&mjson[i], &len);
+		if (!mem)
+			return;
+		sim_bridge_side_json(sim, i, mem);
 		fclose(mem);
 	}
 	enum kind { WHOLE, RATE, MS, LAG };
@@ -219,24 +308,28 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 		{ "latency max", "latency_ms", "max", MS },      { "line max", NULL, "line_max", WHOLE },
 		{ "threads max", NULL, "threads_max", WHOLE },   { "rss max KB", NULL, "rss_max_kb", WHOLE },
 		{ "loop lag p99", NULL, "loop_lag_p99_ms", LAG },
+		{ "door max", NULL, "door_max", WHOLE },      /* the kernel's accept queue */
 	};
 	fprintf(out, "\nsummary: ");
 	put_clean(out, app->sc.name);
-	fprintf(out, ", %.0f s\n%-18s %14s %14s\n", duration_s, "", "blocking", "evented");
+	char kl[40], kr[40], hl[56], hr[56];
+	snprintf(hl, sizeof hl, "%s (model)", half_key(app, 0, kl, sizeof kl));
+	snprintf(hr, sizeof hr, "%s (model)", half_key(app, 1, kr, sizeof kr));
+	fprintf(out, ", %.0f s (model in brackets)\n%-18s %24s %24s\n", duration_s, "", hl, hr);
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		fprintf(out, "%-18s", rows[r].label);
 		for (int i = 0; i < SIDE_COUNT; i++) {
-			bool found = false;
+			bool found = false, mfound = false;
 			double v = json[i] ? headless_json_number(json[i], rows[r].after, rows[r].key, &found) : 0;
-			char buf[24];
-			if (!found || (rows[r].kind == LAG && i == SIDE_BLOCKING))
-				fprintf(out, " %14s", "-");
-			else if (rows[r].kind == MS || rows[r].kind == LAG)
-				fprintf(out, " %14s", fmt_ms(buf, sizeof buf, v));
-			else if (rows[r].kind == RATE)
-				fprintf(out, " %14s", fmt_rate(buf, sizeof buf, v));
-			else
-				fprintf(out, " %14.0f", v);
+			double mv = mjson[i] ? headless_json_number(mjson[i], rows[r].after, rows[r].key, &mfound) : 0;
+			int kind = rows[r].kind == RATE ? 1 : rows[r].kind == MS || rows[r].kind == LAG ? 2 : 0;
+			double tol = strcmp(rows[r].key, "throughput_rps") == 0 ? 0.05
+				     : strcmp(rows[r].key, "p99") == 0 ? 0.25 : 0;
+			/* a peer (issue 14): no model of it, and its line is not seen */
+			bool ours = restaurant_is_ours(app->sc.half[i].kind);
+			bool unseen = !ours && strcmp(rows[r].key, "line_max") == 0;
+			cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
+				  rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED, tol);
 		}
 		fputc('\n', out);
 	}
@@ -248,9 +341,12 @@ static void summary_text(FILE *out, struct app *app, double duration_s)
 	double p99b = json[0] ? headless_json_number(json[0], "latency_ms", "p99", &f1) : 0;
 	double p99e = json[1] ? headless_json_number(json[1], "latency_ms", "p99", &f2) : 0;
 	if (json[0] && json[1] && f1 && f2 && p99e > 0)
-		fprintf(out, "blocking p99 / evented p99 = %.1f\n", p99b / p99e);
+		fprintf(out, "%s p99 / %s p99 = %.1f\n", kl, kr, p99b / p99e);
+	sim_bridge_note(sim, out);
 	free(json[0]);
 	free(json[1]);
+	free(mjson[0]);
+	free(mjson[1]);
 }
 
 int headless_check_output(FILE *out, const char *what)
@@ -276,7 +372,7 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		}
 		model_attach_arena(app->model, app->arena, clock_now_ns());
 	}
-	table_header(table);
+	table_header(table, app);
 	uint64_t start = clock_now_ns();
 	/* the load generators end on their own after the duration (with --drain 0; their
 	 * closing is bounded by their timeout); attach mode just watches for the duration */
@@ -307,10 +403,16 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
 	double ran = (clock_now_ns() - start) / 1e9;
 	double measured = app->mode == APP_LIVE ? duration_s : ran;
+	static struct sim_bridge sim;  /* two histograms per side: not on the stack */
+	if (app->mode != APP_LIVE)
+		snprintf(sim.err, sizeof sim.err, "attached: the scenario of the processes is not known");
+	else if (sim_bridge_run(&sim, &app->sc, measured) < 0)
+		fprintf(stderr, "dashboard: the model did not run: %s\n", sim.err);
 	if (json)
-		summary_json(stdout, app, measured);
+		summary_json(stdout, app, measured, &sim);
 	else
-		summary_text(stdout, app, measured);
+		summary_text(stdout, app, measured, &sim);
+	sim_bridge_free(&sim);
 	if (headless_check_output(stdout, "stdout") != 0)
 		rc = 1;
 	if (rc)

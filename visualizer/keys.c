@@ -98,8 +98,13 @@ static int restart(struct app *app, int preset, uint64_t now_ns)
 								   : "replay: no servers to restart");
 		return KEYS_HANDLED | KEYS_REDRAW;
 	}
-	if (preset) {
+	if (preset) { /* keys 1-9 change the rush; the restaurants chosen stay (issue 14) */
+		struct restaurant halves[2] = { app->sc.half[0], app->sc.half[1] };
+		uint32_t gomaxprocs = app->sc.gomaxprocs;
 		scenario_preset(&app->sc, preset);
+		app->sc.half[0] = halves[0];
+		app->sc.half[1] = halves[1];
+		app->sc.gomaxprocs = gomaxprocs;
 		app->preset = preset;
 	}
 	app_say(app, now_ns, "starting %s...", app->sc.name);

@@ -58,6 +58,7 @@ struct side_acc {
 	double line_sum, line_max, line_last, in_sys_sum, backlog_sum, backlog_last;
 	double samples, lg_samples;
 	double conns_max, threads_max, rss_max, rss_last;
+	bool process;              /* a black box's process was sampled */
 };
 
 struct measure {
@@ -249,6 +250,7 @@ void measure_begin(struct measure *ms, struct model *m, uint64_t now_ns)
 }
 
 struct sample_call {
+	int32_t peer_pid;          /* a black box's process (no board), else 0 */
 	struct side_acc *a;
 	const struct scoreboard_server *b;
 	const struct scoreboard_loadgen *lg;
@@ -281,6 +283,13 @@ static void sample_side(void *ctx)
 			a->rss_last = (double)ps.rss_kb;
 		}
 	}
+	struct procstat pps;
+	if (!b && c->peer_pid > 0 && procstat_read(c->peer_pid, &pps) == 0) {
+		a->process = true;
+		a->threads_max = fmax(a->threads_max, (double)pps.threads);
+		a->rss_max = fmax(a->rss_max, (double)pps.rss_kb);
+		a->rss_last = (double)pps.rss_kb;
+	}
 	if (lg) {
 		double backlog = (double)SB_GET(lg->waiting) + (double)SB_GET(lg->in_flight);
 		a->lg_samples++;
@@ -294,8 +303,11 @@ static void sample_side(void *ctx)
 void measure_sample(struct measure *ms, struct model *m, uint64_t now_ns)
 {
 	double t = (now_ns - ms->begin_ns) / 1e9;
+	const struct snapshot *snap = model_snapshot(m);
 	for (int i = 0; i < SIDE_COUNT; i++) {
-		struct sample_call c = { &ms->side[i], model_server_board(m, i), model_loadgen_board(m, i), t };
+		const struct side_snapshot *ss = &snap->side[i];
+		struct sample_call c = { ss->black_box ? ss->pid : 0, &ms->side[i], model_server_board(m, i),
+					 model_loadgen_board(m, i), t };
 		busguard_run(sample_side, &c);
 	}
 }
@@ -393,6 +405,12 @@ void measure_end(struct measure *ms, struct model *m, uint64_t now_ns, struct me
 			end_loadgen(ms, a, &ms->end, o);
 		if (a->start.srv && ms->end.srv)
 			end_server(ms, a, &ms->end, o);
+		else if (a->process) { /* a peer: only what /proc says of its process */
+			o->process = true;
+			o->threads_max = a->threads_max;
+			o->rss_max_kb = a->rss_max;
+			o->rss_end_kb = a->rss_last;
+		}
 		if (o->server && o->loadgen && o->throughput_rps > o->completed_rps)
 			o->late_served_rps = o->throughput_rps - o->completed_rps;
 		if (o->window_s > 0)

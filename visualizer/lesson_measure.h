@@ -21,6 +21,8 @@
 struct measured_side {
 	bool server;               /* the server's scoreboard was read over the window */
 	bool loadgen;              /* the load generator's too */
+	bool process;              /* a black box's process (a peer: no scoreboard) was read
+	                            * from /proc: threads_max, rss_max_kb, rss_end_kb only */
 	double window_s;           /* how long was measured */
 	/* the load (loadgen) */
 	double offered_rps;        /* customers whose arrival came */

@@ -134,12 +134,14 @@ const struct snapshot *lesson_runner_poll(struct lesson_runner *r)
 	return model_snapshot(r->model);
 }
 
-/* Every board of the running sides is mapped (the model retries once a second). */
+/* Every board of the running sides is mapped (the model retries once a second); a peer
+ * restaurant (restaurant.h) has only its load generator's. */
 static bool boards_ready(struct lesson_runner *r)
 {
 	bool on[SIDE_COUNT] = { r->arena.sc.blocking, r->arena.sc.evented };
 	for (int i = 0; i < SIDE_COUNT; i++)
-		if (on[i] && (!model_server_board(r->model, i) || !model_loadgen_board(r->model, i)))
+		if (on[i] && ((restaurant_is_ours(r->arena.sc.half[i].kind) && !model_server_board(r->model, i)) ||
+			      !model_loadgen_board(r->model, i)))
 			return false;
 	return true;
 }
@@ -335,7 +337,7 @@ static bool on_path(const char *name)
  * dashboard can start a peer server (--left go, branch peers); this build says
  * whether it can with LUNCHRUSH_ARENA_PEERS. */
 #ifndef LUNCHRUSH_ARENA_PEERS
-#define LUNCHRUSH_ARENA_PEERS 0
+#define LUNCHRUSH_ARENA_PEERS 1 /* the arena runs peers (arena_peer.c, right = go) */
 #endif
 
 /* Whether bin_dir/loadgen's --help offers --mix (it lands with issue 16's mixed menu). */

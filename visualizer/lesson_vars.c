@@ -225,7 +225,8 @@ void theory_explain(const struct lesson_step *st, const struct scenario *sc, con
 static const struct field {
 	const char *name;
 	size_t off;
-	char src;          /* 's' server board, 'l' loadgen board, 't' theory */
+	char src;          /* 's' server board, 'l' loadgen board, 'p' the server's process
+	                    * (ours through its board, a peer's from /proc), 't' theory */
 	const char *doc;
 } measured_fields[] = {
 	M(offered_rps, 'l', "customers whose arrival came, per second"),
@@ -259,9 +260,9 @@ static const struct field {
 	M(loop_lag_p99_ms, 's', "evented: loop lag p99"),
 	M(loop_lag_max_ms, 's', "evented: loop lag max"),
 	M(busy_pct, 's', "cashiers (or loops) not idle, % of the time"),
-	M(threads_max, 's', "threads of the server process, most"),
-	M(rss_max_kb, 's', "resident memory, most"),
-	M(rss_end_kb, 's', "resident memory at the end"),
+	M(threads_max, 'p', "threads of the server process, most"),
+	M(rss_max_kb, 'p', "resident memory, most"),
+	M(rss_end_kb, 'p', "resident memory at the end"),
 	M(cpu_pct, 's', "server CPU, % of one core"),
 	M(ctx_per_s, 's', "context switches per second"),
 	M(ctx_per_order, 's', "context switches per order served"),
@@ -369,7 +370,8 @@ static int side_value(struct lesson_ctx *c, int si, char **part, int n, double *
 	}
 	if (measured) {
 		const struct measured_side *m = &r->measured[side];
-		if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen)) {
+		if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen) ||
+		    (f->src == 'p' && !m->server && !m->process)) {
 			snprintf(err, errlen, "the %s %s was not measured in step %d", part[1],
 				 f->src == 's' ? "server" : "load generator", si + 1);
 			return -ENODATA;
@@ -578,12 +580,13 @@ void lesson_print_figures(FILE *out, const struct step_result *r)
 {
 	for (int side = 0; side < SIDE_COUNT; side++) {
 		const struct measured_side *m = &r->measured[side];
-		if (!m->server && !m->loadgen)
+		if (!m->server && !m->loadgen && !m->process)
 			continue;
 		fprintf(out, "      measured.%s:", arena_side_name(side));
 		for (size_t i = 0; i < COUNT(measured_fields); i++) {
 			const struct field *f = &measured_fields[i];
-			if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen))
+			if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen) ||
+			    (f->src == 'p' && !m->server && !m->process))
 				continue;
 			fprintf(out, "%s%s=%.4g", i % 6 == 5 ? "\n        " : " ", f->name,
 				*(const double *)((const char *)m + f->off));

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "headless.h"
 #include "lesson.h"
+#include "peer.h"
 #include "server_config.h"
 #include "ui.h"
 
@@ -26,6 +27,11 @@
 
 static void usage(FILE *out)
 {
+	const char *nginx = peer_nginx_can_cook()
+		? "its orders\n                    cook (echo_sleep of libnginx-mod-http-echo, found here); work_us\n"
+		  "                    is ignored (Debian package nginx-light)"
+		: "trivial\n                    orders only: cook_ms and work_us ignored (libnginx-mod-http-echo\n"
+		  "                    is not installed; with it, echo_sleep waits cook_ms)";
 	fprintf(out,
 		"usage: dashboard [options]            the lunch rush, live (both servers and their load)\n"
 		"       dashboard --headless --duration 20s [--json]\n"
@@ -34,7 +40,25 @@ static void usage(FILE *out)
 		"       dashboard --lesson N [--check]  a guided lesson\n"
 		"\n"
 		"  --scenario FILE   key=value scenario (see visualizer/scenario.h)\n"
-		"  --preset N        preset scenario 1-9 (keys 1-9 on the screen)\n"
+		"  --preset N        preset scenario 1-9 (keys 1-9 on the screen); ours against the\n"
+		"                    peers: 10 blocking vs Node.js, 11 evented vs Node.js,\n"
+		"                    12 Node.js vs Go, 13 evented vs nginx\n"
+		"  --left R, --right R  the restaurant of each half (default blocking, evented):\n"
+		"    blocking        ours: a pool of threads (--threads), one customer each\n"
+		"    evented         ours: one libev event loop (--loops, --helpers)\n"
+		"    node            Node.js http (peers/node/server.js): one loop; work_us a busy\n"
+		"                    loop on it, cook_ms a setTimeout (Debian package nodejs)\n"
+		"    go              Go net/http (peers/go/server.go, built into build/peers/):\n"
+		"                    a goroutine per connection; GOMAXPROCS from the scenario's\n"
+		"                    gomaxprocs (Debian package golang-go)\n"
+		"    nginx           nginx, one worker, config in the run's temp folder; %s\n"
+		"    cmd:'COMMAND {port}'  any server: {port} becomes a free port (command line only)\n"
+		"    url:http://127.0.0.1:PORT/path  a server already running (never stopped);\n"
+		"                    --pid PID adds its threads, memory and CPU\n"
+		"                    peers are measured from outside: the load generator's figures,\n"
+		"                    the kernel's accept queue (door), /proc of the process tree\n"
+		"  --pid PID         the process of a url: restaurant (twice for two url: halves)\n"
+		"  --gomaxprocs N    GOMAXPROCS of the Go restaurant (scenario key gomaxprocs)\n"
 		"  --record FILE     write one row per second per restaurant (CSV)\n"
 		"  --speed 1|4       replay speed (x1, x4)\n"
 		"  --headless        no screen: a per-second table and a summary\n"
@@ -47,7 +71,7 @@ static void usage(FILE *out)
 		"  -h, --help        this help;  --version  the version\n"
 		"\n"
 		"keys: +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets\n"
-		"      f the chef faints  r restart  ? help  q quit\n");
+		"      f the chef faints  r restart  ? help  q quit\n", nginx);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -93,6 +117,11 @@ static bool wants_lesson(int argc, char **argv)
 
 struct options {
 	const char *scenario_file, *record, *replay, *bin;
+	const char *half[2];          /* --left, --right */
+	int32_t pid[2];               /* --pid, in the order given */
+	int npid;
+	uint32_t gomaxprocs;
+	bool gomaxprocs_set;
 	int preset, speed;
 	bool headless, json, attach;
 	uint32_t duration_s;
@@ -101,7 +130,7 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *opt, struct app *app)
 {
 	enum { O_SCENARIO = 256, O_PRESET, O_RECORD, O_REPLAY, O_SPEED, O_HEADLESS, O_DURATION, O_JSON, O_BIG,
-	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION };
+	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION, O_LEFT, O_RIGHT, O_PID, O_GOMAXPROCS };
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, NULL, O_SCENARIO }, { "preset", required_argument, NULL, O_PRESET },
 		{ "record", required_argument, NULL, O_RECORD },     { "replay", required_argument, NULL, O_REPLAY },
@@ -110,7 +139,9 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		{ "big", no_argument, NULL, O_BIG },                 { "ascii", no_argument, NULL, O_ASCII },
 		{ "mono", no_argument, NULL, O_MONO },               { "bin", required_argument, NULL, O_BIN },
 		{ "attach", no_argument, NULL, O_ATTACH },           { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },         { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, O_VERSION },         { "left", required_argument, NULL, O_LEFT },
+		{ "right", required_argument, NULL, O_RIGHT },       { "pid", required_argument, NULL, O_PID },
+		{ "gomaxprocs", required_argument, NULL, O_GOMAXPROCS }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
@@ -119,8 +150,8 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		case O_SCENARIO: opt->scenario_file = optarg; break;
 		case O_PRESET:
 			opt->preset = atoi(optarg);
-			if (opt->preset < 1 || opt->preset > SCENARIO_PRESETS)
-				return usage_error("--preset '%s': pick 1 to 9", optarg);
+			if (opt->preset < 1 || opt->preset > SCENARIO_PRESETS_ALL)
+				return usage_error("--preset '%s': pick 1 to 13", optarg);
 			break;
 		case O_RECORD: opt->record = optarg; break;
 		case O_REPLAY: opt->replay = optarg; break;
@@ -141,6 +172,25 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		case O_MONO: app->vopts.color = false; break;
 		case O_BIN: opt->bin = optarg; break;
 		case O_ATTACH: opt->attach = true; break;
+		case O_LEFT: opt->half[0] = optarg; break;
+		case O_RIGHT: opt->half[1] = optarg; break;
+		case O_PID: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v <= 0 || v > INT32_MAX || opt->npid == 2)
+				return usage_error("--pid '%s': a process id (at most twice)", optarg);
+			opt->pid[opt->npid++] = (int32_t)v;
+			break;
+		}
+		case O_GOMAXPROCS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 0 || v > 1024)
+				return usage_error("--gomaxprocs '%s': 0 (Go's default) to 1024", optarg);
+			opt->gomaxprocs = (uint32_t)v;
+			opt->gomaxprocs_set = true;
+			break;
+		}
 		case 'h': usage(stdout); return 1;
 		case O_VERSION: printf("dashboard (lunchrush) %s\n", LUNCHRUSH_VERSION); return 1;
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
@@ -155,6 +205,36 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		return usage_error("%s: pick one of --attach, --replay, --scenario/--preset", "modes");
 	if (opt->json && !opt->headless)
 		return usage_error("%s goes with --headless", "--json");
+	if ((opt->half[0] || opt->half[1] || opt->npid) && (opt->attach || opt->replay))
+		return usage_error("%s: not with --attach or --replay", "--left/--right/--pid");
+	return 0;
+}
+
+/* --left/--right/--pid/--gomaxprocs on top of the preset or scenario file; then what
+ * each half needs (a peer's program, installed through scripts/deps.sh when missing,
+ * the Go server built). 0, or 2 with what is missing said on stderr. */
+static int setup_halves(struct app *app, const struct options *opt, const char *bin)
+{
+	char err[320];
+	for (int i = 0; i < 2; i++)
+		if (opt->half[i] && restaurant_parse(&app->sc.half[i], opt->half[i], err, sizeof err) < 0)
+			return usage_error("%s", err);
+	int used = 0;
+	for (int i = 0; i < 2 && used < opt->npid; i++)
+		if (app->sc.half[i].kind == REST_URL)
+			app->sc.half[i].pid = opt->pid[used++];
+	if (used < opt->npid)
+		return usage_error("--pid %s: goes with a url: restaurant (--left or --right url:...)",
+				   opt->npid ? "PID" : "");
+	if (opt->gomaxprocs_set)
+		app->sc.gomaxprocs = opt->gomaxprocs;
+	bool on[2] = { app->sc.blocking, app->sc.evented };
+	for (int i = 0; i < 2; i++)
+		if (on[i] && peer_prepare(&app->sc.half[i], bin, getenv("LUNCHRUSH_NO_INSTALL") == NULL, err,
+					  sizeof err) < 0) {
+			fprintf(stderr, "dashboard: %s\n", err);
+			return 2;
+		}
 	return 0;
 }
 
@@ -265,6 +345,9 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
 		snprintf(bin, sizeof bin, "%s", opt->bin);
 	else
 		arena_default_bin_dir(bin, sizeof bin);
+	int hrc = setup_halves(app, opt, bin);
+	if (hrc)
+		return hrc;
 	app->arena = calloc(1, sizeof *app->arena);
 	if (!app->arena || arena_init(app->arena, bin) < 0) {
 		fprintf(stderr, "dashboard: cannot make a temp folder: %s\n", strerror(errno));

@@ -18,6 +18,7 @@
 #include "busguard.h"
 #include "clock.h"
 #include "hist.h"
+#include "model_outside.h"
 #include "model_words.h"
 #include "numclamp.h"
 #include "procstat.h"
@@ -82,6 +83,8 @@ struct side_state {
 
 	struct more_lg more[MODEL_LOADGENS_MAX - 1];
 	unsigned nmore;
+
+	struct outside_state out;                 /* the door from the kernel; a black box */
 };
 
 struct model {
@@ -157,6 +160,7 @@ static void reset_side(struct side_state *st, struct side_snapshot *ss)
 	st->srv_why[0] = st->lg_why[0] = st->kitchen_why[0] = '\0';
 	st->kitchen_down_prev = 0;
 	bool present = st->srv_name[0] || st->lg_name[0];
+	outside_reset(&st->out);
 	memset(ss, 0, sizeof *ss);
 	ss->present = present;
 }
@@ -186,15 +190,31 @@ int model_attach(struct model *m, enum arena_side side, const char *server_board
 	snprintf(st->srv_name, sizeof st->srv_name, "%s", server_board ? server_board : "");
 	snprintf(st->lg_name, sizeof st->lg_name, "%s", loadgen_board ? loadgen_board : "");
 	st->arena_srv_why[0] = st->arena_lg_why[0] = st->arena_kitchen_why[0] = '\0';
+	memset(&st->out, 0, sizeof st->out);
 	reset_side(st, &m->snap.side[side]);
 	return 0;
+}
+
+void model_watch(struct model *m, enum arena_side side, int32_t pid, uint16_t port, const char *restaurant,
+		 bool black_box)
+{
+	if ((unsigned)side >= SIDE_COUNT)
+		return;
+	struct outside_state *o = &m->s[side].out;
+	o->pid = pid;
+	o->port = port;
+	o->black_box = black_box;
+	snprintf(o->restaurant, sizeof o->restaurant, "%s", restaurant ? restaurant : "");
 }
 
 void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns)
 {
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		const struct arena_proc *s = &a->server[i], *l = &a->loadgen[i];
-		model_attach(m, i, s->started ? s->board : NULL, l->started ? l->board : NULL);
+		bool ours = restaurant_is_ours(s->kind);
+		model_attach(m, i, s->started && ours ? s->board : NULL, l->started ? l->board : NULL);
+		if (s->started || s->not_ours)
+			model_watch(m, i, s->watch_pid, s->port, restaurant_name(s->kind), !ours);
 	}
 	model_reset(m, now_ns);
 }
@@ -647,6 +667,8 @@ static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, u
 				    sizeof st->kitchen_why);
 		tick_process(st, ss, now_ns);
 	}
+	outside_gauges(&st->out, st->srv ? (uint16_t)st->srv->port : 0, st->lg, ss, &st->max, st->srv_why,
+		       sizeof st->srv_why);
 	if (st->lg && (tick || !st->have_lg_prev)) {
 		read_loadgen(st->lg, now_ns, &st->lg_now);
 		add_more_readings(st, &st->lg_now);
@@ -654,6 +676,7 @@ static bool update_side_reads(struct side_state *st, struct side_snapshot *ss, u
 			tick_loadgen(st, ss);
 			computed = true;
 		}
+		outside_tick(&st->out, st->lg, ss, now_ns, &st->max); /* the first: its baseline */
 		st->lg_prev = st->lg_now;
 		st->have_lg_prev = true;
 	}

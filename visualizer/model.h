@@ -98,6 +98,17 @@ struct side_snapshot {
 	uint32_t history_len;
 	float history_rps[MODEL_HISTORY];
 	float history_p99_ms[MODEL_HISTORY];
+
+	/* measured from outside (model_outside.h), for every half: door and door_max above
+	 * come from the kernel when door_kernel is set; a black box has only these, the
+	 * load generator's figures and its process tree */
+	char restaurant[16];      /* "blocking", "evented", "node", "go", "nginx", "cmd", "url" */
+	bool black_box;           /* no scoreboard: line, cashiers and kitchen are unknown */
+	bool door_kernel;         /* door (accept queue) and door_max (backlog) from sock_diag */
+	int64_t in_flight;        /* loadgen: sent, response not yet read */
+	uint64_t listen_overflows; /* kernel ListenOverflows since the start (whole machine) */
+	uint64_t listen_drops;    /* kernel ListenDrops since the start (whole machine) */
+	uint32_t processes;       /* processes summed (a black box's tree: nginx's workers) */
 };
 
 struct snapshot {
@@ -116,6 +127,12 @@ void model_free(struct model *m);
  * every update retries the ones not mapped, and re-maps one whose writer went away
  * (a restart). Resets the side's figures. 0 or -EINVAL for a bad name. */
 int model_attach(struct model *m, enum arena_side side, const char *server_board, const char *loadgen_board);
+
+/* What a side is and where to measure it from outside: its listening port (0: the one
+ * its scoreboard names), its process (0: none known) and its restaurant.h name; a black
+ * box has no server scoreboard. Kept across resets; model_attach clears it. */
+void model_watch(struct model *m, enum arena_side side, int32_t pid, uint16_t port, const char *restaurant,
+		 bool black_box);
 
 /* Attach both sides to what the arena started, and reset the figures and the clock. */
 void model_attach_arena(struct model *m, const struct arena *a, uint64_t now_ns);
@@ -157,6 +174,8 @@ struct side_maxima {
 	long threads_max;
 	long rss_max_kb;
 	double loop_lag_p99_ms;    /* loop lag p99 over the whole run */
+	int64_t door_max;          /* the accept queue, longest seen (kernel) */
+	int64_t door_backlog;      /* the listen backlog (kernel), last seen */
 };
 void model_maxima(const struct model *m, enum arena_side side, struct side_maxima *out);
 

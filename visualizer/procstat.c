@@ -3,6 +3,7 @@
 #include "procstat.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -84,5 +85,73 @@ int procstat_read(pid_t pid, struct procstat *out)
 	if (hz <= 0)
 		hz = 100;
 	out->cpu_ns = (utime + stime) * (1000000000ULL / (unsigned long long)hz);
+	return 0;
+}
+
+/* The parent of pid from /proc/PID/stat (field 4, after the ')'), or -1. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (textfile_read(path, buf, sizeof buf) < 0)
+		return -1;
+	const char *p = strrchr(buf, ')');
+	int ppid;
+	if (!p || sscanf(p + 2, "%*c %d", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+/* pid, then its descendants breadth first: every pass over /proc adds the children of
+ * those found so far (a tree of depth d costs d passes; servers are one or two deep). */
+static int tree_members(pid_t root, pid_t *members, int cap)
+{
+	int n = 0;
+	members[n++] = root;
+	for (int depth = 0; depth < 4; depth++) {
+		int before = n;
+		DIR *d = opendir("/proc");
+		if (!d)
+			break;
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL && n < cap) {
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			pid_t pid = (pid_t)atoi(e->d_name), pp = parent_of(pid);
+			bool known = false, child = false;
+			for (int i = 0; i < n && !known; i++)
+				known = members[i] == pid;
+			for (int i = 0; i < n && !child && pp > 0; i++)
+				child = members[i] == pp;
+			if (child && !known)
+				members[n++] = pid;
+		}
+		closedir(d);
+		if (n == before)
+			break;
+	}
+	return n;
+}
+
+int procstat_read_tree(pid_t pid, struct procstat *out, uint32_t *processes)
+{
+	pid_t members[PROCSTAT_TREE_MAX];
+	memset(out, 0, sizeof *out);
+	*processes = 0;
+	int rc = procstat_read(pid, out);
+	if (rc < 0)
+		return rc;
+	*processes = 1;
+	int n = tree_members(pid, members, PROCSTAT_TREE_MAX);
+	for (int i = 1; i < n; i++) {
+		struct procstat one;
+		if (procstat_read(members[i], &one) < 0)
+			continue; /* gone meanwhile */
+		out->threads += one.threads;
+		out->rss_kb += one.rss_kb;
+		out->cpu_ns += one.cpu_ns;
+		out->ctx_switches += one.ctx_switches;
+		(*processes)++;
+	}
 	return 0;
 }

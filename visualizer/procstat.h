@@ -17,4 +17,13 @@ struct procstat {
  * file reads. */
 int procstat_read(pid_t pid, struct procstat *out);
 
+#define PROCSTAT_TREE_MAX 64   /* processes summed in one tree */
+
+/* The same figures summed over pid and every process below it (nginx's workers, the
+ * children of a command a shell started): a server seen from outside is its whole
+ * tree. *processes says how many were summed. Costs a scan of /proc (one small read
+ * per process on the machine): call it once a tick. 0 or a negative errno (-ENOENT
+ * when pid itself is gone). */
+int procstat_read_tree(pid_t pid, struct procstat *out, uint32_t *processes);
+
 #endif

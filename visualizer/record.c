@@ -69,7 +69,9 @@ static void write_header(FILE *out)
 
 void record_format_row(FILE *out, double t_s, enum arena_side side, const struct side_snapshot *ss)
 {
-	fprintf(out, "%.3f,%s,%s", t_s, side_names[side], ss->model[0] ? ss->model : "-");
+	/* a black box (issue 14) has no model: its restaurant's name stands in the column */
+	const char *model = ss->black_box && ss->restaurant[0] ? ss->restaurant : ss->model[0] ? ss->model : "-";
+	fprintf(out, "%.3f,%s,%s", t_s, side_names[side], model);
 	for (size_t i = 0; i < NCOLS; i++) {
 		const char *p = (const char *)ss + columns[i].off;
 		switch (columns[i].type) {
@@ -191,6 +193,13 @@ int record_parse_row(const char *line, double *t_s, enum arena_side *side, struc
 	else
 		return -EINVAL;
 	snprintf(ss->model, sizeof ss->model, "%.15s", strcmp(fields[2], "-") ? fields[2] : "");
+	int kind = restaurant_kind_named(ss->model);
+	if (kind >= 0 && !restaurant_is_ours(kind)) { /* a peer's half: measured from outside */
+		snprintf(ss->restaurant, sizeof ss->restaurant, "%s", ss->model);
+		ss->model[0] = '\0';
+		ss->black_box = true;
+		ss->door_kernel = true; /* its door column is the kernel's reading */
+	}
 	for (size_t i = 0; i < NCOLS; i++)
 		if (parse_field(&columns[i], fields[3 + i], ss) < 0)
 			return -EINVAL;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +39,8 @@ void scenario_defaults(struct scenario *sc)
 	sc->loops = 1;
 	sc->helpers = 0;
 	sc->idle_ms = 60000; /* idle keep-alive connections of a Poisson burst stay open */
+	sc->half[0].kind = REST_BLOCKING;
+	sc->half[1].kind = REST_EVENTED;
 }
 
 /* Presets, one row each, applied on top of the defaults.
@@ -62,11 +65,28 @@ static const struct preset {
 	{ "big rush",           1000, 50,    0, 16, 0, true  },
 };
 
+/* Presets 10.. (--preset only, no key): ours against the peers, and the peers against
+ * each other, under the same lunch rush. columns: the preset's row as above, then the
+ * left and right restaurants (restaurant.h names).
+ * 10: the seed's own claim (one event loop keeps up where four threads cannot);
+ * 11, 12: two event loops, then the loop against goroutines, with 0.2 ms of CPU each;
+ * 13: trivial orders (nginx cooks only with the echo module: see dashboard --help). */
+static const struct peer_preset {
+	struct preset p;
+	const char *left, *right;
+} peer_presets[SCENARIO_PRESETS_ALL - SCENARIO_PRESETS] = {
+	{ { "blocking vs Node.js", 120, 50,   0, 4, 0, true }, "blocking", "node" },
+	{ { "evented vs Node.js",  500, 50, 200, 4, 0, true }, "evented", "node" },
+	{ { "Node.js vs Go",       500, 50, 200, 4, 0, true }, "node", "go" },
+	{ { "evented vs nginx",   1000,  0,   0, 4, 0, true }, "evented", "nginx" },
+};
+
 int scenario_preset(struct scenario *sc, int n)
 {
-	if (n < 1 || n > SCENARIO_PRESETS)
+	if (n < 1 || n > SCENARIO_PRESETS_ALL)
 		return -EINVAL;
-	const struct preset *p = &presets[n - 1];
+	const struct peer_preset *pp = n > SCENARIO_PRESETS ? &peer_presets[n - 1 - SCENARIO_PRESETS] : NULL;
+	const struct preset *p = pp ? &pp->p : &presets[n - 1];
 	scenario_defaults(sc);
 	snprintf(sc->name, sizeof sc->name, "%s", p->name);
 	sc->rate = p->rate;
@@ -75,11 +95,17 @@ int scenario_preset(struct scenario *sc, int n)
 	sc->threads = p->threads;
 	sc->helpers = p->helpers;
 	sc->keepalive = p->keepalive;
+	if (pp) {
+		restaurant_parse(&sc->half[0], pp->left, NULL, 0);
+		restaurant_parse(&sc->half[1], pp->right, NULL, 0);
+	}
 	return 0;
 }
 
 const char *scenario_preset_name(int n)
 {
+	if (n > SCENARIO_PRESETS && n <= SCENARIO_PRESETS_ALL)
+		return peer_presets[n - 1 - SCENARIO_PRESETS].p.name;
 	return n >= 1 && n <= SCENARIO_PRESETS ? presets[n - 1].name : NULL;
 }
 
@@ -188,6 +214,23 @@ static int check_extra_args(const char *key, const char *v, char *err, size_t er
 	return 0;
 }
 
+/* left = / right = in a file or a lesson: any restaurant but a command (a file that
+ * ran a shell command would be a script; only --left/--right on the command line do).
+ * The pid set before (right_pid) stays. */
+static int set_half(struct scenario *sc, int i, const char *v, char *err, size_t errlen)
+{
+	struct restaurant r;
+	int rc = restaurant_parse(&r, v, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (r.kind == REST_CMD)
+		return errmsg_fail(err, errlen, -EINVAL, "%s: cmd: is taken from the command line only "
+				   "(--%s 'cmd:...'), never from a file", i ? "right" : "left", i ? "right" : "left");
+	r.pid = sc->half[i].pid;
+	sc->half[i] = r;
+	return 0;
+}
+
 /* Numbers the flags of our binaries accept, with units in the key names. */
 int scenario_set(struct scenario *sc, const char *key, const char *v, char *err, size_t errlen)
 {
@@ -216,6 +259,15 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 		sc->seed = s;
 		return 0;
 	}
+	if (strcmp(key, "left") == 0 || strcmp(key, "right") == 0)
+		return set_half(sc, key[0] == 'r', v, err, errlen);
+	if (strcmp(key, "left_pid") == 0 || strcmp(key, "right_pid") == 0) {
+		uint32_t pid;
+		int rc = parse_u32(key, v, INT32_MAX, &pid, err, errlen);
+		if (rc == 0)
+			sc->half[key[0] == 'r'].pid = (int32_t)pid;
+		return rc;
+	}
 	static const struct { const char *key; size_t off; uint32_t max; } nums[] = {
 		{ "connections", offsetof(struct scenario, connections), 100000 },
 		{ "cook_ms", offsetof(struct scenario, cook_ms), 60000 },
@@ -230,6 +282,7 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 		{ "max_line", offsetof(struct scenario, max_line), 1000000 },
 		{ "backlog", offsetof(struct scenario, backlog), 65535 },
 		{ "stoves", offsetof(struct scenario, stoves), 100000 },
+		{ "gomaxprocs", offsetof(struct scenario, gomaxprocs), 1024 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
 		if (strcmp(key, nums[i].key) == 0)
@@ -384,6 +437,18 @@ void scenario_write(const struct scenario *sc, FILE *out)
 		fprintf(out, "stoves = %u\n", sc->stoves);
 	if (sc->mix[0])
 		fprintf(out, "mix = %s\n", sc->mix);
+	for (int i = 0; i < 2; i++) {
+		char spec[RESTAURANT_ARG_MAX + 8];
+		restaurant_spec(&sc->half[i], spec, sizeof spec);
+		if (sc->half[i].kind == REST_CMD) /* a file never runs a command: kept as a note */
+			fprintf(out, "# %s = %s (give it with --%s)\n", i ? "right" : "left", spec, i ? "right" : "left");
+		else if (sc->half[i].kind != (i ? REST_EVENTED : REST_BLOCKING))
+			fprintf(out, "%s = %s\n", i ? "right" : "left", spec);
+		if (sc->half[i].pid)
+			fprintf(out, "%s_pid = %d\n", i ? "right" : "left", (int)sc->half[i].pid);
+	}
+	if (sc->gomaxprocs)
+		fprintf(out, "gomaxprocs = %u\n", sc->gomaxprocs);
 }
 
 void scenario_summary(const struct scenario *sc, char *buf, size_t len)
@@ -393,6 +458,10 @@ void scenario_summary(const struct scenario *sc, char *buf, size_t len)
 		snprintf(load, sizeof load, "%g/s", sc->rate);
 	else
 		snprintf(load, sizeof load, "%u clients", sc->connections);
-	snprintf(buf, len, "%s: %s, cook %u ms, cpu %u us, %u cashiers%s", sc->name, load, sc->cook_ms,
-		 sc->work_us, sc->threads, sc->keepalive ? "" : ", no keep-alive");
+	char halves[48] = "";
+	if (sc->half[0].kind != REST_BLOCKING || sc->half[1].kind != REST_EVENTED)
+		snprintf(halves, sizeof halves, ", %s vs %s", restaurant_name(sc->half[0].kind),
+			 restaurant_name(sc->half[1].kind));
+	snprintf(buf, len, "%s: %s, cook %u ms, cpu %u us, %u cashiers%s%s", sc->name, load, sc->cook_ms,
+		 sc->work_us, sc->threads, sc->keepalive ? "" : ", no keep-alive", halves);
 }

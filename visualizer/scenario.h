@@ -11,6 +11,9 @@
  *   cook_ms = 50        kitchen wait per order
  *   work_us = 0         CPU work per order
  *   threads = 4         bin/blocking --threads (0 = a thread per connection)
+ *   left = blocking     the left half's restaurant (restaurant.h); right = evented
+ *   right_pid = 1234    the process of a url: restaurant (its threads, memory, CPU)
+ *   gomaxprocs = 1      GOMAXPROCS of the Go restaurant (0 = Go's default)
  *   ...                 (every field of struct scenario below, by its name)
  */
 #ifndef LUNCHRUSH_SCENARIO_H
@@ -21,11 +24,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "restaurant.h"
+
 #define SCENARIO_NAME_MAX 48
 #define SCENARIO_ARGS_MAX 256
 #define SCENARIO_EXTRA_ARGS_MAX 8   /* words in one *_args key */
 #define SCENARIO_FILE_MAX (64 * 1024) /* bytes in a scenario file */
 #define SCENARIO_PRESETS 9    /* keys 1..9 */
+#define SCENARIO_PRESETS_ALL 13 /* --preset 10..13: ours against the peers (no key) */
 #define SCENARIO_RATE_MAX 100000.0
 
 struct scenario {
@@ -59,6 +65,11 @@ struct scenario {
 	char blocking_args[SCENARIO_ARGS_MAX];
 	char evented_args[SCENARIO_ARGS_MAX];
 	char loadgen_args[SCENARIO_ARGS_MAX];
+	/* the two halves: half[0] left (run when `blocking` is on), half[1] right (run when
+	 * `evented` is on); blocking and evented by default. A file or a lesson may name any
+	 * kind but cmd: (a file never runs a command: only --left/--right do) */
+	struct restaurant half[2];
+	uint32_t gomaxprocs;           /* GOMAXPROCS for the Go restaurant, 0 = Go's default */
 	/* limits the lessons 10, 12 and 13 set; 0 leaves each binary's default */
 	uint32_t max_line;             /* bin/blocking --max-line: turn away beyond N in line */
 	uint32_t backlog;              /* both servers --backlog: the door (accept queue) */
@@ -71,7 +82,7 @@ struct scenario {
 /* The built-in "lunch rush": the blocking line grows, the evented server keeps up. */
 void scenario_defaults(struct scenario *sc);
 
-/* Preset n (1..SCENARIO_PRESETS) on top of the defaults. 0, or -EINVAL. */
+/* Preset n (1..SCENARIO_PRESETS_ALL) on top of the defaults. 0, or -EINVAL. */
 int scenario_preset(struct scenario *sc, int n);
 const char *scenario_preset_name(int n);  /* "lunch rush", ...; NULL when out of range */
 

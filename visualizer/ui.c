@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "clock.h"
+#include "ghost.h"
 #include "keys.h"
 
 #define FRAME_NS (100 * NS_PER_MS)
@@ -29,6 +30,9 @@ static void replay_advance(struct app *app, uint64_t now_ns)
 	app->replay_next_ns = now_ns + NS_PER_SEC / (uint64_t)app->replay_speed;
 }
 
+/* The model beside the live run (sim_bridge.h), drawn by ghost.c; not in replay. */
+static struct sim_ghost ghost;
+
 /* Everything that changes with time, once per FRAME_NS. False when the run must end:
  * the recording could not be written (main says why, once the screen is closed). */
 static bool update(struct app *app, uint64_t now_ns)
@@ -40,7 +44,10 @@ static bool update(struct app *app, uint64_t now_ns)
 	if (app->arena && arena_poll(app->arena))
 		app_sync_reasons(app);
 	if (model_update(app->model, now_ns) && app->rec)
-		return recorder_write(app->rec, model_snapshot(app->model)) == 0;
+		if (recorder_write(app->rec, model_snapshot(app->model)) != 0)
+			return false;
+	if (app->mode == APP_LIVE)
+		sim_ghost_update(&ghost, &app->sc, model_snapshot(app->model));
 	return true;
 }
 
@@ -51,6 +58,8 @@ static void draw(struct app *app, uint64_t now_ns)
 	const struct snapshot *s = app_snapshot(app);
 	app_status(app, s, now_ns, mode, sizeof mode, &st);
 	view_draw(stdscr, s, &st, &app->vopts);
+	if (app->mode == APP_LIVE && !st.help)
+		ghost_draw(stdscr, &ghost, s, &app->vopts);
 	doupdate();
 }
 
@@ -73,6 +82,7 @@ int ui_run(struct app *app)
 		replay_frame(app->replay, 0, &app->replay_snap);
 		app->replay_next_ns = clock_now_ns() + NS_PER_SEC / (uint64_t)app->replay_speed;
 	}
+	sim_ghost_init(&ghost);
 	uint64_t next_update = 0, last_draw = 0;
 	bool dirty = true;
 	int rc = 0;
@@ -99,6 +109,12 @@ int ui_run(struct app *app)
 		int ch = wgetch(stdscr);
 		if (ch == ERR)
 			continue;
+		if (ch == 'm' && app->mode == APP_LIVE) {  /* the model's figures on or off */
+			ghost.shown = !ghost.shown;
+			app_say(app, clock_now_ns(), "model %s", ghost.shown ? "shown" : "hidden (m shows it)");
+			dirty = true;
+			continue;
+		}
 		int flags = keys_handle(app, ch, clock_now_ns());
 		if (flags & KEYS_QUIT)
 			break;
@@ -106,5 +122,6 @@ int ui_run(struct app *app)
 			dirty = true;
 	}
 	endwin();
+	sim_ghost_destroy(&ghost);
 	return rc;
 }

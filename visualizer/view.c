@@ -13,6 +13,7 @@
 
 #include "fmt.h"
 #include "numclamp.h"
+#include "view_outside.h"
 #include "viewkit.h"
 
 #define MIN_COLS 76
@@ -79,18 +80,26 @@ static void draw_crowd(const struct half *h, int y, int x, int rows, int64_t n, 
 
 static void draw_title(const struct half *h, int y, enum arena_side side, const struct side_snapshot *ss)
 {
-	char what[64];
-	if (side == SIDE_BLOCKING && ss->threads_cfg == 0 && ss->server_up)
+	char what[96];
+	bool blocking = ss->model[0] ? ss->model[0] == 'b' : side == SIDE_BLOCKING;
+	if (blocking && ss->threads_cfg == 0 && ss->server_up)
 		snprintf(what, sizeof what, "a thread per customer");
-	else if (side == SIDE_BLOCKING)
+	else if (blocking)
 		snprintf(what, sizeof what, "%u cashiers (threads)", ss->threads_cfg);
 	else
 		snprintf(what, sizeof what, "%u loop%s, %u helpers", ss->loops_cfg, ss->loops_cfg == 1 ? "" : "s",
 			 ss->helpers_cfg);
+	const char *title = side == SIDE_BLOCKING ? "BLOCKING" : "EVENTED";
+	int kind = restaurant_kind_named(ss->restaurant); /* any restaurant on either half */
+	if (kind >= 0) {
+		title = restaurant_title(kind);
+		if (ss->black_box)
+			snprintf(what, sizeof what, "%s", restaurant_about(kind));
+	}
 	wattr_on(h->w, A(h, VA_TITLE), NULL);
 	mvwhline(h->w, y, h->x, ' ', h->width);
 	wattr_off(h->w, A(h, VA_TITLE), NULL);
-	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_TITLE), " %s ", side == SIDE_BLOCKING ? "BLOCKING" : "EVENTED");
+	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_TITLE), " %s ", title);
 	if (ss->server_up)
 		vk_put(h->w, y, h->x + n, h->width - n, A(h, VA_TITLE), " %s", what);
 }
@@ -120,8 +129,13 @@ static int draw_scene(const struct half *h, int y, int line_rows, const struct s
 	char outside[24] = "-"; /* "-": no load generator watched (yet) */
 	if (ss->loadgen_up)
 		snprintf(outside, sizeof outside, "%lld", (long long)ss->outside);
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %lld  conns %lld", outside,
-	       (long long)ss->door, (long long)ss->conns_open);
+	char door[48]; /* with the backlog when the kernel said it, as a peer's half shows it */
+	if (ss->door_kernel)
+		snprintf(door, sizeof door, "%lld/%lld", (long long)ss->door, (long long)ss->door_max);
+	else
+		snprintf(door, sizeof door, "%lld", (long long)ss->door);
+	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %s  conns %lld", outside, door,
+	       (long long)ss->conns_open);
 
 	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "line %-5lld ", (long long)ss->in_line);
 	draw_crowd(h, y, h->x + n, line_rows, ss->in_line, g->customer, A(h, VA_CUSTOMER));
@@ -190,6 +204,27 @@ static double service_ms(const struct side_snapshot *ss)
 	return cook + work / 1000.0;
 }
 
+/* The process rows: ours read their model's figures, a black box its tree's. */
+static int draw_process(const struct half *h, int y, const struct side_snapshot *ss)
+{
+	char a[24];
+	if (ss->black_box) {
+		view_outside_process(h->w, y++, h->x, h->width, ss, h->o);
+		vk_put(h->w, y++, h->x, h->width, A(h, VA_DIM), "Little from the client: L = outside + in flight");
+		return y;
+	}
+	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "threads %ld  rss %s  cpu %.0f%%", ss->threads,
+	       fmt_kb(a, sizeof a, ss->rss_kb), ss->cpu_pct);
+	if (ss->model[0] == 'e')
+		vk_put(h->w, y++, h->x, h->width, A(h, ss->loop_lag_p99_ms > 10 ? VA_BAD : VA_NORMAL),
+		       "loop lag p99 %s  loop busy %.0f%%", fmt_ms(a, sizeof a, ss->loop_lag_p99_ms), ss->loop_util_pct);
+	else
+		vk_put(h->w, y++, h->x, h->width, A(h, ss->loop_util_pct > 95 ? VA_WARN : VA_NORMAL),
+		       "cashiers busy %.0f%%  ctx switches %s/s", ss->loop_util_pct,
+		       fmt_count(a, sizeof a, ss->ctx_switches_rps));
+	return y;
+}
+
 static int draw_figures(const struct half *h, int y, int spark_h, const struct side_snapshot *ss)
 {
 	char a[24], b[24], c[24];
@@ -215,15 +250,7 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 	y += spark_h;
 
 	draw_errors(h, y++, ss);
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "threads %ld  rss %s  cpu %.0f%%", ss->threads,
-	       fmt_kb(a, sizeof a, ss->rss_kb), ss->cpu_pct);
-	if (ss->model[0] == 'e')
-		vk_put(h->w, y++, h->x, h->width, A(h, ss->loop_lag_p99_ms > 10 ? VA_BAD : VA_NORMAL),
-		       "loop lag p99 %s  loop busy %.0f%%", fmt_ms(a, sizeof a, ss->loop_lag_p99_ms), ss->loop_util_pct);
-	else
-		vk_put(h->w, y++, h->x, h->width, A(h, ss->loop_util_pct > 95 ? VA_WARN : VA_NORMAL),
-		       "cashiers busy %.0f%%  ctx switches %s/s", ss->loop_util_pct,
-		       fmt_count(a, sizeof a, ss->ctx_switches_rps));
+	y = draw_process(h, y, ss);
 
 	bool ok = little_holds(ss);
 	const char *f = ss->little_l >= 100 || ss->little_lw >= 100 ? "Little L=%.0f %s %sW=%.0f" : "Little L=%.1f %s %sW=%.1f";
@@ -248,7 +275,8 @@ static void draw_half_normal(const struct half *h, enum arena_side side, const s
 	int spark_extra = spare / 4 < 8 ? spare / 4 : 8;
 	int line_extra = spare - 2 * spark_extra < 20 ? spare - 2 * spark_extra : 20;
 	int line_rows = 1 + line_extra, spark_h = 1 + spark_extra;
-	int y = draw_scene(h, h->y + 1, line_rows, ss);
+	int y = ss->black_box ? view_outside_scene(h->w, h->y + 1, h->x, h->width, line_rows, ss, h->o)
+			      : draw_scene(h, h->y + 1, line_rows, ss);
 	draw_figures(h, y + 1, spark_h, ss);
 }
 
@@ -270,8 +298,11 @@ static void draw_half_big(const struct half *h, enum arena_side side, const stru
 	}
 	char v[32], label[64], a[24], b[24];
 	int y = h->y + 1;
-	snprintf(v, sizeof v, "%lld", (long long)clamp_add_i64(ss->in_line, ss->door));
-	draw_big_figure(h, y, "waiting in line", v, "", A(h, ss->in_line > 0 ? VA_WARN : VA_GOOD));
+	/* a black box shows no line: who waits is outside or at the door */
+	int64_t waiting = clamp_add_i64(ss->black_box ? ss->outside : ss->in_line, ss->door);
+	snprintf(v, sizeof v, "%lld", (long long)waiting);
+	draw_big_figure(h, y, ss->black_box ? "waiting (outside + door)" : "waiting in line", v, "",
+			A(h, waiting > 0 ? VA_WARN : VA_GOOD));
 	y += 6;
 	double arriving = ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps;
 	snprintf(v, sizeof v, "%.0f", clamp_double(ss->throughput_rps, 0, 1e12));

@@ -5,7 +5,7 @@
  * parses is written back with scenario_write and summarised. The allow-list of
  * pass-through flags (issue 19, defect 5) is part of what is fuzzed: a scenario that
  * parses must hold only allowed words in its *_args keys.
- * fuzz-sources: visualizer/scenario.c common/errmsg.c common/textfile.c
+ * fuzz-sources: visualizer/scenario.c visualizer/restaurant.c common/errmsg.c common/textfile.c
  * fuzz-libs: -linih
  */
 #define _GNU_SOURCE

@@ -109,6 +109,19 @@ static void test_dashboard_headless_lunch_rush(void **state)
 	must_num(bpart, "threads_max");
 	must_num(evented, "loop_lag_p99_ms");
 	must_num(evented, "rss_max_kb");
+
+	/* the model of the same scenario beside it, with the keys of servers.* (issue 13):
+	 * both are bound by the same 4 cashiers of 50 ms, so they agree on throughput */
+	const char *model = strstr(out, "\"model\": {\"blocking\": ");
+	assert_non_null(model);
+	const char *model_ev = strstr(model, "\"evented\": ");
+	assert_non_null(model_ev);
+	double mb_rps = must_num(model, "throughput_rps"), me_rps = must_num(model_ev, "throughput_rps");
+	print_message("model: blocking %.1f/s, evented %.1f/s (measured %.1f, %.1f)\n", mb_rps, me_rps, b_rps, e_rps);
+	assert_true(mb_rps > 0.9 * b_rps && mb_rps < 1.1 * b_rps);
+	assert_true(me_rps > 0.9 * e_rps && me_rps < 1.1 * e_rps);
+	must_num(strstr(model, "\"latency_ms\""), "p99");
+	must_num(model, "line_max");
 }
 
 /* ---- tmux ---- */

@@ -349,6 +349,31 @@ static void test_dashboard_killed_leaves_nothing(void **state)
 	}
 }
 
+/* A --scoreboard name another user holds (squatted in /dev/shm): refused, naming the
+ * owner (issue 19, defect 6; the load generator printed only "Permission denied"). */
+static void test_squatted_scoreboard_names_the_owner(void **state)
+{
+	static char out[4096], err[4096];
+	char name[64], path[128];
+	(void)state;
+	if (geteuid() != 0 || access("/dev/shm", W_OK) != 0) {
+		print_message("needs root and /dev/shm to plant another user's segment: skipped\n");
+		skip();
+	}
+	snprintf(name, sizeof name, "%s", test_scoreboard_name("t-squat"));
+	snprintf(path, sizeof path, "/dev/shm/lunchrush.%s", name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	char *argv[] = { (char *)test_bin("loadgen"), "--scoreboard", name, "-d", "1s", "http://127.0.0.1:9/", NULL };
+	int status = child_run_capture(argv, out, sizeof out, err, sizeof err, 5000);
+	unlink(path);
+	print_message("squatted --scoreboard: %s", err);
+	assert_true(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0);
+	assert_non_null(strstr(err, "uid 65534"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_silent_server_cannot_stretch_a_run),
 		cmocka_unit_test(test_server_killed_mid_run_is_reported),
 		cmocka_unit_test(test_dashboard_killed_leaves_nothing),
+		cmocka_unit_test(test_squatted_scoreboard_names_the_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -572,7 +572,7 @@ static void run_capped(int (*fn)(const char *, char *, size_t), const char *path
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(pfd[0]);
-#ifndef __SANITIZE_ADDRESS__
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) /* both reserve far more */
 		struct rlimit as = { 512UL << 20, 512UL << 20 };
 		setrlimit(RLIMIT_AS, &as);
 #endif

@@ -150,6 +150,31 @@ static void test_record_row_alone(void **state)
 	assert_int_equal(record_parse_row("", &t, &side, &ss), -EINVAL);
 }
 
+/* A peer's half (issue 14) keeps its name and stays a black box through a recording. */
+static void test_record_black_box_half(void **state)
+{
+	(void)state;
+	fill(&written[0], 1);
+	struct side_snapshot *in = &written[0].side[SIDE_EVENTED];
+	in->black_box = true;
+	snprintf(in->restaurant, sizeof in->restaurant, "go");
+	in->model[0] = '\0';
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	record_format_row(mem, 3, SIDE_EVENTED, in);
+	fclose(mem);
+	double t;
+	enum arena_side side;
+	static struct side_snapshot ss;
+	assert_int_equal(record_parse_row(text, &t, &side, &ss), 0);
+	free(text);
+	assert_true(ss.black_box);
+	assert_string_equal(ss.restaurant, "go");
+	assert_string_equal(ss.model, "");
+	assert_int_equal(ss.door, in->door);
+}
+
 static void test_record_refuses_other_files(void **state)
 {
 	(void)state;
@@ -188,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_record_round_trip),
 		cmocka_unit_test(test_record_row_alone),
 		cmocka_unit_test(test_record_refuses_other_files),
+		cmocka_unit_test(test_record_black_box_half),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,8 +139,67 @@ static void test_scenario_presets(void **state)
 	scenario_defaults(&def);
 	assert_true(sc.rate == def.rate && sc.threads == def.threads && sc.cook_ms == def.cook_ms);
 	assert_int_equal(scenario_preset(&sc, 0), -EINVAL);
-	assert_int_equal(scenario_preset(&sc, 10), -EINVAL);
-	assert_null(scenario_preset_name(10));
+	/* 10..13: ours against the peers (issue 14), by --preset only */
+	assert_int_equal(scenario_preset(&sc, 10), 0);
+	assert_string_equal(sc.name, "blocking vs Node.js");
+	assert_int_equal(sc.half[0].kind, REST_BLOCKING);
+	assert_int_equal(sc.half[1].kind, REST_NODE);
+	assert_int_equal(scenario_preset(&sc, 12), 0);
+	assert_true(sc.half[0].kind == REST_NODE && sc.half[1].kind == REST_GO);
+	assert_int_equal(scenario_preset(&sc, 13), 0);
+	assert_true(sc.half[0].kind == REST_EVENTED && sc.half[1].kind == REST_NGINX);
+	assert_int_equal(scenario_preset(&sc, 1), 0); /* and back: the default halves */
+	assert_true(sc.half[0].kind == REST_BLOCKING && sc.half[1].kind == REST_EVENTED);
+	assert_int_equal(scenario_preset(&sc, SCENARIO_PRESETS_ALL + 1), -EINVAL);
+	assert_null(scenario_preset_name(SCENARIO_PRESETS_ALL + 1));
+}
+
+/* left = / right = in a file: any restaurant but a command; URLs on loopback only. */
+static void test_scenario_halves(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[200] = "";
+	scenario_defaults(&sc);
+	assert_int_equal(sc.half[0].kind, REST_BLOCKING);
+	assert_int_equal(sc.half[1].kind, REST_EVENTED);
+	assert_int_equal(scenario_parse_string(&sc, "left = go\nright = url:http://127.0.0.1:8080/x\nright_pid = 77\n"
+					       "gomaxprocs = 2\n", err, sizeof err), 0);
+	assert_int_equal(sc.half[0].kind, REST_GO);
+	assert_int_equal(sc.half[1].kind, REST_URL);
+	assert_string_equal(sc.half[1].arg, "http://127.0.0.1:8080/x");
+	assert_int_equal(sc.half[1].pid, 77);
+	assert_int_equal(sc.gomaxprocs, 2);
+	char *text = NULL; /* written and read back: the halves, the pid, GOMAXPROCS */
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	assert_non_null(mem);
+	scenario_write(&sc, mem);
+	fclose(mem);
+	struct scenario back;
+	scenario_defaults(&back);
+	assert_int_equal(scenario_parse_string(&back, text, err, sizeof err), 0);
+	free(text);
+	assert_true(back.half[0].kind == REST_GO && back.half[1].kind == REST_URL && back.half[1].pid == 77);
+	assert_string_equal(back.half[1].arg, sc.half[1].arg);
+	assert_int_equal(back.gomaxprocs, 2);
+	assert_int_equal(scenario_parse_string(&sc, "left = cmd:python3 -m http.server {port}\n", err, sizeof err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "command line only"));
+	assert_int_equal(scenario_parse_string(&sc, "right = url:http://10.0.0.1:80/\n", err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "loopback"));
+	assert_int_equal(scenario_parse_string(&sc, "right = apache\n", err, sizeof err), -EINVAL);
+	struct restaurant r;
+	assert_int_equal(restaurant_parse(&r, "cmd:my-server --port {port}", err, sizeof err), 0);
+	assert_int_equal(r.kind, REST_CMD);
+	assert_int_equal(restaurant_parse(&r, "cmd:my-server", err, sizeof err), -EINVAL); /* no {port} */
+	assert_non_null(strstr(err, "{port}"));
+	uint16_t port;
+	char path[64];
+	assert_int_equal(restaurant_url_parts("http://127.0.0.1:9000", &port, path, sizeof path), 0);
+	assert_int_equal(port, 9000);
+	assert_string_equal(path, "/order");
+	assert_int_equal(restaurant_url_parts("http://127.0.0.1:9000/a?b", &port, path, sizeof path), -EINVAL);
 }
 
 static void test_scenario_file_round_trip(void **state)
@@ -194,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_unknown_key_and_section),
 		cmocka_unit_test(test_scenario_check_whole),
 		cmocka_unit_test(test_scenario_presets),
+		cmocka_unit_test(test_scenario_halves),
 		cmocka_unit_test(test_scenario_file_round_trip),
 		cmocka_unit_test(test_scenario_summary),
 	};

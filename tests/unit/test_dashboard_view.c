@@ -323,6 +323,50 @@ static void test_view_says_what_stopped(void **state)
 	assert_on_screen(t, "kitchen down");
 }
 
+/* A peer (issue 14) on the right: what was measured from outside, and only that. */
+static void test_view_black_box_half(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	struct side_snapshot *e = &s.side[SIDE_EVENTED];
+	snprintf(e->restaurant, sizeof e->restaurant, "node");
+	snprintf(e->model, sizeof e->model, "%s", "");
+	e->black_box = true;
+	e->door_kernel = true;
+	e->door = 3;
+	e->door_max = 4096;
+	e->in_flight = 6;
+	e->outside = 2;
+	e->loadgen_up = true;
+	e->pid = 1234;
+	e->threads = 7;
+	e->rss_kb = 52000;
+	e->processes = 1;
+	e->listen_overflows = 5;
+	e->loop_lag_p99_ms = 0;
+	struct view_opts o = { .color = true };
+	const char *t = draw(30, 120, &s, status(), o);
+	fputs(t, stderr);
+	assert_on_screen(t, "BLOCKING");
+	assert_on_screen(t, "NODE.JS");
+	assert_on_screen(t, "outside 2  door 3/4096  in flight 6");
+	s.side[SIDE_BLOCKING].door_kernel = true; /* ours: the same kernel reading, the same words */
+	s.side[SIDE_BLOCKING].door = 5;
+	s.side[SIDE_BLOCKING].door_max = 128;
+	t = draw(30, 120, &s, status(), o);
+	assert_on_screen(t, "door 5/128  conns");
+	assert_on_screen(t, "inside 6");
+	assert_on_screen(t, "no scoreboard");
+	assert_on_screen(t, "listen overflows 5");
+	assert_on_screen(t, "threads 7");
+	assert_on_screen(t, "served 119.8/s");
+	assert_null(strstr(t, "loop lag")); /* no loop seen inside a black box */
+	struct view_opts big = { .color = true, .big = true };
+	t = draw(30, 120, &s, status(), big);
+	assert_on_screen(t, "waiting (outside + door)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_view_down_side_says_why),
 		cmocka_unit_test(test_view_hostile_numbers),
 		cmocka_unit_test(test_view_says_what_stopped),
+		cmocka_unit_test(test_view_black_box_half),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

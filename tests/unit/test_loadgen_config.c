@@ -161,6 +161,8 @@ static void set_zero_duration(struct lg_config *c) { c->set_duration = true; c->
 static void set_long_duration(struct lg_config *c) { c->set_duration = true; c->duration_ns = LG_DURATION_MAX_NS + 1; }
 static void set_threads_over_conns(struct lg_config *c) { c->threads = 4; c->connections = 2; }
 static void set_zero_timeout(struct lg_config *c) { c->timeout_ns = 0; }
+static void set_slack_closed(struct lg_config *c) { c->slack_ns = 1000; }
+static void set_slack_huge(struct lg_config *c) { c->set_rate = true; c->rate = 10; c->slack_ns = LG_SLACK_MAX_NS + 1; }
 
 static void test_config_cross_checks(void **state)
 {
@@ -172,6 +174,8 @@ static void test_config_cross_checks(void **state)
 	expect_refused(set_long_duration, "at most 1h");
 	expect_refused(set_threads_over_conns, "at least one");
 	expect_refused(set_zero_timeout, "--timeout");
+	expect_refused(set_slack_closed, "--arrival-slack-us is for the open loop");
+	expect_refused(set_slack_huge, "--arrival-slack-us is at most");
 }
 
 static void test_config_bounds(void **state)

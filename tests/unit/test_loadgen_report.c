@@ -289,6 +289,85 @@ static void test_report_summary(void **state)
 	free(text);
 }
 
+/* The kinds the scoreboard has no slot for are named in the summary and the JSON, and
+ * counted as errors; a bad status is not a good answer (issue 19, defects 2 and 11). */
+static void test_report_client_error_kinds(void **state)
+{
+	struct fixture *fx = *state;
+	struct flat f = { 0 };
+	fx->stats.errors[LGERR_BAD_STATUS] = 4;
+	fx->stats.status_code[101] = 1;
+	fx->stats.status_code[0] = 2;
+	fx->stats.errors[LGERR_EXPIRED] = 5;
+	fx->stats.errors[LGERR_LINE_FULL] = 6;
+	fx->stats.errors[LGERR_NOMEM] = 7;
+	fx->stats.interim = 8;
+	char *text = render(report_json, &fx->rep);
+	assert_non_null(parse_object(text, &f, ""));
+	assert_true(num(&f, "errors.bad_status") == 4);
+	assert_true(num(&f, "errors.status_101") == 1);
+	assert_true(num(&f, "errors.status_000") == 2);
+	assert_true(num(&f, "errors.expired") == 5);
+	assert_true(num(&f, "errors.line_full") == 6);
+	assert_true(num(&f, "errors.nomem") == 7);
+	assert_true(num(&f, "errors.connect") == 3); /* not where a failed allocation goes */
+	assert_true(num(&f, "errors_total") == 15 + 4 + 5 + 6 + 7);
+	assert_true(num(&f, "interim_1xx") == 8);
+	free(text);
+	text = render(report_summary, &fx->rep);
+	print_message("%s", text);
+	assert_non_null(strstr(text, "bad_status 4"));
+	assert_non_null(strstr(text, "status_101 1"));
+	assert_non_null(strstr(text, "expired 5"));
+	assert_non_null(strstr(text, "line_full 6"));
+	assert_non_null(strstr(text, "nomem 7"));
+	assert_non_null(strstr(text, "8 interim 1xx answers skipped"));
+	free(text);
+	assert_int_equal(stats_ok(&fx->stats), 1000 - 12 - 4);
+	assert_int_equal(lg_error_board_kind(LGERR_BAD_STATUS), LERR_STATUS);
+	assert_int_equal(lg_error_board_kind(LGERR_EXPIRED), LERR_TIMEOUT);
+	assert_int_equal(lg_error_board_kind(LERR_READ), LERR_READ);
+}
+
+/* The load generator's own lag and load: in the JSON (client_lag_ms, client_cpu_pct,
+ * client_saturated) and the summary, with the warning when saturated (issue 17). */
+static void test_report_client_watch(void **state)
+{
+	struct fixture *fx = *state;
+	struct flat f = { 0 };
+	struct hist lag;
+	hist_init(&lag);
+	for (int i = 0; i < 98; i++)
+		hist_record(&lag, 20);
+	hist_record(&lag, 30000);
+	hist_record(&lag, 40000);
+	fx->rep.client_lag = &lag;
+	fx->rep.client_cpu_pct = 42.0;
+	fx->rep.client_saturated = true;
+	fx->stats.arrived = 500; /* 50/s of the 101.5 asked */
+	char *text = render(report_json, &fx->rep);
+	assert_non_null(parse_object(text, &f, ""));
+	assert_true(fabs(num(&f, "client_lag_ms.p50") - 0.020) < 1e-9);
+	assert_true(num(&f, "client_lag_ms.p99") >= 29.0);
+	assert_true(fabs(num(&f, "client_lag_ms.max") - 40.0) < 1e-9);
+	assert_true(num(&f, "client_lag_ms.count") == 100);
+	assert_true(num(&f, "client_cpu_pct") == 42.0);
+	find(&f, "client_saturated", 'b');
+	assert_non_null(strstr(text, "\"client_saturated\":true"));
+	free(text);
+	text = render(report_summary, &fx->rep);
+	print_message("%s", text);
+	assert_non_null(strstr(text, "arrivals taken late by p50 0.020 ms"));
+	assert_non_null(strstr(text, "busiest thread 42 % of a core"));
+	assert_non_null(strstr(text, "the load generator itself was saturated"));
+	assert_non_null(strstr(text, "fell behind its schedule: 50.0 arrivals/s taken of the 101.5 asked"));
+	free(text);
+	fx->rep.client_saturated = false;
+	text = render(report_summary, &fx->rep);
+	assert_null(strstr(text, "saturated"));
+	free(text);
+}
+
 static void test_report_series(void **state)
 {
 	struct hist h;
@@ -380,6 +459,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_json_closed_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_json_empty_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_client_error_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_client_watch, setup, teardown),
 		cmocka_unit_test(test_report_series),
 		cmocka_unit_test_setup_teardown(test_report_percentiles_format, setup, teardown),
 		cmocka_unit_test(test_report_percentiles_empty),

@@ -1,5 +1,7 @@
 /* test_loadgen_response.c: the response glue parses what nginx, Node.js and our
- * servers send: Content-Length, chunked and close-delimited bodies, split anywhere. */
+ * servers send: Content-Length, chunked and close-delimited bodies, split anywhere;
+ * interim 1xx answers are skipped for the final one, and a 101, 000 or 999 ends the
+ * response with that status and no reuse (issue 19, defects 1 and 11). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +153,75 @@ static void test_response_garbage(void **state)
 	}
 }
 
+static const char EARLY_HINTS[] = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+				  "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+static const char TWO_CONTINUES[] = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+				    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+
+/* 103 then 200 in one read: the response is the 200, all bytes are its own (the old
+ * parser stopped after the 103, status 103, and left the 200 as stray bytes). */
+static void test_response_interim_skipped(void **state)
+{
+	struct response_parser p;
+	size_t used;
+	(void)state;
+	response_parser_init(&p);
+	assert_int_equal(response_feed(&p, EARLY_HINTS, strlen(EARLY_HINTS), &used), RESPONSE_DONE);
+	assert_int_equal(used, strlen(EARLY_HINTS));
+	assert_int_equal(p.status, 200);
+	assert_int_equal(p.interim, 1);
+	assert_true(p.keep_alive);
+	response_parser_init(&p);
+	assert_int_equal(response_feed(&p, TWO_CONTINUES, strlen(TWO_CONTINUES), &used), RESPONSE_DONE);
+	assert_int_equal(used, strlen(TWO_CONTINUES));
+	assert_int_equal(p.status, 404);
+	assert_int_equal(p.interim, 2);
+	feed_split(EARLY_HINTS, 200);
+	feed_split(TWO_CONTINUES, 404);
+}
+
+/* Only interim answers: never done, and a close after them is a response cut short. */
+static void test_response_only_interim_never_done(void **state)
+{
+	static const char CONTINUE[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	struct response_parser p;
+	size_t used;
+	(void)state;
+	response_parser_init(&p);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(response_feed(&p, CONTINUE, strlen(CONTINUE), &used), RESPONSE_NEED_MORE);
+		assert_int_equal(used, strlen(CONTINUE));
+	}
+	assert_int_equal(p.interim, 50);
+	assert_int_equal(response_eof(&p), RESPONSE_BAD);
+}
+
+/* 101 (never asked for), 000 and 999 end the response with that status, are not a
+ * valid final status, and the connection is not kept. */
+static void test_response_bad_status_not_kept(void **state)
+{
+	static const struct { const char *msg; int status; } cases[] = {
+		{ "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", 101 },
+		{ "HTTP/1.1 101 Switching Protocols\r\nContent-Length: 0\r\n\r\n", 101 },
+		{ "HTTP/1.1 000 Zero\r\nContent-Length: 2\r\n\r\nok", 0 },
+		{ "HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok", 999 },
+	};
+	struct response_parser p;
+	size_t used;
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		response_parser_init(&p);
+		assert_int_equal(response_feed(&p, cases[i].msg, strlen(cases[i].msg), &used), RESPONSE_DONE);
+		assert_int_equal(p.status, cases[i].status);
+		assert_false(response_status_valid(p.status));
+		assert_false(p.keep_alive);
+	}
+	assert_true(response_status_valid(200));
+	assert_true(response_status_valid(599));
+	assert_false(response_status_valid(199));
+	assert_false(response_status_valid(600));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +234,9 @@ int main(void)
 		cmocka_unit_test(test_response_stops_at_end),
 		cmocka_unit_test(test_response_cut_short_or_never_begun),
 		cmocka_unit_test(test_response_garbage),
+		cmocka_unit_test(test_response_interim_skipped),
+		cmocka_unit_test(test_response_only_interim_never_done),
+		cmocka_unit_test(test_response_bad_status_not_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
