@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "lesson_record.h"
 #include "lesson_report.h"
 #include "lesson_run.h"
 #include "lesson_vars.h"
@@ -76,9 +77,10 @@ static void print_claim(FILE *out, const struct lesson_step *st, int k, const st
 }
 
 /* Run step i and judge its claims; adds to tot. */
-static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, bool verbose, bool live, FILE *out,
-		       struct check_totals *tot)
+static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, const struct lesson_check_opts *co,
+		       const struct step_result *recorded, FILE *rec, FILE *out, struct check_totals *tot)
 {
+	bool verbose = co->verbose, live = co->live;
 	const struct lesson *l = c->lesson;
 	const struct lesson_step *st = &l->step[i];
 	struct step_result *res = &c->result[i];
@@ -101,7 +103,14 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 		fprintf(out, "  challenge: %s\n        chosen %s = %g (the typical choice)\n", st->choose_prompt, st->choose,
 			st->typical_choice);
 	}
-	if (rc == 0 && lesson_step_unmet(st, r->bin_dir, res->skip_reason, sizeof res->skip_reason)) {
+	if (rc == 0 && recorded) { /* --replay: the recording's figures, nothing runs */
+		if (!recorded->ran) {
+			snprintf(res->skip_reason, sizeof res->skip_reason, "the recording has no figures for this step");
+			rc = -ENOTSUP;
+		}
+		memcpy(res->measured, recorded->measured, sizeof res->measured);
+		res->free_cores = recorded->free_cores;
+	} else if (rc == 0 && lesson_step_unmet(st, r->bin_dir, res->skip_reason, sizeof res->skip_reason)) {
 		fprintf(out, "  not run: %s\n", res->skip_reason);
 		rc = -ENOTSUP;
 		snprintf(err, sizeof err, "%s", res->skip_reason);
@@ -118,6 +127,8 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	res->predicted = st->typical_guess;
 	res->free_cores = r->free_cores;
 	res->ran = rc == 0;
+	if (res->ran && rec)
+		lesson_record_step(rec, i, res);
 	if (rc < 0 && rc != -ENOTSUP)
 		fprintf(out, "  step did not run: %s\n", err);
 	else if (err[0] && rc != -ENOTSUP)
@@ -149,25 +160,38 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	fflush(out);
 }
 
-int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, bool live, FILE *out,
+int lesson_check_run(const struct lesson *l, const char *bin_dir, const struct lesson_check_opts *o, FILE *out,
 		     struct check_totals *tot)
 {
 	memset(tot, 0, sizeof *tot);
 	struct step_result *res = calloc((size_t)l->n_steps + 1, sizeof *res);
+	struct step_result *recorded = o->replay ? calloc((size_t)l->n_steps + 1, sizeof *recorded) : NULL;
 	struct lesson_runner r;
-	char err[300];
+	FILE *rec = NULL;
+	char err[400], when[48];
 	int rc = 0;
-	fprintf(out, "lesson %d: %s (%s)%s\n", l->number, l->title, l->path, live ? ", at its live durations" : "");
-	if (!res) {
+	fprintf(out, "lesson %d: %s (%s)%s\n", l->number, l->title, l->path, o->live ? ", at its live durations" : "");
+	if (!res || (o->replay && !recorded)) {
 		rc = -ENOMEM;
-		goto out;
+		goto out_free;
 	}
 	if ((rc = lesson_validate(l, err, sizeof err)) < 0 ||
+	    (o->replay && (rc = lesson_record_read(o->replay, l, recorded, when, sizeof when, err, sizeof err)) < 0) ||
 	    (rc = lesson_runner_init(&r, bin_dir, err, sizeof err)) < 0) {
 		fprintf(out, "  FAIL  %s\n", err);
 		tot->failed++;
 		goto out_free;
 	}
+	if (o->replay)
+		fprintf(out, "  replayed from %s (recorded %s): nothing is measured now\n", o->replay, when);
+	if (o->record && !(rec = fopen(o->record, "w"))) {
+		fprintf(out, "  FAIL  %s: cannot write the recording: %s\n", o->record, strerror(errno));
+		tot->failed++;
+		rc = -errno;
+		goto out_runner;
+	}
+	if (rec)
+		lesson_record_header(rec, l, o->live);
 	bool referenced[LESSON_MAX_STEPS];
 	lesson_referenced_steps(l, referenced);
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -180,8 +204,15 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 		if (check_stop)
 			break;
 		if (l->step[i].n_checks > 0 || referenced[i])
-			check_step(&r, &c, i, verbose, live, out, tot);
+			check_step(&r, &c, i, o, recorded ? &recorded[i] : NULL, rec, out, tot);
 	}
+	if (rec && fclose(rec) != 0) {
+		fprintf(out, "  FAIL  %s: the recording could not be written in full\n", o->record);
+		tot->failed++;
+	}
+	if (rec)
+		fprintf(out, "  recorded to %s (bin/dashboard --lesson %d --replay %s)\n", o->record, l->number, o->record);
+out_runner:
 	lesson_runner_destroy(&r);
 	if (check_stop) {
 		fprintf(out, "  interrupted\n");
@@ -189,8 +220,8 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 		rc = -EINTR;
 	}
 out_free:
+	free(recorded);
 	free(res);
-out:
 	if (tot->skipped)
 		fprintf(out, "lesson %d: %d skipped (not judged: each says why)\n", l->number, tot->skipped);
 	fprintf(out, "lesson %d: %d passed, %d failed (claims)\n", l->number, tot->passed, tot->failed);

@@ -19,7 +19,14 @@ struct check_totals {
  * figure measured; live runs each step for its `run` (the student's window) instead
  * of its `check_run` (--check --live: every claim must hold in both). 0, or a
  * negative errno when nothing could run (totals say the rest). */
-int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, bool live, FILE *out,
+struct lesson_check_opts {
+	bool verbose;              /* every figure measured */
+	bool live;                 /* each step for its run, not its check_run */
+	const char *record;        /* write the measurements to this file (lesson_record.h) */
+	const char *replay;        /* judge a recording's figures instead of running */
+};
+
+int lesson_check_run(const struct lesson *l, const char *bin_dir, const struct lesson_check_opts *o, FILE *out,
 		     struct check_totals *tot);
 
 #endif

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "lesson_glossary.h"
 #include "lesson_progress.h"
+#include "lesson_record.h"
 #include "lesson_report.h"
 #include "lesson_run.h"
 #include "lesson_text.h"
@@ -50,6 +51,8 @@ struct ui {
 	char prompt_note[120];     /* why Enter did nothing ("type a number, or Esc") */
 	bool skipped[LESSON_MAX_STEPS]; /* the prediction (or choice) was skipped with Esc */
 	enum ui_state before_glossary;  /* where `?` came from */
+	struct step_result *recorded;   /* --replay: each step's recorded figures, or NULL */
+	char recorded_when[48];
 	char status[200];          /* run phase and time left */
 	char event[64];            /* the last thing that happened in the run ("the chef faints") */
 	WINDOW *pane, *side;
@@ -214,8 +217,8 @@ static void draw_keys(struct ui *u)
 	char more[16] = "";
 	if (u->text.n > h && u->state != S_RUN && u->state != S_PREDICT && u->state != S_CHOOSE)
 		snprintf(more, sizeof more, "%3d%%  ", 100 * (u->scroll + h < u->text.n ? u->scroll + h : u->text.n) / u->text.n);
-	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%s%*s", u->l->number, more, keys[u->state],
-	       u->cols, "");
+	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%s%s%*s", u->l->number,
+	       u->recorded ? "REPLAY (recorded figures, nothing runs)  " : "", more, keys[u->state], u->cols, "");
 	wnoutrefresh(stdscr);
 }
 
@@ -267,6 +270,11 @@ static void build_page(struct ui *u)
 	u->scroll = 0;
 	snprintf(line, sizeof line, "lesson %d, page %d of %d", l->number, u->page + 1, l->n_steps + 1);
 	text_lines_add(&u->text, line, TK_DIM);
+	if (u->recorded) {
+		snprintf(line, sizeof line, "Replayed from %s, recorded %s: the restaurants do not run here, and "
+			 "every figure is the one measured then.", u->o->replay, u->recorded_when);
+		text_wrap_plain(&u->text, line, pane_width(u), "", "", TK_BAD);
+	}
 	if (u->page < l->n_steps) {
 		const struct lesson_step *st = &l->step[u->page];
 		text_wrap_markdown(&u->text, st->text_before, pane_width(u));
@@ -419,7 +427,17 @@ static void run_step(struct ui *u)
 	}
 	u->state = S_RUN;
 	u->status[0] = u->event[0] = '\0';
-	if (rc == 0 && lesson_step_unmet(st, u->runner.bin_dir, r->skip_reason, sizeof r->skip_reason))
+	if (rc == 0 && u->recorded) { /* --replay: the recording's figures for this step */
+		const struct step_result *rec = &u->recorded[u->page];
+		memcpy(r->measured, rec->measured, sizeof r->measured);
+		r->free_cores = rec->free_cores;
+		if (!rec->ran) {
+			snprintf(r->skip_reason, sizeof r->skip_reason, "the recording has no figures for this step");
+			rc = -ENOTSUP;
+		} else
+			snprintf(err, sizeof err, "replayed: measured on %s (--replay %s), not now on this machine",
+				 u->recorded_when, u->o->replay);
+	} else if (rc == 0 && lesson_step_unmet(st, u->runner.bin_dir, r->skip_reason, sizeof r->skip_reason))
 		rc = -ENOTSUP;
 	else if (rc == 0)
 		rc = lesson_runner_step(&u->runner, &run, false, on_tick, u, r->measured, err, sizeof err);
@@ -596,6 +614,16 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 	u->l = l;
 	u->vo = (struct view_opts){ .ascii = o->ascii, .big = o->big, .color = o->color };
 	u->ctx = (struct lesson_ctx){ .lesson = l, .result = u->res };
+	if (o->replay) {
+		u->recorded = calloc(LESSON_MAX_STEPS, sizeof *u->recorded);
+		if (!u->recorded || lesson_record_read(o->replay, l, u->recorded, u->recorded_when,
+						       sizeof u->recorded_when, err, sizeof err) < 0) {
+			fprintf(stderr, "dashboard: %s\n", u->recorded ? err : "out of memory");
+			free(u->recorded);
+			free(u);
+			return 1;
+		}
+	}
 	for (int i = 0; i < LESSON_MAX_STEPS; i++)
 		u->res[i].predicted = u->res[i].chosen = NAN;
 	text_lines_init(&u->text);
@@ -615,6 +643,7 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 	if (opened_here)
 		lesson_screen_close();
 	text_lines_free(&u->text);
+	free(u->recorded);
 	free(u);
 	return rc;
 }

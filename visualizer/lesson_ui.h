@@ -12,6 +12,8 @@ struct lesson_ui_opts {
 	bool ascii, big, color;     /* as the dashboard's --ascii, --big, NO_COLOR */
 	const char *bin_dir;        /* where the binaries are */
 	const char *lessons_dir;    /* where the lessons are */
+	const char *replay;         /* a lesson recording (lesson_record.h) shown instead of
+	                             * running the restaurants; NULL: run them */
 };
 
 /* The menu: pick a lesson, run it, come back; q leaves. Returns the exit status. */

@@ -561,6 +561,14 @@ void lesson_referenced_steps(const struct lesson *l, bool referenced[LESSON_MAX_
 	validate_into(l, referenced, err, sizeof err);
 }
 
+const char *lesson_measured_field(size_t i, size_t *off)
+{
+	if (i >= COUNT(measured_fields))
+		return NULL;
+	*off = measured_fields[i].off;
+	return measured_fields[i].name;
+}
+
 void lesson_print_names(FILE *out)
 {
 	fprintf(out, "measured.SIDE.FIELD (SIDE: blocking, evented):\n");

@@ -109,6 +109,10 @@ int lesson_validate(const struct lesson *l, char *err, size_t errlen);
 /* Steps a later check names by id (they must run under --check too). */
 void lesson_referenced_steps(const struct lesson *l, bool referenced[LESSON_MAX_STEPS]);
 
+/* The i-th measured figure's name and its offset in struct measured_side; NULL past
+ * the last (lesson_record.c writes and reads them by name). */
+const char *lesson_measured_field(size_t i, size_t *off);
+
 /* The table of measured and theory field names, for lessons/README.md and --help. */
 void lesson_print_names(FILE *out);
 

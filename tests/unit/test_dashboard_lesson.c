@@ -20,6 +20,7 @@
 #include "../../visualizer/lesson_doc.h"
 #include "../../visualizer/lesson_expr.h"
 #include "../../visualizer/lesson_progress.h"
+#include "../../visualizer/lesson_record.h"
 #include "../../visualizer/lesson_report.h"
 #include "../../visualizer/lesson_text.h"
 #include "../../visualizer/lesson_vars.h"
@@ -386,6 +387,51 @@ static void test_theory_of_new_scenarios(void **state)
 	assert_true(t.lag_p99_ms == 0 && fabs(t.wait_p99_ms - 33.4) < 0.5);
 }
 
+/* A lesson recording (--record, --replay) reads back what was written; another
+ * lesson's or a corrupt one is refused with its line. */
+static void test_recording_round_trip(void **state)
+{
+	(void)state;
+	char err[400] = "", when[48], path[] = "/tmp/lunchrush-rec-XXXXXX";
+	struct lesson *l = lesson_parse(doc_ok, "lessons/03-x.md", err, sizeof err);
+	assert_non_null(l);
+	static struct step_result w[LESSON_MAX_STEPS], r[LESSON_MAX_STEPS];
+	memset(w, 0, sizeof w);
+	memset(r, 0, sizeof r);
+	w[1].ran = true;
+	w[1].free_cores = 1.5;
+	w[1].measured[SIDE_BLOCKING].server = w[1].measured[SIDE_BLOCKING].loadgen = true;
+	w[1].measured[SIDE_BLOCKING].window_s = 4;
+	w[1].measured[SIDE_BLOCKING].p99_ms = 212.5;
+	w[1].measured[SIDE_EVENTED].throughput_rps = 119.25;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	lesson_record_header(f, l, false);
+	lesson_record_step(f, 0, &w[0]); /* did not run: nothing written */
+	lesson_record_step(f, 1, &w[1]);
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), 0);
+	assert_false(r[0].ran);
+	assert_true(r[1].ran && r[1].free_cores == 1.5);
+	assert_true(r[1].measured[SIDE_BLOCKING].server && r[1].measured[SIDE_BLOCKING].window_s == 4);
+	assert_true(r[1].measured[SIDE_BLOCKING].p99_ms == 212.5);
+	assert_true(r[1].measured[SIDE_EVENTED].throughput_rps == 119.25);
+	assert_non_null(strstr(when, "UTC"));
+	f = fopen(path, "a");
+	fprintf(f, "step 9 measured blocking p99_ms 1\n"); /* doc_ok has two steps */
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "not a step line"));
+	f = fopen(path, "w");
+	fprintf(f, "%s\nlesson 01-other\n", LESSON_RECORD_MAGIC);
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "not of 03-x"));
+	unlink(path);
+	lesson_free(l);
+}
+
 /* The report's words follow the numbers. */
 static void test_report_explains(void **state)
 {
@@ -554,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_predict_theory_only_theory),
 		cmocka_unit_test(test_hints_and_challenges),
 		cmocka_unit_test(test_theory_of_new_scenarios),
+		cmocka_unit_test(test_recording_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
