@@ -158,7 +158,12 @@ void theory_explain(const struct lesson_step *st, const struct scenario *sc, con
 	struct theory_side t;
 	theory_for_scenario(sc, side, &t);
 	double work_s = sc->work_us / 1e6;
-	if (strcmp(field, "bound_rps") == 0) {
+	bool stove_bound = sc->kitchen && sc->stoves && sc->cook_ms &&
+			   fabs(t.bound_rps - sc->stoves / (sc->cook_ms / 1e3)) < 1e-6 * t.bound_rps;
+	if (strcmp(field, "bound_rps") == 0 && stove_bound) {
+		snprintf(buf, len, "stoves / cook time = %u / %.3f s = %.1f/s: the kitchen's bound", sc->stoves,
+			 sc->cook_ms / 1e3, t.bound_rps);
+	} else if (strcmp(field, "bound_rps") == 0) {
 		if (isinf(t.bound_rps))
 			snprintf(buf, len, "no cashier limit: %s", side == SIDE_BLOCKING ? "a thread per connection" :
 				 "the loop does no CPU work, the kitchen cooks in parallel");
