@@ -54,20 +54,19 @@ void lesson_glossary_print(FILE *out)
 {
 	for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
 		const char *p = entries[i].meaning;
-		int col = fprintf(out, "%s: ", entries[i].word);
+		int col = fprintf(out, "%s:", entries[i].word);
 		while (*p) {
-			size_t w = strcspn(p, " ");
-			if (col + (int)w > 78) {
-				fprintf(out, "\n    ");
-				col = 4;
-			}
-			col += fprintf(out, "%.*s", (int)w, p);
-			p += w;
-			if (*p == ' ') {
+			while (*p == ' ')
 				p++;
-				if (*p)
-					col += fprintf(out, " ");
+			size_t w = strcspn(p, " ");
+			if (!w)
+				break;
+			if (col + 1 + (int)w > 78) {
+				fprintf(out, "\n   ");
+				col = 3;
 			}
+			col += fprintf(out, " %.*s", (int)w, p);
+			p += w;
 		}
 		fprintf(out, "\n");
 	}
