@@ -332,10 +332,16 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	arg(&b, "0");
 	arg(&b, "--keepalive");
 	arg(&b, "%s", sc->keepalive ? "yes" : "no");
-	arg(&b, "--param");
-	arg(&b, "cook_ms=%u", sc->cook_ms);
-	arg(&b, "--param");
-	arg(&b, "work_us=%u", sc->work_us);
+	/* a mixed menu names its kinds' parameters itself: an order may give each only once
+	 * (a kind without one gets the server's default, --cook-ms and --work-us) */
+	if (!strstr(sc->mix, "cook_ms=")) {
+		arg(&b, "--param");
+		arg(&b, "cook_ms=%u", sc->cook_ms);
+	}
+	if (!strstr(sc->mix, "work_us=")) {
+		arg(&b, "--param");
+		arg(&b, "work_us=%u", sc->work_us);
+	}
 	arg(&b, "--scoreboard");
 	arg(&b, "%s", p->board);
 	if (a->json)
