@@ -420,6 +420,9 @@ static void run_step(struct ui *u)
 	int rc = 0;
 	err[0] = '\0';
 	r->skip_reason[0] = '\0';
+	double typed = r->chosen;
+	if (st->choose[0] && u->recorded) /* a recording ran the typical choice: judge that */
+		r->chosen = st->typical_choice;
 	if (st->choose[0]) { /* a challenge: the choice typed (or, skipped, the typical one) */
 		rc = lesson_apply_choice(st, r->chosen, &run.sc, err, sizeof err);
 		r->sc = run.sc;
@@ -434,7 +437,11 @@ static void run_step(struct ui *u)
 		if (!rec->ran) {
 			snprintf(r->skip_reason, sizeof r->skip_reason, "the recording has no figures for this step");
 			rc = -ENOTSUP;
-		} else
+		} else if (st->choose[0] && typed != r->chosen)
+			snprintf(err, sizeof err, "replayed: measured on %s (--replay %s) with %s = %g, the recording's "
+				 "choice, not your %g: a recording cannot run another", u->recorded_when, u->o->replay,
+				 st->choose, r->chosen, typed);
+		else
 			snprintf(err, sizeof err, "replayed: measured on %s (--replay %s), not now on this machine",
 				 u->recorded_when, u->o->replay);
 	} else if (rc == 0 && lesson_step_unmet(st, u->runner.bin_dir, r->skip_reason, sizeof r->skip_reason))
