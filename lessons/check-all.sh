@@ -7,7 +7,8 @@
 # require was not met (lesson 8 needs a free core) are counted on a line of their own.
 # Before the lessons it checks every lesson reference in the code's comments
 # (lessons/check-refs.sh): a wrong one counts as a failed claim.
-#   lessons/check-all.sh          each step for its check_run (make test: about 2.5 min)
+#   lessons/check-all.sh          each step for its check_run (make test: about 3.5 min
+#                                 for the fourteen on a loaded two-core machine)
 #   lessons/check-all.sh --live   each step for its run, the student's window (about 8
 #                                 min; not in make test): every claim must hold in both
 set -u
