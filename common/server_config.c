@@ -2,8 +2,9 @@
  *
  * One table of options for both models; each option says which model owns it, so a flag
  * of the other model is refused by name instead of being "unknown". Numbers are parsed
- * strictly (digits only, range-checked) and every refusal is one line that names the
- * flag and what it accepts, followed by the usage, as the house style asks.
+ * by common/units.c (a *-ms flag takes 500, 500ms or 2s; a count takes 1k), range-checked,
+ * and every refusal is one line that names the flag and what it accepts, then
+ * "try 'PROG --help'" (common/cli.c), as the house style asks.
  */
 #include "server_config.h"
 
@@ -12,8 +13,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cli.h"
 #include "net.h"
 #include "order.h"
+#include "units.h"
 
 #define TIMEOUT_MS_MAX 3600000u /* an hour: any longer and it is not a timeout */
 #define MAX_CONNS_MAX 1000000u
@@ -131,7 +134,8 @@ void server_config_usage(enum server_model model, FILE *out)
 	      out);
 	fprintf(out, "  --scoreboard NAME       shared-memory scoreboard (%s-PORT)\n", server_model_name(model));
 	fputs("  --quiet                 no per-event log on stderr\n"
-	      "  --help, --version\n\n"
+	      "  -h, --help  -V, --version\n"
+	      "Times: 500ms, 2s (a bare number is in the flag's unit). Counts: 1k, 20k.\n\n"
 	      "An order: GET /order?cook_ms=N&work_us=M (or GET / for the defaults).\n",
 	      out);
 }
@@ -140,13 +144,12 @@ static int refuse(enum server_model model, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "bin/%s: ", server_model_name(model));
+	fprintf(stderr, "%s: ", server_model_name(model));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	server_config_usage(model, stderr);
-	return 2;
+	fprintf(stderr, "\ntry '%s --help'\n", server_model_name(model));
+	return CLI_USAGE_EXIT;
 }
 
 static int refuse_foreign(enum server_model model, int id)
@@ -155,7 +158,7 @@ static int refuse_foreign(enum server_model model, int id)
 		      server_model_name((enum server_model)option_owner(id)));
 }
 
-/* Digits only (no sign, space or suffix), within [min, max]. */
+/* Digits only (no sign, space or suffix), within [min, max]: the port. */
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint32_t v;
@@ -163,6 +166,32 @@ static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	if (!order_parse_uint(s, strlen(s), max, &v) || v < min)
 		return false;
 	*out = v;
+	return true;
+}
+
+/* The unit a flag's bare number is in: ns per unit for a duration, 0 for a count. */
+static uint64_t flag_unit_ns(int id)
+{
+	switch (id) {
+	case OPT_WORK_US: return UNITS_NS_PER_US;
+	case OPT_COOK_MS:
+	case OPT_IDLE_MS:
+	case OPT_HEADER_TIMEOUT_MS:
+	case OPT_SEND_TIMEOUT_MS:
+	case OPT_KITCHEN_TIMEOUT_MS: return UNITS_NS_PER_MS;
+	default: return 0;
+	}
+}
+
+/* A duration in the flag's unit ("500", "500ms", "2s") or a count ("1k"), in [min, max]. */
+static bool parse_number(int id, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t unit = flag_unit_ns(id), v;
+	int rc = unit ? units_parse_duration_in(s, unit, min, max, &v) : units_parse_count(s, min, max, &v);
+
+	if (rc)
+		return false;
+	*out = (uint32_t)v;
 	return true;
 }
 
@@ -214,9 +243,11 @@ static int apply_option(struct server_config *cfg, int id, const char *arg)
 	uint32_t *field = number_field(cfg, id, &min, &max);
 
 	if (field != NULL) {
-		if (!parse_u32(arg, min, max, field))
-			return refuse(model, "--%s must be a whole number from %u to %u, not '%s'", option_name(id), min,
-				      max, arg);
+		if (!parse_number(id, arg, min, max, field))
+			return refuse(model, flag_unit_ns(id) ? "--%s must be a time from %u to %u %s (500, 500ms, 2s), not '%s'"
+							      : "--%s must be a count from %u to %u%s (such as 20 or 1k), not '%s'",
+				      option_name(id), min, max, flag_unit_ns(id) == UNITS_NS_PER_US ? "us"
+							     : flag_unit_ns(id) ? "ms" : "", arg);
 		return 0;
 	}
 	switch (id) {
@@ -259,48 +290,31 @@ static int apply_option(struct server_config *cfg, int id, const char *arg)
 	}
 }
 
-/* The name the user typed for a refused option: "--foo" from "--foo=bar", or "-x". */
-static void typed_option(char *out, size_t cap, char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c != 0 && c < 256 && strncmp(arg, "--", 2) != 0) {
-		snprintf(out, cap, "-%c", c);
-		return;
-	}
-	snprintf(out, cap, "%.*s", (int)strcspn(arg, "="), arg);
-}
-
 /* getopt_long with ':' (a missing argument is told apart from an unknown option) and
  * '+' (stop at the first non-option: a stray word is an error, argv is not permuted).
  * optind is reset so the parser can run more than once (the unit tests do). */
 int server_config_parse(struct server_config *cfg, enum server_model model, int argc, char **argv)
 {
-	char typed[64];
 	int c, rc;
 
 	config_defaults(cfg, model);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 		case OPT_HELP:
 			server_config_usage(model, stdout);
 			return 1;
+		case 'V':
 		case OPT_VERSION:
-			printf("lunchrush %s %s\n", server_model_name(model), LUNCHRUSH_VERSION);
+			cli_version(server_model_name(model));
 			return 1;
 		case ':':
 		case '?':
 			if (optopt >= 256 && option_owner(optopt) >= 0 && option_owner(optopt) != (int)model)
 				return refuse_foreign(model, optopt);
-			typed_option(typed, sizeof(typed), argv, optopt);
-			if (c == ':')
-				return refuse(model, "%s needs a value", typed);
-			if (optopt >= 256) /* a known flag given "=value" it does not take */
-				return refuse(model, "%s takes no value", typed);
-			return refuse(model, "unknown option %s", typed);
+			return cli_bad_option(server_model_name(model), argv, c);
 		default:
 			if (option_owner(c) >= 0 && option_owner(c) != (int)model)
 				return refuse_foreign(model, c);

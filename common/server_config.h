@@ -11,9 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h" /* LUNCHRUSH_VERSION */
 #include "scoreboard.h"
-
-#define LUNCHRUSH_VERSION "0.1.0"
 
 enum server_model { MODEL_BLOCKING, MODEL_EVENTED };
 
@@ -43,7 +42,7 @@ struct server_config {
 };
 
 /* Parse argv. Returns 0 to run, 1 when --help or --version was printed (exit 0), or 2
- * after printing a one-line reason and the usage on stderr (exit 2). */
+ * after printing a one-line reason and "try 'MODEL --help'" on stderr (exit 2). */
 int server_config_parse(struct server_config *cfg, enum server_model model, int argc, char **argv);
 
 void server_config_usage(enum server_model model, FILE *out);

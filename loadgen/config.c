@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "net.h"
+#include "units.h"
 
 #define FD_MARGIN 64  /* descriptors kept for stdio, the scoreboard, libev, files */
 
@@ -41,58 +42,22 @@ void config_defaults(struct lg_config *cfg)
 	cfg->hlog_interval_ns = LG_HLOG_INTERVAL_DEFAULT_NS;
 }
 
+/* The shared parsers of common/units.c, with the load generator's bare unit (seconds)
+ * and bounds. */
 int config_parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct { const char *suffix; double ns; } units[] = {
-		{ "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 }, { "", 1e9 },
-	};
-	char *end;
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v))
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcmp(end, units[i].suffix) != 0)
-			continue;
-		double total = v * units[i].ns;
-		if (total < 0) {
-			*ns = 0;
-			return -ERANGE;  /* negative: refused by every caller */
-		}
-		if (total > 1e18)
-			return -ERANGE;
-		*ns = (uint64_t)llround(total);
-		return 0;
-	}
-	return -EINVAL;
+	int rc = units_parse_duration_ns(s, UNITS_NS_PER_S, UINT64_MAX, ns);
+	return rc == -ERANGE ? -ERANGE : rc;
 }
 
 int config_parse_count(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno || v == 0 || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return units_parse_count(s, 1, max, out) ? -EINVAL : 0;
 }
 
 int config_parse_rate(const char *s, double *out)
 {
-	char *end;
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*end || errno || !isfinite(v) || !(v > 0.0) || v > LG_RATE_MAX)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return units_parse_rate(s, LG_RATE_MAX, 0, out) ? -EINVAL : 0;
 }
 
 int config_parse_bool(const char *s, bool *out)

@@ -85,10 +85,10 @@ void config_defaults(struct lg_config *cfg);
  * where they make no sense. */
 int config_parse_duration(const char *s, uint64_t *ns);
 
-/* A positive count (1..max), decimal. */
+/* A positive count (1..max): 20, 1k, 1.5M (common/units.h). */
 int config_parse_count(const char *s, uint64_t max, uint64_t *out);
 
-/* A positive rate per second ("20000", "0.5", "1e4"), at most LG_RATE_MAX. */
+/* A positive rate per second ("20000", "0.5", "1e4", "20k"), at most LG_RATE_MAX. */
 int config_parse_rate(const char *s, double *out);
 
 /* yes|no|on|off|true|false|1|0 */

@@ -136,6 +136,7 @@ int conn_start(struct lg_conn *c, const struct reqtext *req, uint64_t t_start_ns
 	c->timeout_ns = timeout_ns;
 	c->deadline_ns = now_ns + timeout_ns;
 	response_parser_init(&c->rp);
+	c->rbytes = 0;
 
 	if (c->fd >= 0) {
 		c->reused = true;
@@ -218,7 +219,7 @@ static void on_eof_or_error(struct lg_conn *c, int err_no)
 		c->env->on_idle_closed(c);
 		return;
 	}
-	if (err_no == 0 && response_eof(&c->rp) == RESPONSE_DONE) {
+	if (err_no == 0 && response_eof(&c->rp) == RESPONSE_DONE) { /* a body that ends with the close */
 		finish(c, false);
 		return;
 	}
@@ -244,8 +245,10 @@ static void on_readable(struct lg_conn *c)
 		c->env->on_idle_closed(c);
 		return;
 	}
-	size_t used;
-	switch (response_feed(&c->rp, c->env->rbuf, (size_t)n, &used)) {
+	size_t used = (size_t)n;
+	enum response_status st = response_feed(&c->rp, c->env->rbuf, (size_t)n, &used);
+	c->rbytes += used;
+	switch (st) {
 	case RESPONSE_NEED_MORE:
 		return;
 	case RESPONSE_DONE:

@@ -76,6 +76,7 @@ struct lg_conn {
 	uint32_t slot;             /* index in the worker's array */
 	uint32_t pos;              /* position in the worker's idle or closed stack */
 	struct response_parser rp;
+	uint64_t rbytes;           /* bytes of the current response read so far, head and body */
 };
 
 void conn_init(struct lg_conn *c, const struct conn_env *env, uint32_t slot);

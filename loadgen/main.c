@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "net.h"
 #include "run.h"
 #include "scoreboard.h"
 #include "merge.h"
 #include "startat.h"
-
-#define LOADGEN_VERSION "0.1.0"
+#include "units.h"
 
 enum {
 	OPT_THINK = 256, OPT_ARRIVALS, OPT_SEED, OPT_MAX_CONNS, OPT_WARMUP, OPT_TIMEOUT, OPT_DRAIN, OPT_KEEPALIVE,
@@ -94,27 +94,38 @@ static void usage(FILE *out)
 	      "                         give each host its own --seed and its share of -R\n"
 	      "  loadgen merge FILE...  one summary of several hosts' --hlog or --json outputs\n"
 	      "  -h, --help  -V, --version\n"
+	      "Times take a unit: 250us, 500ms, 1.5s, 2m (a bare number is in the flag's unit);\n"
+	      "counts and rates take k, M and G: -c 1k, -R 20k.\n"
 	      "Exit status: 0 run completed, 1 every request failed or an output failed, 2 usage error.\n", out);
-}
-
-static int usage_error(const char *fmt, const char *a, const char *b)
-{
-	fprintf(stderr, "loadgen: ");
-	fprintf(stderr, fmt, a, b);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return 2;
 }
 
 /* Milliseconds as a plain number ("--think-ms 20"), or with a unit ("20ms", "1s"). */
 static int parse_ms(const char *s, uint64_t *ns)
 {
-	char buf[64];
-	if (strlen(s) + 3 > sizeof buf)
-		return -1;
-	bool plain = strspn(s, "0123456789.") == strlen(s);
-	snprintf(buf, sizeof buf, plain ? "%sms" : "%s", s);
-	return config_parse_duration(buf, ns);
+	return units_parse_duration_ns(s, UNITS_NS_PER_MS, UINT64_MAX, ns);
+}
+
+/* What a flag's value must look like, for the one-line refusal. */
+static const char *value_kind(int opt)
+{
+	switch (opt) {
+	case 'c': case OPT_MAX_CONNS: case 'n': case 't': case OPT_SEED:
+		return "a count such as 100 or 1k";
+	case 'R':
+		return "a rate above 0 such as 500 or 20k";
+	case OPT_THINK: case OPT_TRICKLE:
+		return "a time such as 20 (ms), 20ms or 1s";
+	case OPT_SLACK:
+		return "a time such as 100 (us), 100us or 1ms";
+	case 'd': case OPT_WARMUP: case OPT_TIMEOUT: case OPT_DRAIN: case OPT_HLOG_INTERVAL:
+		return "a time such as 10 (s), 500ms, 1.5s or 2m";
+	case OPT_ARRIVALS:
+		return "poisson or even";
+	case OPT_KEEPALIVE:
+		return "yes or no";
+	default:
+		return "see --help";
+	}
 }
 
 /* One option's value into cfg; non-zero on a bad value. */
@@ -137,11 +148,7 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 	case OPT_ARRIVALS:
 		return config_parse_arrivals(arg, &cfg->arrivals);
 	case OPT_SEED:
-		if (strcmp(arg, "0") == 0) {
-			cfg->seed = 0;
-			return 0;
-		}
-		return config_parse_count(arg, UINT64_MAX, &cfg->seed);
+		return units_parse_count(arg, 0, UINT64_MAX, &cfg->seed);
 	case OPT_MAX_CONNS:
 		cfg->set_max_conns = true;
 		if (config_parse_count(arg, 1000000, &n))
@@ -181,11 +188,7 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		cfg->percentiles_path = arg;
 		return 0;
 	case OPT_SLACK:
-		if (strcmp(arg, "0") == 0) {
-			cfg->slack_ns = 0;
-			return 0;
-		}
-		if (config_parse_count(arg, LG_SLACK_MAX_NS / 1000, &n))
+		if (units_parse_duration_in(arg, UNITS_NS_PER_US, 0, LG_SLACK_MAX_NS / 1000, &n))
 			return -1;
 		cfg->slack_ns = n * 1000;
 		return 0;
@@ -212,13 +215,14 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge_main(argc - 1, argv + 1);
 	config_defaults(&cfg);
-	while ((opt = getopt_long(argc, argv, "c:R:d:n:t:hV", options, &index)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:R:d:n:t:hV", options, &index)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("loadgen %s\n", LOADGEN_VERSION);
+			cli_version("loadgen");
 			return 0;
 		case OPT_JSON:
 			cfg.json = true;
@@ -226,28 +230,28 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_REMOTE:
 			cfg.allow_remote = true;
 			break;
+		case ':':
 		case '?':
-			usage(stderr);
-			return 2;
+			return cli_bad_option("loadgen", argv, opt);
 		default: {
 			const char *name = "";
 			for (const struct option *o = options; o->name; o++)
 				if (o->val == opt)
 					name = o->name;
 			if (take_option(&cfg, opt, optarg))
-				return usage_error("bad value '%s' for --%s", optarg, name);
+				return cli_usage_error("loadgen", "bad value '%s' for --%s: %s", optarg, name, value_kind(opt));
 		}
 		}
 	}
 	if (optind >= argc)
-		return usage_error("no URL given%s%s", "", "");
+		return cli_usage_error("loadgen", "no URL given (such as http://127.0.0.1:8080/)");
 	if (optind + 1 < argc)
-		return usage_error("one URL expected, '%s' is one too many%s", argv[optind + 1], "");
+		return cli_usage_error("loadgen", "one URL expected, '%s' is one too many", argv[optind + 1]);
 	cfg.target = argv[optind];
 	if (config_finish(&cfg, err, sizeof err))
-		return usage_error("%s%s", err, "");
+		return cli_usage_error("loadgen", "%s", err);
 	if (cfg.start_at_epoch_s > 0 && start_at_check(cfg.start_at_epoch_s, start_at_now_s(), err, sizeof err))
-		return usage_error("%s%s", err, "");
+		return cli_usage_error("loadgen", "%s", err);
 
 	signal(SIGPIPE, SIG_IGN);
 	long nofile = net_raise_nofile();

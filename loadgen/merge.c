@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "hlog.h"
 #include "merge_out.h"
 
@@ -22,6 +23,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "percentiles", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -36,7 +38,7 @@ static void usage(FILE *out)
 	      "(a cut-short hlog still gives the intervals it has).\n"
 	      "      --json             one JSON object on stdout instead of the summary\n"
 	      "      --percentiles FILE the fleet's latency distribution in HdrHistogram's format\n"
-	      "  -h, --help\n"
+	      "  -h, --help  -V, --version\n"
 	      "Exit status: 0 something merged, 1 nothing could be merged, 2 usage error.\n", out);
 }
 
@@ -206,11 +208,15 @@ int merge_main(int argc, char **argv)
 	int opt, status = 1;
 
 	optind = 1;
-	argv[0] = (char *)"loadgen merge";  /* getopt's messages name it */
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;
+	argv[0] = (char *)"loadgen merge";
+	while ((opt = getopt_long(argc, argv, ":hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			cli_version("loadgen");
 			return 0;
 		case 'j':
 			o.json = true;
@@ -219,14 +225,11 @@ int merge_main(int argc, char **argv)
 			o.percentiles_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "try 'loadgen merge --help'\n");
-			return 2;
+			return cli_bad_option("loadgen merge", argv, opt);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "loadgen merge: no FILE given\ntry 'loadgen merge --help'\n");
-		return 2;
-	}
+	if (optind >= argc)
+		return cli_usage_error("loadgen merge", "no FILE given");
 	size_t n = (size_t)(argc - optind), used = 0;
 	struct merge_host *hosts = calloc(n, sizeof *hosts);
 	struct merge_warnings w = { 0 };

@@ -173,9 +173,13 @@ static void print_row(FILE *out, const char *label, uint64_t requests, double du
 		      const struct hist *h)
 {
 	struct lg_latency l;
+	char cell[5][32];
 	report_latency(h, &l);
-	fprintf(out, "  %-28.28s %10llu %8.3f %11.2f %9.3f %9.3f %9.3f %9.3f %9.3f\n", label,
-		(unsigned long long)requests, duration_s, rps, l.p50, l.p90, l.p99, l.p999, l.max);
+	double v[5] = { l.p50, l.p90, l.p99, l.p999, l.max };
+	for (int i = 0; i < 5; i++) /* no more decimals than the histogram resolves */
+		report_format_ms(cell[i], sizeof cell[i], v[i] * 1000.0);
+	fprintf(out, "  %-28.28s %10llu %8.3f %11.2f %9s %9s %9s %9s %9s\n", label, (unsigned long long)requests,
+		duration_s, rps, cell[0], cell[1], cell[2], cell[3], cell[4]);
 }
 
 static void summary(FILE *out, const struct merge_opts *o, const struct merge_host *hosts, size_t n,
@@ -199,11 +203,14 @@ static void summary(FILE *out, const struct merge_opts *o, const struct merge_ho
 	if (nslots)
 		fprintf(out, "  Intervals: %9s %5s %10s %9s %9s %9s %9s\n", "t_s", "hosts", "values", "p50", "p99",
 			"max", "spread_s");
-	for (size_t s = 0; s < nslots; s++)
-		fprintf(out, "             %9.3f %5u %10llu %9.3f %9.3f %9.3f %9.3f\n", (double)s * len, slots[s].hosts,
-			(unsigned long long)slots[s].h.count, hist_percentile(&slots[s].h, 50.0) / 1000.0,
-			hist_percentile(&slots[s].h, 99.0) / 1000.0,
-			(slots[s].h.count ? slots[s].h.max_us : 0) / 1000.0, slots[s].last_s - slots[s].first_s);
+	for (size_t s = 0; s < nslots; s++) {
+		char p50[32], p99[32], max[32];
+		report_format_ms(p50, sizeof p50, (double)hist_percentile(&slots[s].h, 50.0));
+		report_format_ms(p99, sizeof p99, (double)hist_percentile(&slots[s].h, 99.0));
+		report_format_ms(max, sizeof max, (double)(slots[s].h.count ? slots[s].h.max_us : 0));
+		fprintf(out, "             %9.3f %5u %10llu %9s %9s %9s %9.3f\n", (double)s * len, slots[s].hosts,
+			(unsigned long long)slots[s].h.count, p50, p99, max, slots[s].last_s - slots[s].first_s);
+	}
 	(void)t0;
 	fprintf(out, "Requests/sec: %10.2f\n", f->throughput_rps);
 }

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,52 @@ void report_latency(const struct hist *h, struct lg_latency *out)
 	out->max = ms(h->count ? h->max_us : 0);
 }
 
+static double stddev_us(const struct hist *h, double mean);
+
+void report_format_ms(char *buf, size_t cap, double value_us)
+{
+	uint64_t v = value_us > 0 ? (uint64_t)value_us : 0;
+	size_t i = hist_bucket_index(v);
+	double width_ms = (double)(hist_bucket_high(i) - hist_bucket_low(i) + 1) / 1000.0;
+	int decimals = (int)floor(-log10(width_ms) + 1e-9); /* a step of 10^-d ms no finer than the bucket */
+
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 3)
+		decimals = 3;
+	snprintf(buf, cap, "%.*f", decimals, value_us / 1000.0);
+}
+
+void report_format_bytes(char *buf, size_t cap, double bytes)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
+	int u = 0;
+	while (bytes >= 1024.0 && u < 4) {
+		bytes /= 1024.0;
+		u++;
+	}
+	snprintf(buf, cap, "%.2f%s", bytes, unit[u]);
+}
+
+void report_progress(FILE *out, double elapsed_s, uint64_t sent, uint64_t completed, uint64_t errors,
+		     double rate_rps)
+{
+	fprintf(out, "\r  %6.1fs  sent %llu  completed %llu  errors %llu  %.0f/s\033[K", elapsed_s,
+		(unsigned long long)sent, (unsigned long long)completed, (unsigned long long)errors, rate_rps);
+	fflush(out);
+}
+
+static uint64_t status_errors(const struct lg_stats *s)
+{
+	return s->errors[LERR_STATUS] + s->errors[LGERR_BAD_STATUS];
+}
+
+bool report_nothing_served(const struct lg_report *r)
+{
+	const struct lg_stats *s = r->stats;
+	return stats_ok(s) == 0 && stats_errors_total(s) > 0;
+}
+
 static const char *mode_name(enum lg_mode m)
 {
 	return m == LG_OPEN ? "open" : "closed";
@@ -39,8 +86,16 @@ static void summary_latency_row(FILE *out, const char *label, const struct hist 
 		return;
 	}
 	report_latency(h, &l);
-	fprintf(out, "    %-13s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", label, l.min, l.mean, l.p50,
-		l.p90, l.p99, l.p999, l.max);
+	double mean_us = hist_mean(h);
+	double v[8] = { l.min * 1000, mean_us, stddev_us(h, mean_us), l.p50 * 1000, l.p90 * 1000, l.p99 * 1000,
+			l.p999 * 1000, l.max * 1000 };
+	fprintf(out, "    %-13s", label);
+	for (int i = 0; i < 8; i++) {
+		char cell[32];
+		report_format_ms(cell, sizeof cell, v[i]);
+		fprintf(out, " %9s", cell);
+	}
+	fputc('\n', out);
 }
 
 static void summary_errors(FILE *out, const struct lg_stats *s)
@@ -58,6 +113,8 @@ static void summary_errors(FILE *out, const struct lg_stats *s)
 		if (s->status_code[code] && (code < 200 || code >= 400))
 			fprintf(out, " status_%03d %llu", code, (unsigned long long)s->status_code[code]);
 	fprintf(out, "\n");
+	if (status_errors(s))
+		fprintf(out, "  Non-2xx or 3xx responses: %llu\n", (unsigned long long)status_errors(s));
 	if (s->errors[LERR_EMFILE])
 		fprintf(out, "  out of file descriptors: raise `ulimit -n` or use fewer connections\n");
 	if (s->errors[LGERR_BAD_STATUS])
@@ -78,10 +135,13 @@ static void summary_errors(FILE *out, const struct lg_stats *s)
 static void summary_client(FILE *out, const struct lg_report *r)
 {
 	fprintf(out, "  client:");
-	if (r->client_lag && r->client_lag->count)
-		fprintf(out, " arrivals taken late by p50 %.3f ms, p99 %.3f ms, max %.3f ms;",
-			ms(hist_percentile(r->client_lag, 50.0)), ms(hist_percentile(r->client_lag, 99.0)),
-			ms(r->client_lag->max_us));
+	if (r->client_lag && r->client_lag->count) {
+		char p50[32], p99[32], max[32];
+		report_format_ms(p50, sizeof p50, (double)hist_percentile(r->client_lag, 50.0));
+		report_format_ms(p99, sizeof p99, (double)hist_percentile(r->client_lag, 99.0));
+		report_format_ms(max, sizeof max, (double)r->client_lag->max_us);
+		fprintf(out, " arrivals taken late by p50 %s ms, p99 %s ms, max %s ms;", p50, p99, max);
+	}
 	fprintf(out, " busiest thread %.0f %% of a core\n", r->client_cpu_pct);
 	if (!r->client_saturated)
 		return;
@@ -91,6 +151,37 @@ static void summary_client(FILE *out, const struct lg_report *r)
 	double taken = r->duration_s > 0 ? (double)r->stats->arrived / r->duration_s : 0.0;
 	if (r->mode == LG_OPEN && taken < 0.99 * r->rate) /* the end's catch-up is bounded (worker.c) */
 		fprintf(out, "  it fell behind its schedule: %.1f arrivals/s taken of the %.1f asked\n", taken, r->rate);
+}
+
+/* A run stopped by a signal: its customers still add up, said as a sum. */
+static void summary_stopped(FILE *out, const struct lg_report *r)
+{
+	const struct lg_stats *s = r->stats;
+	const char *name = r->stop_signal == SIGINT ? "SIGINT" : r->stop_signal == SIGHUP ? "SIGHUP" : "SIGTERM";
+	fprintf(out, "  stopped by %s after %.2fs: %llu customers were waiting or in flight then", name, r->duration_s,
+		(unsigned long long)r->outstanding);
+	if (r->outstanding)
+		fprintf(out, " (%llu answered after the window, %llu unanswered: latency counted at their age, "
+			"a lower bound)", (unsigned long long)s->late, (unsigned long long)s->unanswered);
+	fputc('\n', out);
+}
+
+/* Nothing served: every connect failed (and where to look), or every answer was an
+ * error status, so that a run of 404s cannot read as a success (exit status 1). */
+void report_summary_failure(FILE *out, const struct lg_report *r)
+{
+	const struct lg_stats *s = r->stats;
+	if (!report_nothing_served(r))
+		return;
+	if (s->completed == 0 && s->errors[LERR_CONNECT] > 0 && r->addr_text)
+		fprintf(out, "  FAILED: every connect failed: is anything listening on %s%s%s:%u?\n",
+			strchr(r->addr_text, ':') ? "[" : "", r->addr_text, strchr(r->addr_text, ':') ? "]" : "",
+			(unsigned)r->port);
+	else if (s->completed > 0 && status_errors(s) == s->completed)
+		fprintf(out, "  FAILED: no order was served: all %llu answers were error statuses (4xx/5xx); "
+			"check the URL's path and the server\n", (unsigned long long)s->completed);
+	else
+		fprintf(out, "  FAILED: no request got a good answer\n");
 }
 
 void report_summary(FILE *out, const struct lg_report *r)
@@ -109,7 +200,7 @@ void report_summary(FILE *out, const struct lg_report *r)
 			r->threads == 1 ? "" : "s", r->connections, r->keepalive ? "on" : "off");
 	if (r->warmup_s > 0)
 		fprintf(out, "  after a %.2fs warm-up (not counted)\n", r->warmup_s);
-	fprintf(out, "  Latency (ms)        min      mean       p50       p90       p99     p99.9       max\n");
+	fprintf(out, "  Latency (ms)        min      mean     stdev       p50       p90       p99     p99.9       max\n");
 	if (r->mode == LG_OPEN) {
 		summary_latency_row(out, "from arrival", &s->latency);
 		summary_latency_row(out, "from send", &s->uncorrected);
@@ -120,8 +211,10 @@ void report_summary(FILE *out, const struct lg_report *r)
 		fprintf(out, "  %llu arrived (%.1f/s), %llu sent, at most %lld waiting for a connection, "
 			"%lld connections\n", (unsigned long long)s->arrived, (double)s->arrived / secs,
 			(unsigned long long)s->sent, (long long)r->waiting_max, (long long)r->conns_max);
-	fprintf(out, "  %llu requests in %.2fs, %llu sent\n", (unsigned long long)s->completed, r->duration_s,
-		(unsigned long long)s->sent);
+	char bytes[32];
+	report_format_bytes(bytes, sizeof bytes, (double)s->bytes_read);
+	fprintf(out, "  %llu requests in %.2fs, %llu sent, %s read\n", (unsigned long long)s->completed, r->duration_s,
+		(unsigned long long)s->sent, bytes);
 	summary_errors(out, s);
 	if (s->interim)
 		fprintf(out, "  %llu interim 1xx answers skipped (the final answer was counted)\n",
@@ -129,7 +222,9 @@ void report_summary(FILE *out, const struct lg_report *r)
 	if (s->retried)
 		fprintf(out, "  %llu requests resent on a new connection (the server closed a kept-alive one "
 			"as they crossed)\n", (unsigned long long)s->retried);
-	if (r->outstanding && r->drain_s > 0)
+	if (r->stop_signal)
+		summary_stopped(out, r);
+	else if (r->outstanding && r->drain_s > 0)
 		fprintf(out, "  %llu customers still waiting when the window ended, awaited up to %.2fs: %llu answered "
 			"then, %llu still waiting (latency counted at their age, a lower bound)\n",
 			(unsigned long long)r->outstanding, r->drain_s, (unsigned long long)s->late,
@@ -141,7 +236,10 @@ void report_summary(FILE *out, const struct lg_report *r)
 		fprintf(out, "  no good response in the last %.1fs: the server stopped answering (died or stalled)\n",
 			r->quiet_tail_s);
 	summary_client(out, r);
+	report_summary_failure(out, r);
 	fprintf(out, "Requests/sec: %10.2f\n", (double)s->completed / secs);
+	report_format_bytes(bytes, sizeof bytes, (double)s->bytes_read / secs);
+	fprintf(out, "Transfer/sec: %10s\n", bytes);
 }
 
 /* ---- JSON ---- */
@@ -166,8 +264,8 @@ static void json_latency(FILE *out, const char *key, const struct hist *h)
 	struct lg_latency l;
 	report_latency(h, &l);
 	fprintf(out, ",\"%s\":{\"min\":%.3f,\"mean\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
-		"\"p999\":%.3f,\"max\":%.3f,\"count\":%llu}", key, l.min, l.mean, l.p50, l.p90, l.p99, l.p999,
-		l.max, (unsigned long long)h->count);
+		"\"p999\":%.3f,\"max\":%.3f,\"count\":%llu,\"stdev\":%.3f}", key, l.min, l.mean, l.p50, l.p90, l.p99,
+		l.p999, l.max, (unsigned long long)h->count, stddev_us(h, hist_mean(h)) / 1000.0);
 }
 
 static void json_param(FILE *out, const char *key, uint32_t v)
@@ -237,6 +335,10 @@ void report_json(FILE *out, const struct lg_report *r)
 	}
 	fprintf(out, "}");
 	fprintf(out, ",\"throughput_rps\":%.2f,\"sent_rps\":%.2f", (double)s->completed / secs, (double)s->sent / secs);
+	fprintf(out, ",\"bytes_read\":%llu,\"transfer_bps\":%.2f,\"non_2xx_3xx\":%llu",
+		(unsigned long long)s->bytes_read, (double)s->bytes_read / secs, (unsigned long long)status_errors(s));
+	fprintf(out, ",\"stopped_by_signal\":%d,\"nothing_served\":%s", r->stop_signal,
+		report_nothing_served(r) ? "true" : "false");
 	if (r->mode == LG_OPEN)
 		fprintf(out, ",\"arrival_rps\":%.2f", (double)s->arrived / secs);
 	json_latency(out, "latency_ms", &s->latency);

@@ -41,6 +41,9 @@ struct lg_report {
 	const struct hist *client_lag; /* open loop: how late each arrival was taken, us; NULL: n/a */
 	double client_cpu_pct;     /* the busiest thread's CPU time, % of its wall time */
 	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS (+ the slack), or a thread at LG_CLIENT_CPU_BOUND_PCT */
+	int stop_signal;           /* the signal that stopped the run early (SIGTERM...), 0: none */
+	const char *addr_text;     /* the resolved address and port, for the hint when every connect fails */
+	uint16_t port;
 };
 
 /* A client whose timers fire 5 ms late cannot measure a p99 under 5 ms (issue 17's
@@ -55,6 +58,24 @@ struct lg_latency {
 void report_latency(const struct hist *h, struct lg_latency *out);
 
 void report_summary(FILE *out, const struct lg_report *r);
+
+/* The run stopped serving anyone: every answer an error status, or every connect
+ * failed. The summary says so plainly and the exit status is 1. */
+bool report_nothing_served(const struct lg_report *r);
+/* Its line ("FAILED: ..."), with the hint "is anything listening on ADDR:PORT?" when
+ * every connect failed; nothing when something was served. */
+void report_summary_failure(FILE *out, const struct lg_report *r);
+
+/* A latency in ms with no more decimals than the histogram resolves at that value
+ * (its bucket width: 1 us below 256 us, about 1/128 of the value above). */
+void report_format_ms(char *buf, size_t cap, double value_us);
+
+/* Bytes as wrk prints them: 512.00B, 1.21KB, 3.40MB, 1.02GB (powers of 1024). */
+void report_format_bytes(char *buf, size_t cap, double bytes);
+
+/* The line a terminal sees once a second: elapsed, sent, completed, errors, rate. */
+void report_progress(FILE *out, double elapsed_s, uint64_t sent, uint64_t completed, uint64_t errors,
+		     double rate_rps);
 void report_json(FILE *out, const struct lg_report *r);
 
 /* --series: the header, then one row per interval: counts within the interval,

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "clock.h"
@@ -49,6 +50,11 @@ struct run {
 	double measure_epoch_s;      /* measure_ns on the wall clock */
 	bool output_failed;          /* an output could not be written: exit 1 */
 	struct hist client_lag;      /* the workers' arrival timer lag, summed at the end */
+	int stop_signal;             /* the signal that stopped the run, 0: none */
+	bool progress;               /* stderr is a terminal: a progress line once a second */
+	uint64_t progress_next_ns;   /* when the next one is due */
+	uint64_t progress_completed; /* completed at the last one, for the current rate */
+	uint64_t progress_at_ns;
 };
 
 /* The signals that end a run early, with its report. */
@@ -199,6 +205,55 @@ static void hlog_tick(struct run *r, uint64_t end_ns)
 	}
 }
 
+/* One line, rewritten in place once a second on a terminal (as oha and htop do): the
+ * figures since the start, warm-up included, and the rate over the last second. */
+static void progress_tick(struct run *r, uint64_t now)
+{
+	collect(r, false);
+	double dt = (double)(now - r->progress_at_ns) / 1e9;
+	double rate = dt > 0 ? (double)(r->sum->completed - r->progress_completed) / dt : 0.0;
+	report_progress(stderr, (double)(now - r->start_ns) / 1e9, r->sum->sent, r->sum->completed,
+			stats_errors_total(r->sum), rate);
+	r->progress_completed = r->sum->completed;
+	r->progress_at_ns = now;
+	r->progress_next_ns += NS_PER_SEC;
+}
+
+/* A duration as it was likely typed: 10s, 500ms, 1.5s. */
+static void format_duration(char *buf, size_t cap, uint64_t ns)
+{
+	if (ns % NS_PER_SEC == 0)
+		snprintf(buf, cap, "%llus", (unsigned long long)(ns / NS_PER_SEC));
+	else if (ns % NS_PER_MS == 0 && ns < NS_PER_SEC)
+		snprintf(buf, cap, "%llums", (unsigned long long)(ns / NS_PER_MS));
+	else
+		snprintf(buf, cap, "%.3fs", (double)ns / 1e9);
+}
+
+/* The banner at once on stderr, so that a run of ten seconds does not look hung. */
+static void say_running(const struct run *r)
+{
+	const struct lg_config *cfg = r->cfg;
+	char when[64] = "", warm[32];
+	if (cfg->duration_ns)
+		format_duration(when, sizeof when, cfg->duration_ns);
+	if (cfg->requests)
+		snprintf(when + strlen(when), sizeof when - strlen(when), "%s%llu requests", *when ? " or " : "",
+			 (unsigned long long)cfg->requests);
+	fprintf(stderr, "loadgen: running %s %s-loop @ %s: ", when, cfg->mode == LG_OPEN ? "open" : "closed",
+		cfg->target);
+	if (cfg->mode == LG_OPEN)
+		fprintf(stderr, "%.1f arrivals/s, up to %u connections", cfg->rate, cfg->max_conns);
+	else
+		fprintf(stderr, "%u connections", cfg->connections);
+	fprintf(stderr, ", %u thread%s", cfg->threads, cfg->threads == 1 ? "" : "s");
+	if (cfg->warmup_ns) {
+		format_duration(warm, sizeof warm, cfg->warmup_ns);
+		fprintf(stderr, ", after a %s warm-up", warm);
+	}
+	fprintf(stderr, " (Ctrl-C stops it with a report)\n");
+}
+
 /* The tick loop: returns once every worker has finished. */
 static void coordinate(struct run *r)
 {
@@ -215,9 +270,14 @@ static void coordinate(struct run *r)
 			wake_at = next_row;
 		if (r->hlog && r->hlog_next_ns > now && r->hlog_next_ns < wake_at)
 			wake_at = r->hlog_next_ns;
+		if (r->progress && r->progress_next_ns > now && r->progress_next_ns < wake_at)
+			wake_at = r->progress_next_ns;
 		uint64_t wait = wake_at - now;
 		struct timespec ts = { .tv_sec = (time_t)(wait / NS_PER_SEC), .tv_nsec = (long)(wait % NS_PER_SEC) };
-		if (sigtimedwait(&set, NULL, &ts) > 0) {
+		int sig = sigtimedwait(&set, NULL, &ts);
+		if (sig > 0) {
+			if (!r->stop_signal)
+				r->stop_signal = sig;
 			__atomic_store_n(&r->shared.stop, 1, __ATOMIC_RELEASE);
 			wake_all(r);
 		}
@@ -236,11 +296,15 @@ static void coordinate(struct run *r)
 			hlog_tick(r, r->hlog_next_ns);
 			r->hlog_next_ns += r->cfg->hlog_interval_ns;
 		}
+		if (r->progress && now >= r->progress_next_ns && !all_finished(r))
+			progress_tick(r, now);
 		if (r->series && !series_done && now >= window_end && next_row > window_end) {
 			series_last_row(r, next_row, window_end);
 			series_done = true;
 		}
 	}
+	if (r->progress)
+		fputs("\r\033[K", stderr); /* the summary replaces the progress line */
 	if (r->series && !series_done) {
 		uint64_t end = 0;
 		for (unsigned i = 0; i < r->nworkers; i++)
@@ -272,6 +336,9 @@ static void fill_report(struct run *r, struct lg_report *rep, uint64_t end_ns)
 	rep->drain_s = (double)cfg->drain_ns / 1e9;
 	rep->quiet_tail_s = -1.0;
 	rep->start_epoch_s = r->measure_epoch_s;
+	rep->stop_signal = r->stop_signal;
+	rep->addr_text = cfg->addr_text;
+	rep->port = cfg->url.port;
 }
 
 /* The load generator's own lateness (open loop) and the busiest thread's CPU share:
@@ -343,14 +410,15 @@ static int finish(struct run *r)
 	if (r->cfg->json && rep.quiet_tail_s >= 1.0) /* the summary says it otherwise */
 		fprintf(stderr, "loadgen: no good response in the last %.1fs: the server stopped answering\n",
 			rep.quiet_tail_s);
+	if (r->cfg->json && report_nothing_served(&rep)) /* and this */
+		report_summary_failure(stderr, &rep);
 	if (r->percentiles) {
 		report_percentiles(r->percentiles, &r->sum->latency);
 		output_close(r, &r->percentiles, "--percentiles file", r->cfg->percentiles_path);
 	}
 	output_close(r, &r->series, "--series file", r->cfg->series_path);
 	say_hints(r);
-	bool all_failed = stats_ok(r->sum) == 0 && stats_errors_total(r->sum) > 0;
-	return all_failed || r->output_failed ? 1 : 0;
+	return report_nothing_served(&rep) || r->output_failed ? 1 : 0;
 }
 
 static FILE *open_output(const char *path, const char *what)
@@ -456,8 +524,12 @@ int run_load(const struct lg_config *cfg)
 		fprintf(stderr, "loadgen: stopped before the --start-at time\n");
 		goto out_teardown;
 	}
+	say_running(&r);
 	r.start_ns = clock_now_ns();
 	r.measure_ns = r.start_ns + cfg->warmup_ns;
+	r.progress = isatty(STDERR_FILENO) == 1;
+	r.progress_next_ns = r.start_ns + NS_PER_SEC;
+	r.progress_at_ns = r.start_ns;
 	r.measure_epoch_s = start_at_now_s() + (double)cfg->warmup_ns / 1e9;
 	if (cfg->hlog_path && start_hlog(&r))
 		goto out_teardown;

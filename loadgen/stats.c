@@ -20,6 +20,7 @@ void stats_snapshot(struct lg_stats *dst, const struct lg_stats *src)
 	dst->late = STAT_GET(src->late);
 	dst->unanswered = STAT_GET(src->unanswered);
 	dst->interim = STAT_GET(src->interim);
+	dst->bytes_read = STAT_GET(src->bytes_read);
 	for (int i = 0; i < LG_ERR_COUNT; i++)
 		dst->errors[i] = STAT_GET(src->errors[i]);
 	for (int i = 0; i < 6; i++)
@@ -40,6 +41,7 @@ void stats_merge(struct lg_stats *dst, const struct lg_stats *src)
 	dst->late += src->late;
 	dst->unanswered += src->unanswered;
 	dst->interim += src->interim;
+	dst->bytes_read += src->bytes_read;
 	for (int i = 0; i < LG_ERR_COUNT; i++)
 		dst->errors[i] += src->errors[i];
 	for (int i = 0; i < 6; i++)

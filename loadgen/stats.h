@@ -49,6 +49,7 @@ struct lg_stats {
 	uint64_t late;                     /* answered in the wait after the window (--drain) */
 	uint64_t unanswered;               /* still waiting when that wait ended: at their age */
 	uint64_t interim;                  /* 1xx interim answers skipped before a final one */
+	uint64_t bytes_read;               /* bytes of the completed responses, head and body */
 	uint64_t last_ok_ns;               /* when the last response < 400 came (monotonic) */
 	struct hist latency;               /* from the customer's start (scheduled arrival) */
 	struct hist uncorrected;           /* from the actual send */

@@ -411,6 +411,7 @@ static void on_response(struct lg_conn *c, int status, bool reusable)
 		COUNT(w, now, late, 1);
 	} else {
 		COUNT(w, now, completed, 1);
+		COUNT(w, now, bytes_read, c->rbytes);
 		unsigned cls = (unsigned)status / 100;
 		COUNT(w, now, status_class[cls < 6 ? cls : 0], 1);
 		if (status >= 0 && status < STATUS_CODE_MAX)
@@ -501,13 +502,15 @@ static void on_end(struct ev_loop *loop, ev_timer *t, int revents)
 	ev_timer_start(loop, &w->drain_timer);
 }
 
-/* The drain is over: whoever still waits is counted at its age, a lower bound. */
-static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents)
+/* Whoever still waits (on a connection or in line) is counted unanswered at its age, a
+ * lower bound of its latency: at the drain's end, or when a signal stops the run (in
+ * the window or in the drain), so that the customers of the window always add up:
+ * outstanding = answered late + unanswered. Once. */
+static void tally_unanswered(struct lg_worker *w, uint64_t now)
 {
-	struct lg_worker *w = t->data;
-	uint64_t now = clock_now_ns();
-	(void)loop;
-	(void)revents;
+	if (w->tallied)
+		return;
+	w->tallied = true;
 	for (uint32_t i = 0; i < w->nconns; i++) {
 		struct lg_conn *c = &w->conns[i];
 		if (!conn_busy(c))
@@ -521,6 +524,15 @@ static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents)
 		record_latency(w, now, (now - next_in_line(w)) / NS_PER_US, UINT64_MAX);
 		COUNT(w, now, unanswered, 1);
 	}
+}
+
+/* The drain is over: whoever still waits is counted at its age, a lower bound. */
+static void on_drain_over(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct lg_worker *w = t->data;
+	(void)loop;
+	(void)revents;
+	tally_unanswered(w, clock_now_ns());
 	stop_loop(w);
 }
 
@@ -634,6 +646,8 @@ static void *worker_main(void *arg)
 		take_cpu(w, w->ended_ns);
 	if (!w->window_over) /* stopped by a signal, or -n reached */
 		w->outstanding_end = outstanding_now(w);
+	if (stop_asked(w))
+		tally_unanswered(w, w->ended_ns);
 	for (uint32_t i = 0; i < w->nconns; i++) {
 		conn_close(&w->conns[i]);
 		ev_timer_stop(w->loop, &w->conns[i].pause);

@@ -74,6 +74,7 @@ struct lg_worker {
 	bool arrivals_done;
 	bool window_over;          /* the end timer has run: outstanding_end is taken */
 	bool draining;             /* after the window: awaiting its customers, no new ones */
+	bool tallied;              /* those still waiting are counted unanswered (drain over or stop) */
 	bool stopping;
 	char *rbuf;
 

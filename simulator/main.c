@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "calibration.h"
+#include "cli.h"
 #include "report.h"
 #include "server_config.h"
 #include "setup.h"
 #include "sim.h"
 #include "sweep.h"
+#include "units.h"
 
 #define SETS_MAX 32
 
@@ -60,16 +62,12 @@ static void usage(FILE *out)
 		"                          helpers, stoves)\n"
 		"      --plot FILE         with --sweep: a gnuplot PNG of the table\n"
 		"  -h, --help              this help\n"
-		"  -V, --version           the version\n");
+		"  -V, --version           the version\n"
+		"Times take a unit: 500ms, 1.5s, 2m (a bare number is in the flag's unit);\n"
+		"counts and rates take k, M and G: -c 1k, -R 20k.\n");
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "simulate: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\ntry 'simulate --help'\n");
-	return 2;
-}
+#define bad(...) cli_usage_error("simulate", __VA_ARGS__)
 
 static int parse_num(const char *s, double max, double *out)
 {
@@ -82,24 +80,13 @@ static int parse_num(const char *s, double max, double *out)
 	return 0;
 }
 
-/* "60s", "500ms", "2m", "1h", or plain seconds. */
+/* "60s", "500ms", "2m", "1h", or plain seconds (common/units.h); above 0, at most a week. */
 static int parse_duration_ns(const char *s, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	double unit = 1e9;
-	if (strcmp(end, "ms") == 0)
-		unit = 1e6;
-	else if (strcmp(end, "m") == 0)
-		unit = 60e9;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600e9;
-	else if (*end && strcmp(end, "s") != 0)
+	uint64_t ns;
+	if (units_parse_duration_ns(s, UNITS_NS_PER_S, 7ULL * 86400 * UNITS_NS_PER_S, &ns) || ns == 0)
 		return -EINVAL;
-	if (errno || end == s || !(v > 0) || v * unit > 1e9 * 86400 * 7)
-		return -EINVAL;
-	*out = (uint64_t)(v * unit + 0.5);
+	*out = ns;
 	return 0;
 }
 
@@ -112,7 +99,7 @@ static int parse_rate_at(struct sim_knobs *k, const char *arg)
 	memcpy(when, arg, (size_t)(eq - arg));
 	when[eq - arg] = '\0';
 	struct sim_rate_change *rc = &k->rate_changes[k->n_rate_changes];
-	if (parse_duration_ns(when, &rc->at_ns) < 0 || parse_num(eq + 1, SIM_RATE_MAX, &rc->rate) < 0)
+	if (parse_duration_ns(when, &rc->at_ns) < 0 || units_parse_rate(eq + 1, SIM_RATE_MAX, 1, &rc->rate) < 0)
 		return -EINVAL;
 	k->n_rate_changes++;
 	return 0;
@@ -137,6 +124,40 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What a numeric option takes, for its refusal. */
+static const char *value_kind(int opt)
+{
+	switch (opt) {
+	case OPT_CORES: return "a number";
+	case 'R': return "a rate such as 500 or 20k";
+	case OPT_THINK: return "a time such as 20 (ms), 20ms or 1s, in ms";
+	default: return "a count such as 100 or 1k";
+	}
+}
+
+/* One numeric option's value by its kind (common/units.h): --cores is real, -R a rate,
+ * --think-ms a time (into ns), the rest counts. */
+static int parse_value(int opt, const char *arg, double max, double *v)
+{
+	uint64_t n;
+	switch (opt) {
+	case OPT_CORES:
+		return parse_num(arg, max, v);
+	case 'R':
+		return units_parse_rate(arg, max, 1, v);
+	case OPT_THINK:
+		if (units_parse_duration_ns(arg, UNITS_NS_PER_MS, (uint64_t)(max * 1e6), &n))
+			return -EINVAL;
+		*v = (double)n;
+		return 0;
+	default:
+		if (units_parse_count(arg, 0, max >= 1.8e19 ? UINT64_MAX : (uint64_t)max, &n))
+			return -EINVAL;
+		*v = (double)n;
+		return 0;
+	}
+}
+
 /* The options that are numbers: where they go and their range. */
 static int number_opt(struct options *o, int opt, const char *arg)
 {
@@ -151,22 +172,19 @@ static int number_opt(struct options *o, int opt, const char *arg)
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		if (nums[i].opt != opt)
 			continue;
-		if (parse_num(arg, nums[i].max, &v) < 0 || (opt == OPT_CORES && v <= 0) || (opt == 'p' && v < 1)) {
-			char what[160];
-			snprintf(what, sizeof what, "%s '%.40s': not a number from %s to %g", nums[i].name, arg,
-				 opt == OPT_CORES ? "above 0" : opt == 'p' ? "1" : "0", nums[i].max);
-			return bad("%s", what);
-		}
+		if (parse_value(opt, arg, nums[i].max, &v) < 0 || (opt == OPT_CORES && v <= 0) || (opt == 'p' && v < 1))
+			return bad("%s '%.40s': must be %s, from %s to %g", nums[i].name, arg, value_kind(opt),
+				   opt == OPT_CORES ? "above 0" : opt == 'p' ? "1" : "0", nums[i].max);
 		switch (opt) {
 		case OPT_CORES: o->knobs.cores = v; break;
 		case 'R': o->knobs.rate = v; break;
 		case 'c': o->knobs.connections = (int64_t)v; o->knobs.rate = 0; break;
-		case OPT_THINK: o->knobs.think_ns = (uint64_t)(v * 1e6); break;
+		case OPT_THINK: o->knobs.think_ns = (uint64_t)v; break;
 		case OPT_STOVES: o->knobs.stoves = (uint32_t)v; break;
 		case OPT_BACKLOG: o->knobs.backlog = (uint32_t)v; break;
 		case OPT_MAX_LINE: o->knobs.max_line = (uint32_t)v; break;
 		case 'p': o->preset = (int)v; break;
-		case OPT_SEED: o->seed_set = true; o->seed = strtoull(arg, NULL, 10); break;
+		case OPT_SEED: o->seed_set = true; units_parse_count(arg, 0, UINT64_MAX, &o->seed); break;
 		}
 		return 0;
 	}
@@ -212,9 +230,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		case OPT_SWEEP: o->sweep = optarg; break;
 		case OPT_PLOT: o->plot = optarg; break;
 		case 'h': usage(stdout); return 1;
-		case 'V': printf("simulate (lunchrush) %s\n", LUNCHRUSH_VERSION); return 1;
-		case ':': return bad("%s needs a value", argv[optind - 1]);
-		default: return bad("unknown option '%s'", argv[optind - 1]);
+		case 'V': cli_version("simulate"); return 1;
+		default: return cli_bad_option("simulate", argv, opt);
 		}
 	}
 	if (optind < argc)

@@ -19,9 +19,11 @@
 #include "clock.h"
 #include "headless.h"
 #include "lesson.h"
+#include "cli.h"
 #include "peer.h"
 #include "server_config.h"
 #include "ui.h"
+#include "units.h"
 
 #define DEFAULT_HEADLESS_S 20
 
@@ -68,41 +70,22 @@ static void usage(FILE *out)
 		"  --ascii           ASCII glyphs instead of UTF-8\n"
 		"  --mono            no colours\n"
 		"  --bin DIR         where blocking, evented, loadgen are (default: beside dashboard)\n"
-		"  -h, --help        this help;  --version  the version\n"
+		"  -h, --help        this help;  -V, --version  the version\n"
 		"\n"
 		"keys: +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets\n"
 		"      f the chef faints  r restart  ? help  q quit\n", nginx);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "dashboard: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return 2;
-}
+/* One line and the way on (common/cli.h); the whole help only on --help. */
+#define usage_error(...) cli_usage_error("dashboard", __VA_ARGS__)
 
-/* "20s", "2m", "500ms", "1h" or plain seconds; whole seconds, at least 1. */
+/* "20s", "2m", "500ms", "1h" or plain seconds (common/units.h); whole seconds, 1s to 1h. */
 static int parse_duration_s(const char *s, uint32_t *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	double scale = 1;
-	if (end == s || v <= 0)
+	uint64_t ns;
+	if (units_parse_duration_ns(s, UNITS_NS_PER_S, 3600 * UNITS_NS_PER_S, &ns) || ns < UNITS_NS_PER_S)
 		return -EINVAL;
-	if (strcmp(end, "ms") == 0)
-		scale = 0.001;
-	else if (strcmp(end, "m") == 0)
-		scale = 60;
-	else if (strcmp(end, "h") == 0)
-		scale = 3600;
-	else if (*end && strcmp(end, "s") != 0)
-		return -EINVAL;
-	double secs = v * scale;
-	if (secs < 1 || secs > 3600)
-		return -EINVAL;
-	*out = (uint32_t)(secs + 0.5);
+	*out = (uint32_t)((ns + UNITS_NS_PER_S / 2) / UNITS_NS_PER_S);
 	return 0;
 }
 
@@ -145,7 +128,7 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hd:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVd:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_SCENARIO: opt->scenario_file = optarg; break;
 		case O_PRESET:
@@ -192,9 +175,9 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 			break;
 		}
 		case 'h': usage(stdout); return 1;
-		case O_VERSION: printf("dashboard (lunchrush) %s\n", LUNCHRUSH_VERSION); return 1;
-		case ':': return usage_error("%s needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		case 'V':
+		case O_VERSION: cli_version("dashboard"); return 1;
+		default: return cli_bad_option("dashboard", argv, c);
 		}
 	}
 	if (!opt->attach && optind < argc)

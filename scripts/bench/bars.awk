@@ -1,5 +1,6 @@
-# bars.awk: the bars of issue 7, measured: summary.csv and ratios.csv -> bars.csv with
-# id, bar, target, measured, status (MET | MISSED | NOT MEASURED), the evidence a reader
+# bars.awk: the targets of the benchmark, measured: summary.csv and ratios.csv -> bars.csv with
+# id (a short key for scripts; the report shows the bar's words, not its id), bar (what is
+# measured, said for a newcomer, no commas), target, measured, status (MET | MISSED | NOT MEASURED), the evidence a reader
 # needs to say why, and runs_agree: "no" when the runs of the bar fall on both sides of
 # its target (the verdict of the median is then not robust; "" when not measured). Never invents a figure: a bar without its runs is NOT MEASURED.
 # Usage: awk -F, -f bars.awk summary.csv ratios.csv
@@ -61,40 +62,40 @@ function peer_bar(id, bar, kind, wl, client, conns, peer, metric, op, target,   
 }
 
 END {
-	peer_bar("B1a", "evented-1 / nginx req/s; trivial keep-alive; 100 conns (bin/loadgen)",
+	peer_bar("B1a", "evented-1 against nginx: requests/s; trivial order; keep-alive; 100 connections; bin/loadgen",
 		"closed", "trivial", "loadgen", 100, "nginx", "throughput", ">=", 0.95)
-	peer_bar("B1b", "evented-1 / nginx server CPU per request; same runs",
+	peer_bar("B1b", "evented-1 against nginx: server CPU per request; the same runs",
 		"closed", "trivial", "loadgen", 100, "nginx", "cpu_per_req", "<=", 1.0)
-	peer_bar("B1a-wrk", "the same req/s ratio measured with wrk -t1 -c100 (issue 3's reference client)",
+	peer_bar("B1a-wrk", "evented-1 against nginx: requests/s measured with wrk -t1 -c100 instead of bin/loadgen",
 		"xcheck", "trivial", "wrk", 100, "nginx", "throughput", ">=", 0.95)
-	peer_bar("B1b-wrk", "the same CPU-per-request ratio measured with wrk",
+	peer_bar("B1b-wrk", "evented-1 against nginx: server CPU per request measured with wrk",
 		"xcheck", "trivial", "wrk", 100, "nginx", "cpu_per_req", "<=", 1.0)
 
 	k = "closed" SUBSEP "cook50" SUBSEP "evented-1" SUBSEP "loadgen" SUBSEP 1000
 	if (k in ofb && ofb[k] != "")
-		emit("B2", "evented-1 cook 50 ms; 1000 conns: share of the Little's-law bound", ">= 0.95",
+		emit("B2", "evented-1; cook 50 ms; 1000 connections: requests/s as a share of the Little's-law bound 1000 / 0.05 s", ">= 0.95",
 			sprintf("%.3f (%s of %s req/s; runs %.3f..%.3f)", ofb[k], thr[k], bnd[k], tmin[k] / bnd[k], tmax[k] / bnd[k]),
 			ofb[k] >= 0.95 ? "MET" : "MISSED", facts(k, "evented-1"), agree(">=", tmin[k] / bnd[k], tmax[k] / bnd[k], 0.95))
-	else emit("B2", "evented-1 cook 50 ms; 1000 conns: share of the Little's-law bound", ">= 0.95", "", "NOT MEASURED", "no runs")
+	else emit("B2", "evented-1; cook 50 ms; 1000 connections: requests/s as a share of the Little's-law bound 1000 / 0.05 s", ">= 0.95", "", "NOT MEASURED", "no runs")
 
-	peer_bar("B3", "evented-1 / Node.js req/s; cook 50 ms; 5000 conns",
+	peer_bar("B3", "evented-1 against Node.js: requests/s; cook 50 ms; 5000 connections",
 		"closed", "cook50", "loadgen", 5000, "node", "throughput", ">=", 2.0)
-	peer_bar("B3-p99", "evented-1 / Node.js p99 (issue 3: a lower p99); same runs",
+	peer_bar("B3-p99", "evented-1 against Node.js: p99 latency (below 1: a shorter tail); the same runs",
 		"closed", "cook50", "loadgen", 5000, "node", "p99", "<=", 1.0)
 
 	# The same pair through wrk (issue 3's reference client). One wrk thread on one core
 	# is itself the limit near 40-50k req/s at 5,000 connections, so the server CPU per
 	# request says what each server could do: at most half Node's is room for twice.
-	peer_bar("B3-wrk", "the same req/s ratio measured with wrk -t1 -c5000 (client-bound: see B3-wrk-cpu)",
+	peer_bar("B3-wrk", "evented-1 against Node.js: requests/s measured with wrk -t1 -c5000 (one wrk thread is the limit here: see server CPU per request with wrk)",
 		"xcheck", "cook50", "wrk", 5000, "node", "throughput", ">=", 2.0)
-	peer_bar("B3-wrk-p99", "evented-1 / Node.js p99 measured with wrk; same runs",
+	peer_bar("B3-wrk-p99", "evented-1 against Node.js: p99 latency measured with wrk; the same runs",
 		"xcheck", "cook50", "wrk", 5000, "node", "p99", "<=", 1.0)
-	peer_bar("B3-wrk-cpu", "evented-1 / Node.js server CPU per request with wrk (<= 0.5: room for twice the throughput)",
+	peer_bar("B3-wrk-cpu", "evented-1 against Node.js: server CPU per request measured with wrk (at most 0.5: room for twice the throughput)",
 		"xcheck", "cook50", "wrk", 5000, "node", "cpu_per_req", "<=", 0.5)
 
 	ev = facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "loadgen" SUBSEP 100, "loadgen on nginx") "; " \
 		facts("xcheck" SUBSEP "trivial" SUBSEP "nginx" SUBSEP "wrk" SUBSEP 100, "wrk on nginx")
-	ratio_bar("B4", "bin/loadgen / wrk req/s on nginx; 100 conns; one thread each",
+	ratio_bar("B4", "bin/loadgen against wrk: requests/s each drives nginx to; 100 connections; one thread each",
 		"client" SUBSEP "xcheck" SUBSEP "trivial" SUBSEP "loadgen/wrk" SUBSEP 100 SUBSEP "nginx" SUBSEP "nginx" SUBSEP "throughput", ">=", 1.0, ev)
 
 	all = "MET"; allag = "yes"; parts = ""; n = 0
@@ -108,12 +109,12 @@ END {
 		lo = tmin[k] / bnd[k]; hi = tmax[k] / bnd[k]
 		ag = ((lo >= 0.95 && hi <= 1.05) || hi < 0.95 || lo > 1.05) ? "yes" : "no"
 		if (ag == "no") allag = "no"
-		emit("B5." n, sprintf("blocking %s threads; cook 50 ms; %s conns: req/s / (%s / 0.05 s)", slots, id[5], slots),
+		emit("B5." n, sprintf("blocking with %s threads; cook 50 ms; %s connections: requests/s against the ideal %s / 0.05 s", slots, id[5], slots),
 			"0.95..1.05", sprintf("%.3f (%s of %s req/s; runs %.3f..%.3f)", ofb[k], thr[k], bnd[k], lo, hi), st, facts(k, id[3]), ag)
-		parts = parts sprintf("%s@%s=%.3f ", id[3], id[5], ofb[k])
+		parts = parts sprintf("%s%s at %s connections %.3f", parts == "" ? "" : "; ", id[3], id[5], ofb[k])
 	}
-	if (n) emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once conns > N (all cells)",
-		"0.95..1.05 each", n " cells: " parts, all, "see B5.1..B5." n, allag)
-	else emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once conns > N (all cells)",
+	if (n) emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once connections exceed N (all cells)",
+		"0.95..1.05 each", n " cells: " parts, all, "the rows of blocking with 8 and 64 threads above", allag)
+	else emit("B5", "blocking with N threads; cook 50 ms: within 5 % of N / 0.05 s once connections exceed N (all cells)",
 		"0.95..1.05 each", "", "NOT MEASURED", "no blocking-N cook50 cells with conns > N")
 }

@@ -32,14 +32,22 @@ bench_charts() {
 		}
 		function v(x) { return x == "" ? "NaN" : x }' "$OUT/summary.csv"
 	for f in "$data"/*.dat; do [ -e "$f" ] && sort -n -o "$f" "$f"; done
-	local workloads=""
+	local workloads="" caps cook xr
 	for g in "${BENCH_GROUPS[@]}"; do
-		list=""
-		for s in $SERVER_ORDER; do [ -e "$data/$g-$s.dat" ] && list+="$s "; done
+		list="" caps=""
+		for s in $SERVER_ORDER; do
+			[ -e "$data/$g-$s.dat" ] || continue
+			list+="$s "
+			[[ $s =~ ^blocking-([0-9]+)$ ]] && caps+="${BASH_REMATCH[1]} "
+		done
 		[ -n "$list" ] || continue
 		workloads+="$g "
-		args+=(-e "servers_$g='${list% }'; title_$g='${WORKLOAD_WHAT[$g]}'")
+		read -r cook _ <<<"${WORKLOAD[$g]}"
+		args+=(-e "servers_$g='${list% }'; title_$g='${WORKLOAD_WHAT[$g]}'; cook_$g=${cook:-0}; caps_$g='${caps% }'")
 	done
+	# the connections of this run's closed-loop cells: QUICK and smoke runs get their own axes
+	xr=$(find "$data" -name '*.dat' ! -name 'open-*' -exec cat {} + | awk 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 } END { print (lo ? lo : 1), (hi ? hi : 10) }')
+	args+=(-e "xmin=${xr% *}; xmax=${xr#* }; mode='${MODE:-full}'")
 	list=""
 	for s in $SERVER_ORDER; do [ -e "$data/open-$s.dat" ] && list+="$s "; done
 	args+=(-e "open_servers='${list% }'; open_title='Open loop: p99 (solid) and p50 (dashed) against arrival rate, ${WORKLOAD_WHAT[$SWEEP_WORKLOAD]}'")

@@ -179,7 +179,8 @@ bench_run() { # kind workload server client connections rate rep
 	while IFS= read -r t; do [[ $t == "{"* ]] && json=$t; done <"$tag.json"
 	printf '%s\t%s\n' "$RUN_ID" "$json" >>"$LOGDIR/client-json.tsv"
 	if [ -s "$tag.err" ]; then
-		while IFS= read -r t; do echo "run $RUN_ID: $t"; done <"$tag.err" >>"$LOGDIR/client.err"
+		# every message but bin/loadgen's "running ..." banner, which each run prints
+		while IFS= read -r t; do [[ $t == "loadgen: running "* ]] || echo "run $RUN_ID: $t"; done <"$tag.err" >>"$LOGDIR/client.err"
 	fi
 }
 

@@ -31,11 +31,12 @@ bench_table() { # what workload [peer metric] -> Markdown on stdout
 		-f "$BENCH_DIR/tables.awk" "$file"
 }
 
-# Why a bar was missed, from the evidence of its cells: which core was saturated, errors.
+# Why a target was missed, from the evidence of its cells: which core was saturated, errors.
+# Targets are named by what they measure ($2), never by their id ($1, for scripts only).
 bench_closing_note() {
 	awk -F, 'NR > 1 && $5 == "MISSED" {
 		n++
-		printf "- **%s** (%s): measured %s against %s. Evidence: %s.", $1, $2, $4, $3, $6
+		printf "- **%s**: measured %s against %s. Evidence: %s.", $2, $4, $3, $6
 		why = ""
 		if ($6 ~ /client core busy (9[5-9]|100)(\.[0-9])? %/) why = why " In these runs the client core was saturated (95 % busy or more): the client, not the server, may have set the pace."
 		if ($6 ~ /server CPU (9[5-9]|1[0-9][0-9])(\.[0-9])? %/) why = why " A server in these runs used its whole core."
@@ -50,11 +51,11 @@ bench_closing_note() {
 		if ($1 ~ /^B5\./ && $4 + 0 > 1.05) why = why " Above N / 0.05 s: more than N orders were in the kitchen at once, so the server does not bound concurrency to N."
 		print why == "" ? " No single saturated resource stands out; see the spread of the runs, the drift of this machine and results/README.md." : why
 	}
-	NR > 1 && $5 == "NOT MEASURED" { nm = nm " " $1 }
-	NR > 1 && $7 == "no" && $1 !~ /^B5\./ { shaky = shaky " " $1 }
+	NR > 1 && $5 == "NOT MEASURED" { nm = nm (nm == "" ? " " : "; ") $2 }
+	NR > 1 && $7 == "no" && $1 !~ /^B5\./ { shaky = shaky (shaky == "" ? " " : "; ") $2 }
 	NR > 1 && $5 == "MET" { met++ }
 	END {
-		if (!n) printf "No bar was missed (%d met).", met
+		if (!n) printf "No target was missed (%d met).", met
 		if (nm != "") printf " Not measured in this run:%s (their cells are not in this matrix, or a peer was skipped).", nm
 		print ""
 		if (shaky != "") printf "\nNot robust:%s. Their runs fall on both sides of the target: the drift of the machine and any other load during the run (see the other-load line at the top, and *core busy* against *server CPU* in the evidence) weigh more than the gap being measured. Rerun `make bench` on a quiet machine before reading these verdicts.\n", shaky
@@ -75,10 +76,32 @@ bench_other_load() {
 				v[int((n + 1) / 2)], big, n, (big > n / 10) ? " — this machine was not quiet: read the ratios with that in mind" : "" }' "$RUNS_CSV"
 }
 
+# The summary a newcomer reads first: how many targets were met, the ones missed with
+# their figures, and the question each group of targets answers. From bars.csv only.
+bench_summary() {
+	awk -F, 'NR > 1 && $1 !~ /^B5\./ {
+		total++
+		if ($5 == "MET") met++
+		else if ($5 == "MISSED") missed = missed sprintf("\n- missed: %s: %s against %s", $2, $4, $3)
+		else nm++
+		if ($7 == "no") shaky++
+	}
+	END {
+		printf "- %d of %d targets met%s%s.", met, total, nm ? sprintf(", %d not measured in this run", nm) : "",
+			shaky ? sprintf("; %d verdict%s not robust (runs on both sides of the target)", shaky, shaky == 1 ? " is" : "s are") : ""
+		print missed
+	}' "$OUT/bars.csv"
+	echo "- What the targets ask: is the event-driven server as fast and as cheap as nginx on a trivial order, twice"
+	echo "  Node.js on a 50 ms kitchen wait with 5,000 customers, and at the Little's-law bound at 1,000; does the"
+	echo "  thread-driven server with N threads serve exactly N orders per 50 ms; and does bin/loadgen keep up with wrk."
+	echo "- Below: the machine, each target with its evidence, the charts, then every table. How to read them:"
+	echo "  [results/README.md](../README.md)."
+}
+
 bench_report() {
 	local md=$OUT/report.md g peer
 	{
-		echo "# lunchrush benchmark: $(date -u +%Y-%m-%d) on $(hostname)"
+		echo "# lunchrush benchmark: ${BENCH_STARTED%%T*} on $(hostname)"
 		echo
 		echo "Mode **$MODE** (\`$BENCH_COMMAND\`): $REPS run(s) per cell, each ${DURATION_S} s measured after a ${WARMUP_S} s warm-up;"
 		echo "$(($(wc -l <"$RUNS_CSV") - 1)) runs from $BENCH_STARTED to ${BENCH_ENDED:-$(date -u +%Y-%m-%dT%H:%M:%SZ)} ($BENCH_ELAPSED);"
@@ -87,22 +110,32 @@ bench_report() {
 		echo "Raw runs: [runs.csv](runs.csv); per cell: [summary.csv](summary.csv); alternating ratios: [ratios.csv](ratios.csv);"
 		echo "bars: [bars.csv](bars.csv). How to read all of it: [results/README.md](../README.md)."
 		echo
+		echo "## Summary"
+		echo
+		bench_summary
+		echo
 		echo "## Machine"
 		echo
-		bench_machine
+		# the machine that measured: kept beside the runs, so a report rebuilt elsewhere or
+		# later (BENCH_REPORT_ONLY=1) still describes it, not the machine that rebuilt it
+		if [ -s "$LOGDIR/machine.md" ] && [ -n "${BENCH_REPORT_ONLY:-}" ] && [ "$BENCH_REPORT_ONLY" != 0 ]; then
+			cat "$LOGDIR/machine.md"
+		else
+			bench_machine | tee "$LOGDIR/machine.md"
+		fi
 		echo
-		echo "## Bars of issue 7 (measured, never typed in)"
+		echo "## Targets (measured, never typed in)"
 		echo
-		echo "| id | bar | target | measured (median of alternating runs) | status |"
-		echo "|---|---|---|---|---|"
-		awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | **%s**%s |\n", $1, $2, $3, $4, $5, ($7 == "no" ? " (runs on both sides)" : "") }' "$OUT/bars.csv"
+		echo "| what is measured | target | measured (median of alternating runs) | status |"
+		echo "|---|---|---|---|"
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | **%s**%s |\n", $2, $3, $4, $5, ($7 == "no" ? " (runs on both sides)" : "") }' "$OUT/bars.csv"
 		echo
-		echo "*(runs on both sides)*: the lowest and highest run of the bar fall on opposite sides of its target, so the"
+		echo "*(runs on both sides)*: the lowest and highest run fall on opposite sides of the target, so the"
 		echo "verdict of the median is not robust on this machine at this time (see the closing note)."
 		echo
-		echo "Evidence behind each bar (medians of the cells involved):"
+		echo "Evidence behind each target (medians of the cells involved):"
 		echo
-		awk -F, 'NR > 1 { printf "- %s: %s\n", $1, $6 }' "$OUT/bars.csv"
+		awk -F, 'NR > 1 { printf "- %s: %s\n", $2, $6 }' "$OUT/bars.csv"
 		echo
 		if [ -s "$OUT/fair.md" ]; then
 			cat "$OUT/fair.md"
@@ -174,7 +207,7 @@ bench_report() {
 		echo
 		echo "## Closing note"
 		echo
-		echo "Bars missed and why, from the evidence above:"
+		echo "Targets missed and why, from the evidence above:"
 		echo
 		bench_closing_note
 		echo

@@ -20,9 +20,10 @@
 
 #include <ev.h>
 
+#include "cli.h"
 #include "kitchen.h"
 #include "net.h"
-#include "server_config.h"
+#include "units.h"
 
 #define KITCHEN_STOVES_MAX 1000000
 
@@ -41,9 +42,10 @@ static void usage(FILE *out)
 	      "\n"
 	      "  --host ADDR   address to listen on (127.0.0.1)\n"
 	      "  --port N      port; 0 picks a free one (0). First stdout line: listening on HOST:PORT\n"
-	      "  --stoves N    tickets cooking at once; the rest wait their turn, 0 = no limit (0)\n"
+	      "  --stoves N    tickets cooking at once; the rest wait their turn, 0 = no limit (0);\n"
+	      "                a count such as 64 or 1k\n"
 	      "  --quiet       no messages on stderr\n"
-	      "  --help, --version\n"
+	      "  -h, --help  -V, --version\n"
 	      "\n"
 	      "Protocol (plain text, one line each way, many tickets per connection):\n"
 	      "  COOK <ms> <id>       cook for ms milliseconds (0..60000); id: up to 20 digits\n"
@@ -55,9 +57,7 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *why, const char *arg)
 {
-	fprintf(stderr, "kitchen: %s%s%s\n", why, arg ? ": " : "", arg ? arg : "");
-	usage(stderr);
-	return 2;
+	return cli_usage_error("kitchen", "%s, not '%s'", why, arg);
 }
 
 /* 0 to run, 1 after --help/--version, 2 on a bad flag (already reported). */
@@ -99,11 +99,9 @@ static int parse(struct options *o, int argc, char **argv)
 			o->quiet = true;
 			break;
 		case 's': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || v > KITCHEN_STOVES_MAX || optarg[0] == '-')
-				return bad_usage("--stoves must be a number from 0 (no limit) to 1000000", optarg);
+			uint64_t v;
+			if (units_parse_count(optarg, 0, KITCHEN_STOVES_MAX, &v))
+				return bad_usage("--stoves must be a count from 0 (no limit) to 1000000 (such as 64 or 1k)", optarg);
 			o->stoves = (uint32_t)v;
 			break;
 		}
@@ -111,16 +109,14 @@ static int parse(struct options *o, int argc, char **argv)
 			usage(stdout);
 			return 1;
 		case 'V':
-			printf("kitchen (lunchrush) %s\n", LUNCHRUSH_VERSION);
+			cli_version("kitchen");
 			return 1;
-		case ':':
-			return bad_usage("this flag needs a value", argv[optind - 1]);
 		default:
-			return bad_usage("unknown flag", argv[optind - 1]);
+			return cli_bad_option("kitchen", argv, ch);
 		}
 	}
 	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
+		return cli_usage_error("kitchen", "unexpected argument '%s': every setting is a --flag", argv[optind]);
 	return 0;
 }
 

@@ -162,7 +162,7 @@ static void test_loadgen_refuses_remote_and_unbounded(void **state)
 	static const char *bad[][2] = { { "-d", "0" }, { "-d", "-1s" }, { "-d", "2h" }, { "--timeout", "0" },
 					{ "-c", "0" }, { "--keepalive", "maybe" }, { "--arrivals", "bursty" } };
 	int saved = dup(STDERR_FILENO), devnull = open("/dev/null", O_WRONLY);
-	dup2(devnull, STDERR_FILENO); /* eight copies of the usage would bury the log */
+	dup2(devnull, STDERR_FILENO); /* seven refusals would bury the log */
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *argv[] = { (char *)test_bin("loadgen"), (char *)bad[i][0], (char *)bad[i][1],
 				 "http://127.0.0.1:1/", NULL };

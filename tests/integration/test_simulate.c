@@ -62,7 +62,7 @@ static void test_simulate_help_version(void **state)
 	assert_non_null(strstr(out, "usage: simulate"));
 	assert_non_null(strstr(out, "--sweep"));
 	assert_int_equal(simulate(out, "-V", NULL), 0);
-	assert_non_null(strstr(out, "simulate (lunchrush)"));
+	assert_non_null(strstr(out, "lunchrush simulate "));
 }
 
 static void test_simulate_bad_flags(void **state)

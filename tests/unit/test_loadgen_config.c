@@ -58,6 +58,14 @@ static void test_config_parse_numbers(void **state)
 	assert_int_not_equal(config_parse_rate("0", &r), 0);
 	assert_int_not_equal(config_parse_rate("-10", &r), 0);
 	assert_int_not_equal(config_parse_rate("inf", &r), 0);
+	/* the shared suffixes of common/units.h (issue 18) */
+	assert_int_equal(config_parse_count("1k", 1000, &n), 0);
+	assert_int_equal(n, 1000);
+	assert_int_not_equal(config_parse_count("1.5", 1000, &n), 0);
+	assert_int_equal(config_parse_rate("20k", &r), 0);
+	assert_true(r == 20000.0);
+	assert_int_equal(config_parse_rate("1.5M", &r), 0);
+	assert_true(r == 1500000.0);
 	assert_int_equal(config_parse_bool("no", &b), 0);
 	assert_false(b);
 	assert_int_equal(config_parse_bool("YES", &b), 0);

@@ -289,6 +289,97 @@ static void test_report_summary(void **state)
 	free(text);
 }
 
+/* Latencies carry no more decimals than the histogram resolves: its bucket is 1 us wide
+ * below 256 us, then about 1/128 of the value (issue 18). */
+static void test_report_format_ms_follows_the_resolution(void **state)
+{
+	static const struct { double us; const char *want; } cases[] = {
+		{ 0, "0.000" },       { 123, "0.123" },    { 255, "0.255" }, /* exact: 1 us buckets */
+		{ 300, "0.30" },      { 1234, "1.23" },    { 51200, "51" },  /* 2 us, 8 us, 256 us wide */
+		{ 13400000, "13400" }, { 999, "1.00" },
+	};
+	char buf[32];
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		report_format_ms(buf, sizeof buf, cases[i].us);
+		print_message("%.0f us -> %s ms\n", cases[i].us, buf);
+		assert_string_equal(buf, cases[i].want);
+	}
+	report_format_bytes(buf, sizeof buf, 2.5 * 1024 * 1024);
+	assert_string_equal(buf, "2.50MB");
+	report_format_bytes(buf, sizeof buf, 100);
+	assert_string_equal(buf, "100.00B");
+}
+
+/* The summary gains wrk's stdev, bytes and Transfer/sec and its non-2xx line; the
+ * JSON adds keys beside the old ones. */
+static void test_report_summary_stdev_bytes_transfer(void **state)
+{
+	struct fixture *fx = *state;
+	struct flat f = { 0 };
+	fx->stats.bytes_read = 1000 * 150;
+	char *text = render(report_summary, &fx->rep);
+	assert_non_null(strstr(text, "     stdev "));
+	assert_non_null(strstr(text, "1005 sent, 146.48KB read"));
+	assert_non_null(strstr(text, "Non-2xx or 3xx responses: 12\n"));
+	assert_non_null(strstr(text, "Transfer/sec:    14.65KB\n"));
+	assert_null(strstr(text, "FAILED"));
+	assert_null(strstr(text, " 500.500 ")); /* the mean of 1..1000 ms, at its resolution: 500 */
+	free(text);
+	text = render(report_json, &fx->rep);
+	assert_non_null(parse_object(text, &f, ""));
+	assert_true(num(&f, "bytes_read") == 150000);
+	assert_true(num(&f, "transfer_bps") == 15000);
+	assert_true(num(&f, "non_2xx_3xx") == 12);
+	assert_true(num(&f, "latency_ms.stdev") > 280 && num(&f, "latency_ms.stdev") < 300);
+	assert_true(num(&f, "latency_ms.p99") > 0); /* the old keys stay */
+	free(text);
+}
+
+/* A run of all 404s does not read as a success: FAILED, and the caller exits 1. */
+static void test_report_all_404_is_a_failure(void **state)
+{
+	struct fixture *fx = *state;
+	fx->stats.status_code[200] = 0;
+	fx->stats.status_code[503] = 0;
+	fx->stats.status_code[404] = 1000;
+	fx->stats.errors[LERR_STATUS] = 1000;
+	assert_true(report_nothing_served(&fx->rep));
+	char *text = render(report_summary, &fx->rep);
+	assert_non_null(strstr(text, "FAILED: no order was served: all 1000 answers were error statuses"));
+	assert_non_null(strstr(text, "Non-2xx or 3xx responses: 1000\n"));
+	free(text);
+	fx->stats.errors[LERR_STATUS] = 999; /* one good answer: served, not FAILED */
+	assert_false(report_nothing_served(&fx->rep));
+}
+
+/* Every connect refused: the hint names where nothing listens. */
+static void test_report_refused_hint(void **state)
+{
+	struct fixture *fx = *state;
+	stats_init(&fx->stats);
+	fx->stats.errors[LERR_CONNECT] = 50;
+	fx->rep.addr_text = "127.0.0.1";
+	fx->rep.port = 8081;
+	char *text = render(report_summary, &fx->rep);
+	assert_non_null(strstr(text, "FAILED: every connect failed: is anything listening on 127.0.0.1:8081?"));
+	free(text);
+}
+
+/* After SIGTERM the customers add up: outstanding = answered late + unanswered. */
+static void test_report_stopped_by_signal(void **state)
+{
+	struct fixture *fx = *state;
+	fx->rep.stop_signal = 15;
+	fx->stats.late = 2;
+	fx->stats.unanswered = 3;
+	char *text = render(report_summary, &fx->rep);
+	assert_non_null(strstr(text, "stopped by SIGTERM after 10.00s: 5 customers were waiting or in flight then "
+				     "(2 answered after the window, 3 unanswered"));
+	assert_null(strstr(text, "--drain 0"));
+	free(text);
+}
+
 /* The kinds the scoreboard has no slot for are named in the summary and the JSON, and
  * counted as errors; a bad status is not a good answer (issue 19, defects 2 and 11). */
 static void test_report_client_error_kinds(void **state)
@@ -461,6 +552,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_client_error_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_client_watch, setup, teardown),
+		cmocka_unit_test(test_report_format_ms_follows_the_resolution),
+		cmocka_unit_test_setup_teardown(test_report_summary_stdev_bytes_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_all_404_is_a_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_refused_hint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_stopped_by_signal, setup, teardown),
 		cmocka_unit_test(test_report_series),
 		cmocka_unit_test_setup_teardown(test_report_percentiles_format, setup, teardown),
 		cmocka_unit_test(test_report_percentiles_empty),
