@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 files=$(grep -rlE '[Ll]essons? [0-9]' --include='*.c' --include='*.h' --include='*.sh' \
-	common servers loadgen visualizer tests scripts 2>/dev/null; grep -lE '[Ll]essons? [0-9]' Makefile)
+	common servers loadgen visualizer lessons/engine tests scripts 2>/dev/null; grep -lE '[Ll]essons? [0-9]' Makefile)
 exec perl -e '
 use strict; use warnings;
 my %title; my $max = 0;

@@ -17,13 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../visualizer/lesson_doc.h"
-#include "../../visualizer/lesson_expr.h"
-#include "../../visualizer/lesson_progress.h"
-#include "../../visualizer/lesson_record.h"
-#include "../../visualizer/lesson_report.h"
-#include "../../visualizer/lesson_text.h"
-#include "../../visualizer/lesson_vars.h"
+#include "../../lessons/engine/lesson_doc.h"
+#include "../../lessons/engine/lesson_expr.h"
+#include "../../lessons/engine/lesson_progress.h"
+#include "../../lessons/engine/lesson_record.h"
+#include "../../lessons/engine/lesson_report.h"
+#include "../../lessons/engine/lesson_text.h"
+#include "../../lessons/engine/lesson_vars.h"
 
 /* A lookup over a fixed table: a = 2, b = 80, big.name_ms = 1000; missing -> -ENODATA. */
 static int table_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)

@@ -1,4 +1,4 @@
-/* test_dashboard_theory.c: the queueing theory the lessons print (visualizer/theory.c)
+/* test_dashboard_theory.c: the queueing theory the lessons print (lessons/engine/theory.c)
  * against textbook values: Erlang C for small systems in closed form, Little's law,
  * the cashiers' bound, utilisation and its warning, M/D/1 by Pollaczek-Khinchine. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../visualizer/theory.h"
+#include "../../lessons/engine/theory.h"
 
 /* Fails unless |got - want| <= tol * |want| (or <= tol when want is 0), printing both. */
 static void assert_close(double got, double want, double tol, const char *what)

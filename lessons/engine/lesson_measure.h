@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "model.h"
+#include "../../visualizer/arena.h"
+#include "../../visualizer/model.h"
 
 /* Every figure is a double so that the checks can name it (lesson_vars.c has the
  * table of names). Rates per second over the window, latencies in ms. */

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "control.h"
-#include "procstat.h"
+#include "../../visualizer/control.h"
+#include "../../visualizer/procstat.h"
 
 #define SAMPLE_NS (100 * NS_PER_MS)   /* gauges and the screen, ten times a second */
 #define BOARDS_TIMEOUT_NS (6 * NS_PER_SEC)

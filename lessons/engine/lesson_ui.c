@@ -23,8 +23,8 @@
 #include "lesson_text.h"
 #include "lesson_vars.h"
 #include "lesson_view.h"
-#include "view.h"
-#include "viewkit.h"
+#include "../../visualizer/view.h"
+#include "../../visualizer/viewkit.h"
 
 #define PANE_MIN_COLS 38
 #define FULL_VIEW_MIN_COLS 76     /* view.c's MIN_COLS */

@@ -17,10 +17,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "arena.h"
+#include "../../visualizer/arena.h"
 #include "lesson_doc.h"
 #include "lesson_measure.h"
-#include "scenario.h"
+#include "../../visualizer/scenario.h"
 
 /* What theory says of one restaurant under a scenario (theory.c does the math). */
 struct theory_side {

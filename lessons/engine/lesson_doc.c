@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "../../visualizer/arena.h"
 #include "textfile.h"
 
 #define DEFAULT_RUN_S 8.0

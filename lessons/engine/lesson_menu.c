@@ -7,8 +7,8 @@
 
 #include "lesson_progress.h"
 #include "lesson_vars.h"
-#include "view.h"
-#include "viewkit.h"
+#include "../../visualizer/view.h"
+#include "../../visualizer/viewkit.h"
 
 #define KEY_ENTER_CR 13
 #define KEY_ESC 27

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "busguard.h"
+#include "../../visualizer/busguard.h"
 #include "hist.h"
-#include "procstat.h"
+#include "../../visualizer/procstat.h"
 #include "scoreboard.h"
 
 /* Sums for a least-squares line y = a + b t. */

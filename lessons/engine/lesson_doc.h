@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scenario.h"
+#include "../../visualizer/scenario.h"
 
 #define LESSON_MAX_STEPS 12
 #define LESSON_MAX_CHECKS 8

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "arena.h"
+#include "../../visualizer/arena.h"
 #include "lesson_doc.h"
 #include "lesson_measure.h"
-#include "model.h"
+#include "../../visualizer/model.h"
 
 enum run_phase { PHASE_STARTING, PHASE_WARMUP, PHASE_MEASURING, PHASE_DONE };
 
