@@ -154,26 +154,74 @@ const char *order_status_text(int status)
 
 /* Head and body are formatted into buf in one go; HEAD keeps Content-Length and drops
  * the body. Returns the length, or 0 when cap is too small (never with RESPONSE_MAX). */
+/* A response is built with these instead of snprintf: two format-string walks per
+ * order were about 7 % of a loop's CPU on trivial orders (perf), the largest share of
+ * ours after http-parser. The bytes are the same. */
+struct out {
+	char *p, *end;  /* next byte, one past the buffer */
+	bool full;      /* something did not fit */
+};
+
+static void put_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->full || (size_t)(o->end - o->p) < n) {
+		o->full = true;
+		return;
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+static void put_u64(struct out *o, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	put_mem(o, digits + sizeof(digits) - n, n);
+}
+
+/* us as milliseconds with three decimals: "12.345" */
+static void put_ms3(struct out *o, uint64_t us)
+{
+	char frac[4] = { '.', (char)('0' + us % 1000 / 100), (char)('0' + us % 100 / 10), (char)('0' + us % 10) };
+
+	put_u64(o, us / 1000);
+	put_mem(o, frac, sizeof(frac));
+}
+
 static size_t format_message(char *buf, size_t cap, int status, const char *extra_headers, const char *conn,
 			     const char *body, size_t body_len, bool head_only)
 {
-	int n = snprintf(buf, cap,
-			 "HTTP/1.1 %d %s\r\n"
-			 "Content-Type: text/plain\r\n"
-			 "Content-Length: %zu\r\n"
-			 "%s%s%s%s"
-			 "\r\n",
-			 status, order_status_text(status), body_len, extra_headers,
-			 conn ? "Connection: " : "", conn ? conn : "", conn ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= cap)
+	struct out o = { buf, buf + cap - 1, false }; /* room for the NUL */
+
+	put_str(&o, "HTTP/1.1 ");
+	put_u64(&o, (uint64_t)status);
+	put_mem(&o, " ", 1);
+	put_str(&o, order_status_text(status));
+	put_str(&o, "\r\nContent-Type: text/plain\r\nContent-Length: ");
+	put_u64(&o, body_len);
+	put_str(&o, "\r\n");
+	put_str(&o, extra_headers);
+	if (conn) {
+		put_str(&o, "Connection: ");
+		put_str(&o, conn);
+		put_str(&o, "\r\n");
+	}
+	put_str(&o, "\r\n");
+	if (!head_only)
+		put_mem(&o, body, body_len);
+	if (o.full)
 		return 0;
-	if (head_only)
-		return (size_t)n;
-	if (body_len >= cap - (size_t)n)
-		return 0;
-	memcpy(buf + n, body, body_len);
-	buf[n + body_len] = '\0';
-	return (size_t)n + body_len;
+	*o.p = '\0';
+	return (size_t)(o.p - buf);
 }
 
 /* Times are printed as milliseconds with three decimals from integers: no floating
@@ -187,19 +235,24 @@ size_t order_format_response(char *buf, size_t cap, const char *model, uint64_t 
 			     const struct order *order, const struct order_times *t)
 {
 	char body[256];
+	struct out o = { body, body + sizeof(body), false };
 	const char *conn = NULL; /* HTTP/1.1 keep-alive is the default: nothing to say */
-	uint64_t line = ns_to_us_rounded(t->line_ns), counter = ns_to_us_rounded(t->counter_ns),
-		 kitchen = ns_to_us_rounded(t->kitchen_ns);
-	int n = snprintf(body, sizeof(body),
-			 "%s order %" PRIu64 ": line %" PRIu64 ".%03" PRIu64 " ms, counter %" PRIu64 ".%03" PRIu64
-			 " ms, kitchen %" PRIu64 ".%03" PRIu64 " ms\n",
-			 model, order_no, line / 1000, line % 1000, counter / 1000, counter % 1000, kitchen / 1000,
-			 kitchen % 1000);
 
-	if (n < 0 || (size_t)n >= sizeof(body))
+	put_str(&o, model);
+	put_str(&o, " order ");
+	put_u64(&o, order_no);
+	put_str(&o, ": line ");
+	put_ms3(&o, ns_to_us_rounded(t->line_ns));
+	put_str(&o, " ms, counter ");
+	put_ms3(&o, ns_to_us_rounded(t->counter_ns));
+	put_str(&o, " ms, kitchen ");
+	put_ms3(&o, ns_to_us_rounded(t->kitchen_ns));
+	put_str(&o, " ms\n");
+	if (o.full)
 		return 0;
+	size_t n = (size_t)(o.p - body);
 	if (n < ORDER_BODY_LEN) { /* pad before the newline to the fixed length */
-		memset(body + n - 1, ' ', (size_t)(ORDER_BODY_LEN - n));
+		memset(body + n - 1, ' ', ORDER_BODY_LEN - n);
 		n = ORDER_BODY_LEN;
 		body[n - 1] = '\n';
 	}
@@ -207,7 +260,7 @@ size_t order_format_response(char *buf, size_t cap, const char *model, uint64_t 
 		conn = "close";
 	else if (order->http10)
 		conn = "keep-alive";
-	return format_message(buf, cap, 200, "", conn, body, (size_t)n, order->head_only);
+	return format_message(buf, cap, 200, "", conn, body, n, order->head_only);
 }
 
 /* The reason is cut at its first line break and at 256 bytes, so a response always

@@ -110,6 +110,9 @@ int server_board_open(struct server_board *b, const struct server_config *cfg, u
 	b->sb = map;
 	board_fill_config(b->sb, cfg, port);
 	b->ctl_seq_seen = __atomic_load_n(&b->sb->ctl_seq, __ATOMIC_ACQUIRE);
+	if (!cfg->quiet) /* so that a server started by hand can be watched */
+		fprintf(stderr, "%s: scoreboard %s (watch it: bin/dashboard --attach %s)\n",
+			server_model_name(cfg->model), b->name, b->name);
 	return 0;
 }
 

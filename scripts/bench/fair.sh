@@ -64,7 +64,9 @@ MaxRequestWorkers 1152" ;;
 	awk -v mpm="$mpm" -v port="$port" -v prefix="$prefix" -v user="$user" -v group="$group" -v sizing="$sizing" '
 		{ gsub(/@MPM@/, mpm); gsub(/@PORT@/, port); gsub(/@PREFIX@/, prefix); gsub(/@USER@/, user)
 		  gsub(/@GROUP@/, group); sub(/@SIZING@/, sizing); print }' "$BENCH_DIR/apache.conf.in" >"$prefix/httpd.conf"
-	taskset -c "$SERVER_CORE" apache2 -f "$prefix/httpd.conf" -DFOREGROUND >>"$LOGDIR/$label.err" 2>&1 &
+	# its own session: at shutdown the prefork MPM signals its whole process group, which
+	# would otherwise be this script's
+	setsid taskset -c "$SERVER_CORE" apache2 -f "$prefix/httpd.conf" -DFOREGROUND >>"$LOGDIR/$label.err" 2>&1 &
 	pid=$!
 	STARTED_PIDS+=("$pid")
 	echo "$pid $label apache2 -f $prefix/httpd.conf" >>"$LOGDIR/pids"

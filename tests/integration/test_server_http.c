@@ -371,6 +371,19 @@ static void test_400_header_leniency(void **state)
 	expect_error("GET /order HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "Host");
 }
 
+/* A server started by hand says which scoreboard to attach to (issue 18). */
+static void test_scoreboard_name_is_printed(void **state)
+{
+	static char out[4096], err[4096];
+	(void)state;
+	char *argv[] = { "/usr/bin/timeout", "-s", "TERM", "0.5", (char *)test_bin(test_server_model()), "--port", "0",
+			 "--scoreboard", (char *)test_scoreboard_name("t-says"), NULL };
+	child_run_capture(argv, out, sizeof out, err, sizeof err, 5000);
+	print_message("stderr: %s", err);
+	assert_non_null(strstr(err, "scoreboard t-says-"));
+	assert_non_null(strstr(err, "--attach t-says-"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_405_other_methods),
 		cmocka_unit_test(test_expect_continue_is_answered_at_once),
 		cmocka_unit_test(test_400_header_leniency),
+		cmocka_unit_test(test_scoreboard_name_is_printed),
 		cmocka_unit_test(test_400_bad_parameter_says_why),
 		cmocka_unit_test(test_400_malformed_request),
 		cmocka_unit_test(test_431_head_over_8k),
