@@ -278,6 +278,7 @@ static const struct field {
 	M(near_1s_pct, 'l', "% of latencies in 0.85-1.6 s (one SYN retry)"),
 	M(near_3s_pct, 'l', "% of latencies in 2.85-3.6 s (two SYN retries)"),
 	M(late_served_rps, 's', "served minus answered: work for customers gone"),
+	M(window_s, 'l', "the measured window, s"),
 };
 #undef M
 
