@@ -58,6 +58,8 @@ dashboard_DIR := visualizer
 simulate_DIR := simulator
 # the model runs loadgen's own arrival schedule and reads the dashboard's scenarios
 simulate_USES := loadgen/schedule.c visualizer/scenario.c visualizer/restaurant.c visualizer/fmt.c
+# the lesson engine has a folder of its own beside the lessons, built into the dashboard
+dashboard_USES := $(wildcard lessons/engine/*.c)
 # the dashboard's headless summary runs the model beside the measurement
 dashboard_EXTRA_LIBS := $(BUILD)/libsimulate.a
 # a program exists once its folder has a main.c

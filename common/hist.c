@@ -1,7 +1,7 @@
 /* hist.c: the log-linear latency histogram (see hist.h for the bucket layout).
  *
  * Every program records into it and the dashboard reads interval percentiles from the
- * difference of two snapshots; lesson 2 (tail latency) draws its percentile curves.
+ * difference of two snapshots; lesson 7 (how benchmarks lie) reads its percentiles.
  * Values at or above 2^32 us are clamped to 2^32 - 1 before anything else, so the sum
  * cannot overflow and max_us always lies inside the last bucket.
  */

@@ -1,6 +1,6 @@
 /* kitchen_proto.c: format and parse the kitchen's one-line ticket protocol
  * (see kitchen_proto.h). Bytes in, numbers out: no sockets here, so bin/kitchen, both
- * servers and the fuzzer share it. Lesson 4 (a real kitchen) shows these lines in nc.
+ * servers and the fuzzer share it. Lesson 12 (ten stoves) shows these lines in nc.
  *
  * Parsing is strict: single spaces, decimal digits only, nothing after the last field.
  * One trailing '\r' is forgiven so a telnet user (who sends CRLF) is understood.

@@ -2,8 +2,8 @@
  *
  * The writer maps "/lunchrush.NAME" read-write; readers map it read-only and never lock
  * it. The magic number is stored last, with release order, so a reader that sees it
- * also sees a complete header. Lesson 1 opens a server's scoreboard beside the
- * dashboard to show that watching costs the server nothing.
+ * also sees a complete header. The dashboard (make demo, --attach) maps a server's scoreboard
+ * beside it, and watching costs the server nothing.
  */
 #include "scoreboard.h"
 

@@ -265,9 +265,17 @@ static int start_server(struct arena *a, enum arena_side side, char *err, size_t
 		arg(&b, "--kitchen");
 		arg(&b, "127.0.0.1:%u", a->kitchen.port);
 	}
+	if (sc->backlog) {
+		arg(&b, "--backlog");
+		arg(&b, "%u", sc->backlog);
+	}
 	if (kind == REST_BLOCKING) {
 		arg(&b, "--threads");
 		arg(&b, "%u", sc->threads);
+		if (sc->max_line) {
+			arg(&b, "--max-line");
+			arg(&b, "%u", sc->max_line);
+		}
 		if (sc->hold_connection)
 			arg(&b, "--hold-connection");
 		args_split(&b, sc->blocking_args);
@@ -324,14 +332,24 @@ static int start_loadgen(struct arena *a, enum arena_side side, char *err, size_
 	arg(&b, "0");
 	arg(&b, "--keepalive");
 	arg(&b, "%s", sc->keepalive ? "yes" : "no");
-	arg(&b, "--param");
-	arg(&b, "cook_ms=%u", sc->cook_ms);
-	arg(&b, "--param");
-	arg(&b, "work_us=%u", sc->work_us);
+	/* a mixed menu names its kinds' parameters itself: an order may give each only once
+	 * (a kind without one gets the server's default, --cook-ms and --work-us) */
+	if (!strstr(sc->mix, "cook_ms=")) {
+		arg(&b, "--param");
+		arg(&b, "cook_ms=%u", sc->cook_ms);
+	}
+	if (!strstr(sc->mix, "work_us=")) {
+		arg(&b, "--param");
+		arg(&b, "work_us=%u", sc->work_us);
+	}
 	arg(&b, "--scoreboard");
 	arg(&b, "%s", p->board);
 	if (a->json)
 		arg(&b, "--json");
+	if (sc->mix[0]) {
+		arg(&b, "--mix");
+		arg(&b, "%s", sc->mix);
+	}
 	args_split(&b, sc->loadgen_args);
 	if (b.overflow)
 		return errmsg_fail(err, errlen, -E2BIG, "%s: more than %d arguments", label, ARGV_MAX);
@@ -346,6 +364,10 @@ static int start_kitchen(struct arena *a, char *err, size_t errlen)
 	arg(&b, "127.0.0.1");
 	arg(&b, "--port");
 	arg(&b, "0");
+	if (a->sc.stoves) {
+		arg(&b, "--stoves");
+		arg(&b, "%u", a->sc.stoves);
+	}
 	a->kitchen.board[0] = '\0';
 	return spawn(a, &a->kitchen, "kitchen", b.v, true, err, errlen);
 }

@@ -18,7 +18,7 @@
 #include "app.h"
 #include "clock.h"
 #include "headless.h"
-#include "lesson.h"
+#include "../lessons/engine/lesson.h"
 #include "cli.h"
 #include "peer.h"
 #include "server_config.h"

@@ -1,6 +1,6 @@
 /* scenario.c: the built-in lunch rush, the presets behind keys 1-9, and key=value
  * files read with libinih (see scenario.h for the format). Pure data: no process is
- * started here. Lessons 1-8 describe each of their steps as a scenario.
+ * started here. Lessons 1-14 describe each of their steps as a scenario.
  */
 #include "scenario.h"
 
@@ -279,6 +279,9 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 		{ "loops", offsetof(struct scenario, loops), 64 },
 		{ "helpers", offsetof(struct scenario, helpers), 256 },
 		{ "idle_ms", offsetof(struct scenario, idle_ms), 3600000 },
+		{ "max_line", offsetof(struct scenario, max_line), 1000000 },
+		{ "backlog", offsetof(struct scenario, backlog), 65535 },
+		{ "stoves", offsetof(struct scenario, stoves), 100000 },
 		{ "gomaxprocs", offsetof(struct scenario, gomaxprocs), 1024 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
@@ -294,6 +297,14 @@ int scenario_set(struct scenario *sc, const char *key, const char *v, char *err,
 	for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++)
 		if (strcmp(key, bools[i].key) == 0)
 			return parse_bool(key, v, (bool *)((char *)sc + bools[i].off), err, errlen);
+	if (strcmp(key, "mix") == 0) {
+		/* KEY=NUMBER[&KEY=NUMBER]:SHARE[,...]: letters, digits and = & : , _ only, so the
+		 * word stays one argument and names nothing but order parameters */
+		for (const char *p = v; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("=&:,_", *p)))
+				return fail(err, errlen, -EINVAL, "%s: '%s' is not kinds like work_us=40000:5,work_us=0:95", key, v);
+		return parse_text(key, v, sc->mix, sizeof sc->mix, err, errlen);
+	}
 	static const struct { const char *key; size_t off; } texts[] = {
 		{ "blocking_args", offsetof(struct scenario, blocking_args) },
 		{ "evented_args", offsetof(struct scenario, evented_args) },
@@ -418,6 +429,14 @@ void scenario_write(const struct scenario *sc, FILE *out)
 		fprintf(out, "evented_args = %s\n", sc->evented_args);
 	if (sc->loadgen_args[0])
 		fprintf(out, "loadgen_args = %s\n", sc->loadgen_args);
+	if (sc->max_line)
+		fprintf(out, "max_line = %u\n", sc->max_line);
+	if (sc->backlog)
+		fprintf(out, "backlog = %u\n", sc->backlog);
+	if (sc->stoves)
+		fprintf(out, "stoves = %u\n", sc->stoves);
+	if (sc->mix[0])
+		fprintf(out, "mix = %s\n", sc->mix);
 	for (int i = 0; i < 2; i++) {
 		char spec[RESTAURANT_ARG_MAX + 8];
 		restaurant_spec(&sc->half[i], spec, sizeof spec);

@@ -70,6 +70,13 @@ struct scenario {
 	 * kind but cmd: (a file never runs a command: only --left/--right do) */
 	struct restaurant half[2];
 	uint32_t gomaxprocs;           /* GOMAXPROCS for the Go restaurant, 0 = Go's default */
+	/* limits the lessons 10, 12 and 13 set; 0 leaves each binary's default */
+	uint32_t max_line;             /* bin/blocking --max-line: turn away beyond N in line */
+	uint32_t backlog;              /* both servers --backlog: the door (accept queue) */
+	uint32_t stoves;               /* bin/kitchen --stoves (with kitchen = yes) */
+	char mix[SCENARIO_ARGS_MAX];   /* loadgen --mix 'work_us=40000:5,work_us=0:95' (lesson 11):
+	                                * kinds of order, each its query parameters and its share
+	                                * in percent; "" for one kind */
 };
 
 /* The built-in "lunch rush": the blocking line grows, the evented server keeps up. */

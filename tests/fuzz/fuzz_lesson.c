@@ -1,10 +1,10 @@
-/* fuzz_lesson.c: libFuzzer harness over the lesson reader (visualizer/lesson_doc.c).
+/* fuzz_lesson.c: libFuzzer harness over the lesson reader (lessons/engine/lesson_doc.c).
  *
  * The input is a lesson file's Markdown: parsed with lesson_parse as the menu and
  * --lesson do, its steps walked (ids looked up, scenarios summarised). A lesson block
  * passes its scenario keys to the scenario reader, so the allow-list of pass-through
  * flags (issue 19, defect 5) is exercised here too.
- * fuzz-sources: visualizer/lesson_doc.c visualizer/scenario.c visualizer/restaurant.c visualizer/arena.c visualizer/arena_peer.c visualizer/door.c visualizer/peer.c common/scoreboard.c common/clock.c common/errmsg.c common/textfile.c
+ * fuzz-sources: lessons/engine/lesson_doc.c visualizer/scenario.c visualizer/restaurant.c visualizer/arena.c visualizer/arena_peer.c visualizer/door.c visualizer/peer.c common/scoreboard.c common/clock.c common/errmsg.c common/textfile.c
  * fuzz-libs: -linih -lm -lrt
  */
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../visualizer/lesson_doc.h"
+#include "../../lessons/engine/lesson_doc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -28,7 +28,7 @@
 #include "../../visualizer/app.h"
 #include "../../visualizer/arena.h"
 #include "../../visualizer/control.h"
-#include "../../visualizer/lesson_doc.h"
+#include "../../lessons/engine/lesson_doc.h"
 #include "../../visualizer/model.h"
 #include "../../visualizer/record.h"
 #include "../../visualizer/scenario.h"

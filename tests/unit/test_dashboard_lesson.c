@@ -17,12 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../visualizer/lesson_doc.h"
-#include "../../visualizer/lesson_expr.h"
-#include "../../visualizer/lesson_progress.h"
-#include "../../visualizer/lesson_report.h"
-#include "../../visualizer/lesson_text.h"
-#include "../../visualizer/lesson_vars.h"
+#include "../../lessons/engine/lesson_doc.h"
+#include "../../lessons/engine/lesson_expr.h"
+#include "../../lessons/engine/lesson_progress.h"
+#include "../../lessons/engine/lesson_record.h"
+#include "../../lessons/engine/lesson_report.h"
+#include "../../lessons/engine/lesson_text.h"
+#include "../../lessons/engine/lesson_vars.h"
 
 /* A lookup over a fixed table: a = 2, b = 80, big.name_ms = 1000; missing -> -ENODATA. */
 static int table_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
@@ -272,6 +273,165 @@ static void test_validate_names(void **state)
 	expect_invalid("measured.blocking.p99_ms >", "expected");
 }
 
+/* predict_theory is shown under "Theory says": a measured or scenario figure is refused
+ * (issue 15); theory.* of this step or an earlier one is fine. */
+static void test_predict_theory_only_theory(void **state)
+{
+	(void)state;
+	static const char *fmt = "# T\n\n```lesson\nid = s\nrate = 60\npredict = \"?\"\n"
+				 "predict_measured = measured.blocking.mean_ms\npredict_theory = %s\n"
+				 "claim = x\ncheck = measured.blocking.mean_ms > 0\n```\n\nend\n";
+	static const char *bad[] = { "measured.blocking.offered_rps", "scenario.work_us / 1000", "predicted",
+				     "theory.blocking.latency_ms + scenario.cook_ms", "s.measured.blocking.p99_ms" };
+	static const char *good[] = { "theory.blocking.latency_ms", "2 * theory.evented.lag_p99_ms",
+				      "s.theory.blocking.service_ms + theory.blocking.slow_wait_ms" };
+	char text[1024], err[300];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, fmt, bad[i]);
+		struct lesson *l = lesson_parse(text, "lessons/01-t.md", err, sizeof err);
+		assert_non_null(l);
+		assert_int_equal(lesson_validate(l, err, sizeof err), -EINVAL);
+		if (!strstr(err, "only theory.*")) {
+			print_error("'%s': %s\n", bad[i], err);
+			fail();
+		}
+		lesson_free(l);
+	}
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, fmt, good[i]);
+		struct lesson *l = lesson_parse(text, "lessons/01-t.md", err, sizeof err);
+		assert_non_null(l);
+		if (lesson_validate(l, err, sizeof err) != 0) {
+			print_error("'%s': %s\n", good[i], err);
+			fail();
+		}
+		lesson_free(l);
+	}
+}
+
+/* Hints name wrong answers; challenges take a choice in range and apply it. */
+static void test_hints_and_challenges(void **state)
+{
+	(void)state;
+	static const char *text = "# T\n\n```lesson\nrate = 120\nthreads = 4\npredict = \"?\"\n"
+				  "predict_measured = measured.blocking.throughput_rps\ntypical_guess = 320\n"
+				  "hint = 320 = you counted customers, not cashiers\nhint = 20 = one cashier\n"
+				  "choose = threads\nchoose_prompt = \"How many?\"\nchoose_range = 1..64\n"
+				  "typical_choice = 9\nclaim = x\ncheck = chosen <= 16\n```\n\nend\n";
+	char err[300] = "";
+	struct lesson *l = lesson_parse(text, "lessons/01-t.md", err, sizeof err);
+	if (!l)
+		print_error("%s\n", err);
+	assert_non_null(l);
+	assert_int_equal(lesson_validate(l, err, sizeof err), 0);
+	const struct lesson_step *st = &l->step[0];
+	assert_int_equal(st->n_hints, 2);
+	assert_string_equal(lesson_hint_for(st, 320), "you counted customers, not cashiers");
+	assert_string_equal(lesson_hint_for(st, 300), "you counted customers, not cashiers"); /* within 10 % */
+	assert_string_equal(lesson_hint_for(st, 20), "one cashier");
+	assert_null(lesson_hint_for(st, 80));
+	assert_null(lesson_hint_for(st, NAN));
+	assert_true(st->choose_min == 1 && st->choose_max == 64 && st->typical_choice == 9);
+	struct scenario sc;
+	assert_int_equal(lesson_apply_choice(st, 12, &sc, err, sizeof err), 0);
+	assert_int_equal(sc.threads, 12);
+	assert_int_equal(st->sc.threads, 4); /* the step's own scenario is untouched */
+	assert_int_equal(lesson_apply_choice(st, 65, &sc, err, sizeof err), -EINVAL);
+	assert_int_equal(lesson_apply_choice(st, NAN, &sc, err, sizeof err), -EINVAL);
+	lesson_free(l);
+	expect_parse_error("# T\n\n```lesson\nchoose = threads\n```\n", "t.md:", "choose needs choose_prompt");
+	expect_parse_error("# T\n\n```lesson\nchoose = work_us\n```\n", "t.md:4", "not a number the student may set");
+	expect_parse_error("# T\n\n```lesson\nhint = fifty\n```\n", "t.md:4", "NUMBER = words");
+	expect_parse_error("# T\n\n```lesson\nchoose_range = 1.64\n```\n", "t.md:4", "LOW..HIGH");
+}
+
+/* The theory the new lessons lean on, from the scenario. */
+static void test_theory_of_new_scenarios(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct theory_side t;
+	char err[200];
+	scenario_defaults(&sc);
+	sc.max_line = 8; /* lesson 10: (8 / 4 + 1) x 50 ms, a third turned away at 120/s */
+	theory_for_scenario(&sc, SIDE_BLOCKING, &t);
+	assert_true(fabs(t.line_cap_max_ms - 150) < 1e-9);
+	assert_true(fabs(t.shed_share - 1.0 / 3) < 1e-9);
+	scenario_defaults(&sc); /* lesson 12: 10 stoves of 50 ms bound the evented side at 200/s */
+	sc.kitchen = true;
+	sc.stoves = 10;
+	sc.rate = 300;
+	theory_for_scenario(&sc, SIDE_EVENTED, &t);
+	assert_true(fabs(t.bound_rps - 200) < 1e-9 && fabs(t.growth_rps - 100) < 1e-9);
+	scenario_defaults(&sc); /* lesson 9: even arrivals wait nothing */
+	sc.rate = 72;
+	sc.poisson = false;
+	theory_for_scenario(&sc, SIDE_BLOCKING, &t);
+	assert_true(t.latency_ms == 50 && t.wait_kingman_ms == 0 && t.wait_mdc_ms > 40);
+	scenario_defaults(&sc); /* lesson 11: 150/s, 5 % of 40 ms on one loop: M/G/1 */
+	sc.rate = 150;
+	sc.cook_ms = 10;
+	assert_int_equal(scenario_set(&sc, "mix", "work_us=40000:5,work_us=0:95", err, sizeof err), 0);
+	theory_for_scenario(&sc, SIDE_EVENTED, &t);
+	double want = 150 * 0.05 * 0.04 * 0.04 / (2 * (1 - 0.3)) * 1e3;
+	assert_true(fabs(t.wait_mg1_ms - want) < 1e-9);
+	assert_true(fabs(t.service_ms - 12) < 1e-9); /* cook + the mean work */
+	assert_int_equal(scenario_set(&sc, "mix", "work_us=1;rm:5", err, sizeof err), -EINVAL);
+	scenario_defaults(&sc); /* lesson 5: the loop's lag p99 is M/D/1's, 0 with a helper */
+	sc.rate = 50;
+	sc.work_us = 10000;
+	theory_for_scenario(&sc, SIDE_EVENTED, &t);
+	assert_true(fabs(t.lag_p99_ms - 33.4) < 0.5);
+	sc.helpers = 1;
+	theory_for_scenario(&sc, SIDE_EVENTED, &t);
+	assert_true(t.lag_p99_ms == 0 && fabs(t.wait_p99_ms - 33.4) < 0.5);
+}
+
+/* A lesson recording (--record, --replay) reads back what was written; another
+ * lesson's or a corrupt one is refused with its line. */
+static void test_recording_round_trip(void **state)
+{
+	(void)state;
+	char err[400] = "", when[48], path[] = "/tmp/lunchrush-rec-XXXXXX";
+	struct lesson *l = lesson_parse(doc_ok, "lessons/03-x.md", err, sizeof err);
+	assert_non_null(l);
+	static struct step_result w[LESSON_MAX_STEPS], r[LESSON_MAX_STEPS];
+	memset(w, 0, sizeof w);
+	memset(r, 0, sizeof r);
+	w[1].ran = true;
+	w[1].free_cores = 1.5;
+	w[1].measured[SIDE_BLOCKING].server = w[1].measured[SIDE_BLOCKING].loadgen = true;
+	w[1].measured[SIDE_BLOCKING].window_s = 4;
+	w[1].measured[SIDE_BLOCKING].p99_ms = 212.5;
+	w[1].measured[SIDE_EVENTED].throughput_rps = 119.25;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	lesson_record_header(f, l, false);
+	lesson_record_step(f, 0, &w[0]); /* did not run: nothing written */
+	lesson_record_step(f, 1, &w[1]);
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), 0);
+	assert_false(r[0].ran);
+	assert_true(r[1].ran && r[1].free_cores == 1.5);
+	assert_true(r[1].measured[SIDE_BLOCKING].server && r[1].measured[SIDE_BLOCKING].window_s == 4);
+	assert_true(r[1].measured[SIDE_BLOCKING].p99_ms == 212.5);
+	assert_true(r[1].measured[SIDE_EVENTED].throughput_rps == 119.25);
+	assert_non_null(strstr(when, "UTC"));
+	f = fopen(path, "a");
+	fprintf(f, "step 9 measured blocking p99_ms 1\n"); /* doc_ok has two steps */
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "not a step line"));
+	f = fopen(path, "w");
+	fprintf(f, "%s\nlesson 01-other\n", LESSON_RECORD_MAGIC);
+	fclose(f);
+	assert_int_equal(lesson_record_read(path, l, r, when, sizeof when, err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "not of 03-x"));
+	unlink(path);
+	lesson_free(l);
+}
+
 /* The report's words follow the numbers. */
 static void test_report_explains(void **state)
 {
@@ -397,8 +557,8 @@ static void test_every_lesson_validates(void **state)
 	static char paths[LESSON_MAX_FILES][LESSON_PATH_MAX];
 	char err[400];
 	int n = lesson_list_files("lessons", paths, LESSON_MAX_FILES);
-	if (n < 8)
-		fail_msg("expected at least 8 lessons in ./lessons (run from the repository), found %d", n);
+	if (n < 14)
+		fail_msg("expected at least 14 lessons in ./lessons (run from the repository), found %d", n);
 	for (int i = 0; i < n; i++) {
 		struct lesson *l = lesson_load(paths[i], err, sizeof err);
 		if (!l || lesson_validate(l, err, sizeof err) < 0)
@@ -437,6 +597,10 @@ int main(void)
 		cmocka_unit_test(test_text_wrap),
 		cmocka_unit_test(test_progress_file),
 		cmocka_unit_test(test_every_lesson_validates),
+		cmocka_unit_test(test_predict_theory_only_theory),
+		cmocka_unit_test(test_hints_and_challenges),
+		cmocka_unit_test(test_theory_of_new_scenarios),
+		cmocka_unit_test(test_recording_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

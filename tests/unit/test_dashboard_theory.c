@@ -1,4 +1,4 @@
-/* test_dashboard_theory.c: the queueing theory the lessons print (visualizer/theory.c)
+/* test_dashboard_theory.c: the queueing theory the lessons print (lessons/engine/theory.c)
  * against textbook values: Erlang C for small systems in closed form, Little's law,
  * the cashiers' bound, utilisation and its warning, M/D/1 by Pollaczek-Khinchine. */
 #include <setjmp.h>
@@ -9,9 +9,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../../visualizer/theory.h"
+#include "../../lessons/engine/theory.h"
 
 /* Fails unless |got - want| <= tol * |want| (or <= tol when want is 0), printing both. */
 static void assert_close(double got, double want, double tol, const char *what)
@@ -129,6 +130,59 @@ static void test_rho_and_warning(void **state)
 	assert_true(theory_growth_rps(60, 80) == 0);
 }
 
+/* M/D/1 by Lindley's recursion, W(n+1) = max(0, W(n) + D - A(n+1)), with a fixed
+ * generator: the waiting times of 400,000 customers, sorted for a quantile. An
+ * independent check of Erlang's closed form in theory.c. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double md1_simulated_quantile(double rho, double q)
+{
+	enum { N = 400000 };
+	static double w[N];
+	uint64_t x = 88172645463325252ULL;
+	double wait = 0;
+	for (int i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		double u = ((double)(x >> 11) + 0.5) / 9007199254740992.0;
+		double gap = -log(u) / rho; /* D = 1, lambda = rho */
+		wait = fmax(0, wait + 1 - gap);
+		w[i] = wait;
+	}
+	qsort(w, N, sizeof w[0], cmp_double);
+	return w[(size_t)(q * N)];
+}
+
+/* Lesson 5's loop-lag theory: the 99th percentile of the M/D/1 wait. */
+static void test_md1_wait_quantile(void **state)
+{
+	(void)state;
+	assert_true(theory_md1_wait_quantile_s(50, 0.010, 0.4) == 0); /* 1 - rho = half never wait */
+	double rhos[] = { 0.5, 0.75, 0.9 };
+	for (int i = 0; i < 3; i++) {
+		double want = md1_simulated_quantile(rhos[i], 0.99);
+		double got = theory_md1_wait_quantile_s(rhos[i], 1.0, 0.99);
+		print_message("M/D/1 rho %.2f p99 wait: closed form %.3f D, simulated %.3f D\n", rhos[i], got, want);
+		assert_close(got, want, 0.06, "M/D/1 p99");
+	}
+	assert_close(theory_md1_wait_quantile_s(50, 0.010, 0.99), 0.0334, 0.02, "lesson 5: 33 ms at rho 0.5");
+	assert_true(isinf(theory_md1_wait_quantile_s(100, 0.010, 0.99)));
+}
+
+/* Lesson 9: even arrivals and constant service wait nothing; Poisson, half M/M/c. */
+static void test_kingman(void **state)
+{
+	(void)state;
+	assert_true(theory_kingman_wait_s(72, 0.05, 4, 0, 0) == 0);
+	assert_close(theory_kingman_wait_s(72, 0.05, 4, 1, 0), 0.5 * theory_mmc_wait_s(72, 0.05, 4), 1e-12, "half");
+	assert_close(theory_kingman_wait_s(72, 0.05, 4, 1, 1), theory_mmc_wait_s(72, 0.05, 4), 1e-12, "M/M/c");
+	/* the 3.75 of lesson 9: M/D/4 from 75 % to 90 % */
+	assert_close(theory_mdc_wait_s(72, 0.05, 4) / theory_mdc_wait_s(60, 0.05, 4), 3.75, 0.03, "3.75");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +193,8 @@ int main(void)
 		cmocka_unit_test(test_mdc_wait),
 		cmocka_unit_test(test_little_and_bound),
 		cmocka_unit_test(test_rho_and_warning),
+		cmocka_unit_test(test_md1_wait_quantile),
+		cmocka_unit_test(test_kingman),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

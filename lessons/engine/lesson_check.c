@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "lesson_record.h"
 #include "lesson_report.h"
 #include "lesson_run.h"
 #include "lesson_vars.h"
@@ -43,6 +44,8 @@ static void print_prediction(FILE *out, struct lesson_ctx *c)
 		lesson_fmt_value(p, sizeof p, row.predicted, row.unit),
 		lesson_fmt_value(m, sizeof m, row.have_measured ? row.measured : NAN, row.unit),
 		lesson_fmt_value(t, sizeof t, row.have_theory ? row.theory : NAN, row.unit));
+	if (row.hint[0])
+		fprintf(out, "        hint for that guess: %s\n", row.hint);
 }
 
 static void print_claim(FILE *out, const struct lesson_step *st, int k, const struct check_outcome *o,
@@ -74,26 +77,61 @@ static void print_claim(FILE *out, const struct lesson_step *st, int k, const st
 }
 
 /* Run step i and judge its claims; adds to tot. */
-static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, bool verbose, FILE *out,
-		       struct check_totals *tot)
+static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, const struct lesson_check_opts *co,
+		       const struct step_result *recorded, FILE *rec, FILE *out, struct check_totals *tot)
 {
+	bool verbose = co->verbose, live = co->live;
 	const struct lesson *l = c->lesson;
 	const struct lesson_step *st = &l->step[i];
 	struct step_result *res = &c->result[i];
 	char err[300];
 	fprintf(out, "step %d%s%s%s: %.1f s warm-up + %.1f s measured\n", i + 1, st->title[0] ? " \"" : "", st->title,
-		st->title[0] ? "\"" : "", st->warmup_s, st->check_run_s);
+		st->title[0] ? "\"" : "", st->warmup_s, live ? st->run_s : st->check_run_s);
 	fflush(out);
 	uint64_t t0 = clock_now_ns();
-	int rc = lesson_runner_step(r, st, true, on_tick, NULL, res->measured, err, sizeof err);
-	for (int side = 0; side < SIDE_COUNT; side++)
-		theory_for_scenario(&st->sc, side, &res->theory[side]);
+	/* a challenge runs with the typical choice; a step that needs what this build or
+	 * machine lacks is not run, and its claims are skipped with the reason */
+	struct lesson_step run = *st;
+	int rc = 0;
+	res->chosen = NAN;
+	res->skip_reason[0] = '\0';
+	if (st->choose[0]) {
+		res->chosen = st->typical_choice;
+		rc = lesson_apply_choice(st, st->typical_choice, &run.sc, err, sizeof err);
+		res->sc = run.sc;
+		res->have_sc = true;
+		fprintf(out, "  challenge: %s\n        chosen %s = %g (the typical choice)\n", st->choose_prompt, st->choose,
+			st->typical_choice);
+	}
+	if (rc == 0 && recorded) { /* --replay: the recording's figures, nothing runs */
+		if (!recorded->ran) {
+			snprintf(res->skip_reason, sizeof res->skip_reason, "the recording has no figures for this step");
+			rc = -ENOTSUP;
+		}
+		memcpy(res->measured, recorded->measured, sizeof res->measured);
+		res->free_cores = recorded->free_cores;
+	} else if (rc == 0 && lesson_step_unmet(st, r->bin_dir, res->skip_reason, sizeof res->skip_reason)) {
+		fprintf(out, "  not run: %s\n", res->skip_reason);
+		rc = -ENOTSUP;
+		snprintf(err, sizeof err, "%s", res->skip_reason);
+	} else if (rc == 0) {
+		/* --live: the student's durations (processes are stopped here, as check mode does) */
+		rc = lesson_runner_step(r, &run, !live, on_tick, NULL, res->measured, err, sizeof err);
+		if (live)
+			lesson_runner_stop(r);
+	}
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		theory_for_scenario(&run.sc, side, &res->theory[side]);
+		theory_for_step(st, side, res->measured[side].window_s, &res->theory[side]);
+	}
 	res->predicted = st->typical_guess;
 	res->free_cores = r->free_cores;
 	res->ran = rc == 0;
-	if (rc < 0)
+	if (res->ran && rec)
+		lesson_record_step(rec, i, res);
+	if (rc < 0 && rc != -ENOTSUP)
 		fprintf(out, "  step did not run: %s\n", err);
-	else if (err[0])
+	else if (err[0] && rc != -ENOTSUP)
 		fprintf(out, "  note: %s\n", err);
 	c->current = i;
 	if (res->ran) {
@@ -122,24 +160,38 @@ static void check_step(struct lesson_runner *r, struct lesson_ctx *c, int i, boo
 	fflush(out);
 }
 
-int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, FILE *out, struct check_totals *tot)
+int lesson_check_run(const struct lesson *l, const char *bin_dir, const struct lesson_check_opts *o, FILE *out,
+		     struct check_totals *tot)
 {
 	memset(tot, 0, sizeof *tot);
 	struct step_result *res = calloc((size_t)l->n_steps + 1, sizeof *res);
+	struct step_result *recorded = o->replay ? calloc((size_t)l->n_steps + 1, sizeof *recorded) : NULL;
 	struct lesson_runner r;
-	char err[300];
+	FILE *rec = NULL;
+	char err[400], when[48];
 	int rc = 0;
-	fprintf(out, "lesson %d: %s (%s)\n", l->number, l->title, l->path);
-	if (!res) {
+	fprintf(out, "lesson %d: %s (%s)%s\n", l->number, l->title, l->path, o->live ? ", at its live durations" : "");
+	if (!res || (o->replay && !recorded)) {
 		rc = -ENOMEM;
-		goto out;
+		goto out_free;
 	}
 	if ((rc = lesson_validate(l, err, sizeof err)) < 0 ||
+	    (o->replay && (rc = lesson_record_read(o->replay, l, recorded, when, sizeof when, err, sizeof err)) < 0) ||
 	    (rc = lesson_runner_init(&r, bin_dir, err, sizeof err)) < 0) {
 		fprintf(out, "  FAIL  %s\n", err);
 		tot->failed++;
 		goto out_free;
 	}
+	if (o->replay)
+		fprintf(out, "  replayed from %s (recorded %s): nothing is measured now\n", o->replay, when);
+	if (o->record && !(rec = fopen(o->record, "w"))) {
+		fprintf(out, "  FAIL  %s: cannot write the recording: %s\n", o->record, strerror(errno));
+		tot->failed++;
+		rc = -errno;
+		goto out_runner;
+	}
+	if (rec)
+		lesson_record_header(rec, l, o->live);
 	bool referenced[LESSON_MAX_STEPS];
 	lesson_referenced_steps(l, referenced);
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -152,8 +204,15 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 		if (check_stop)
 			break;
 		if (l->step[i].n_checks > 0 || referenced[i])
-			check_step(&r, &c, i, verbose, out, tot);
+			check_step(&r, &c, i, o, recorded ? &recorded[i] : NULL, rec, out, tot);
 	}
+	if (rec && fclose(rec) != 0) {
+		fprintf(out, "  FAIL  %s: the recording could not be written in full\n", o->record);
+		tot->failed++;
+	}
+	if (rec)
+		fprintf(out, "  recorded to %s (bin/dashboard --lesson %d --replay %s)\n", o->record, l->number, o->record);
+out_runner:
 	lesson_runner_destroy(&r);
 	if (check_stop) {
 		fprintf(out, "  interrupted\n");
@@ -161,10 +220,10 @@ int lesson_check_run(const struct lesson *l, const char *bin_dir, bool verbose, 
 		rc = -EINTR;
 	}
 out_free:
+	free(recorded);
 	free(res);
-out:
 	if (tot->skipped)
-		fprintf(out, "lesson %d: %d skipped (the machine was too busy to judge them)\n", l->number, tot->skipped);
+		fprintf(out, "lesson %d: %d skipped (not judged: each says why)\n", l->number, tot->skipped);
 	fprintf(out, "lesson %d: %d passed, %d failed (claims)\n", l->number, tot->passed, tot->failed);
 	return rc;
 }

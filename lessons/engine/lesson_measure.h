@@ -13,14 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "model.h"
+#include "../../visualizer/arena.h"
+#include "../../visualizer/model.h"
 
 /* Every figure is a double so that the checks can name it (lesson_vars.c has the
  * table of names). Rates per second over the window, latencies in ms. */
 struct measured_side {
 	bool server;               /* the server's scoreboard was read over the window */
 	bool loadgen;              /* the load generator's too */
+	bool process;              /* a black box's process (a peer: no scoreboard) was read
+	                            * from /proc: threads_max, rss_max_kb, rss_end_kb only */
 	double window_s;           /* how long was measured */
 	/* the load (loadgen) */
 	double offered_rps;        /* customers whose arrival came */
@@ -51,6 +53,15 @@ struct measured_side {
 	double ctx_per_s;          /* context switches per second */
 	double ctx_per_order;      /* context switches per order served */
 	double cpu_ms_per_order;   /* server CPU time per order served: what work_us really costs here */
+	/* added for lessons 9-14 */
+	double shed_rps;           /* server: turned away at once with a 503 (errors[SERR_UNAVAILABLE]) */
+	double timeout_rps;        /* loadgen: customers who gave up (--timeout) */
+	double late_served_rps;    /* server orders served minus loadgen responses, when positive:
+	                            * work done for customers who had already left */
+	double near_1s_pct;        /* loadgen: % of latencies in 0.85-1.6 s (one SYN retry) */
+	double near_3s_pct;        /* loadgen: % of latencies in 2.85-3.6 s (two SYN retries) */
+	double listen_overflows;   /* the kernel's ListenOverflows over the window (the whole
+	                            * machine, /proc/net/netstat): connections the door refused */
 };
 
 struct measure;

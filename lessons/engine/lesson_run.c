@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "control.h"
-#include "procstat.h"
+#include "../../visualizer/control.h"
+#include "../../visualizer/procstat.h"
 
 #define SAMPLE_NS (100 * NS_PER_MS)   /* gauges and the screen, ten times a second */
 #define BOARDS_TIMEOUT_NS (6 * NS_PER_SEC)
@@ -315,4 +315,65 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 	if (check_mode)
 		lesson_runner_stop(r);
 	return 0;
+}
+
+/* Whether an executable named name is on PATH. */
+static bool on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[512], file[1024];
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(dir, sizeof dir, "%.*s", (int)n, p);
+		snprintf(file, sizeof file, "%s/%s", dir[0] ? dir : ".", name);
+		if (access(file, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* The Go restaurant (peers/go/server.go) runs in an arena half only once the
+ * dashboard can start a peer server (--left go, branch peers); this build says
+ * whether it can with LUNCHRUSH_ARENA_PEERS. */
+#ifndef LUNCHRUSH_ARENA_PEERS
+#define LUNCHRUSH_ARENA_PEERS 1 /* the arena runs peers (arena_peer.c, right = go) */
+#endif
+
+/* Whether bin_dir/loadgen's --help offers --mix (it lands with issue 16's mixed menu). */
+static bool loadgen_has_mix(const char *bin_dir)
+{
+	char cmd[ARENA_PATH_MAX + 64], line[256];
+	snprintf(cmd, sizeof cmd, "'%s/loadgen' --help 2>&1", bin_dir);
+	if (strchr(bin_dir, '\''))
+		return false;
+	FILE *p = popen(cmd, "r");
+	bool found = false;
+	if (!p)
+		return false;
+	while (fgets(line, sizeof line, p))
+		found |= strstr(line, "--mix") != NULL;
+	pclose(p);
+	return found;
+}
+
+bool lesson_step_unmet(const struct lesson_step *st, const char *bin_dir, char *why, size_t len)
+{
+	if (strcmp(st->needs, "mix") == 0) {
+		if (loadgen_has_mix(bin_dir))
+			return false;
+		snprintf(why, len, "needs bin/loadgen --mix (a mixed menu, issue 16); this %s/loadgen has none", bin_dir);
+		return true;
+	}
+	if (strcmp(st->needs, "go") != 0)
+		return false;
+	if (!on_path("go"))
+		snprintf(why, len, "needs Go (the go command is not on PATH: apt-get install golang-go), "
+			 "which builds the Go restaurant of peers/go/server.go");
+	else if (!LUNCHRUSH_ARENA_PEERS)
+		snprintf(why, len, "needs a dashboard that can run the Go restaurant in a half (--left go, "
+			 "from branch peers); this build cannot yet");
+	else
+		return false;
+	return true;
 }

@@ -45,6 +45,20 @@ double theory_mdc_wait_s(double lambda_rps, double service_s, unsigned c);
  * min(n, c) / service_s (c < 0: unbounded servers). */
 double theory_closed_rps(double n, double c, double service_s);
 
+/* The q-th quantile (0 < q < 1) of the wait in line of M/D/1 (constant service_s,
+ * Poisson arrivals), from Erlang's closed form of its distribution,
+ * P(W <= t) = (1 - rho) sum_{k=0}^{floor(t/D)} [lambda (kD - t)]^k / k! e^{-lambda (kD - t)},
+ * found by bisection. It is also the time-average of the work waiting at the register,
+ * which is what a timer of the event loop sees (lesson 5's loop lag). INFINITY when
+ * rho >= 1. Cost: about 60 evaluations of a sum of at most t/D + 1 terms. */
+double theory_md1_wait_quantile_s(double lambda_rps, double service_s, double q);
+
+/* Kingman's (Allen-Cunneen's for c servers) correction for variability:
+ * Wq(G/G/c) ~ (ca2 + cs2) / 2 * Wq(M/M/c), with ca2 and cs2 the squared coefficients of
+ * variation of the gaps between arrivals and of the service times (Poisson 1, even 0,
+ * constant 0). Lesson 9: even arrivals at a constant cook time wait almost nothing. */
+double theory_kingman_wait_s(double lambda_rps, double service_s, unsigned c, double ca2, double cs2);
+
 /* The warning the lessons print beside rho: "" when rho < 1, else
  * "rho >= 1: the line grows without bound". */
 const char *theory_rho_warning(double rho);

@@ -15,14 +15,16 @@
 #include <string.h>
 
 #include "clock.h"
+#include "lesson_glossary.h"
 #include "lesson_progress.h"
+#include "lesson_record.h"
 #include "lesson_report.h"
 #include "lesson_run.h"
 #include "lesson_text.h"
 #include "lesson_vars.h"
 #include "lesson_view.h"
-#include "view.h"
-#include "viewkit.h"
+#include "../../visualizer/view.h"
+#include "../../visualizer/viewkit.h"
 
 #define PANE_MIN_COLS 38
 #define FULL_VIEW_MIN_COLS 76     /* view.c's MIN_COLS */
@@ -31,7 +33,7 @@
 #define KEY_ENTER_CR 13
 #define KEY_ESC 27
 
-enum ui_state { S_PAGE, S_PREDICT, S_RUN, S_RESULTS };
+enum ui_state { S_PAGE, S_PREDICT, S_CHOOSE, S_RUN, S_RESULTS, S_GLOSSARY };
 
 struct ui {
 	const struct lesson_ui_opts *o;
@@ -45,7 +47,12 @@ struct ui {
 	enum ui_state state;
 	struct text_lines text;    /* the pane's lines */
 	int scroll;
-	char input[24];            /* the prediction being typed */
+	char input[24];            /* the prediction (or a challenge's choice) being typed */
+	char prompt_note[120];     /* why Enter did nothing ("type a number, or Esc") */
+	bool skipped[LESSON_MAX_STEPS]; /* the prediction (or choice) was skipped with Esc */
+	enum ui_state before_glossary;  /* where `?` came from */
+	struct step_result *recorded;   /* --replay: each step's recorded figures, or NULL */
+	char recorded_when[48];
 	char status[200];          /* run phase and time left */
 	char event[64];            /* the last thing that happened in the run ("the chef faints") */
 	WINDOW *pane, *side;
@@ -54,6 +61,12 @@ struct ui {
 };
 
 static volatile sig_atomic_t ui_stop;
+static bool last_finished;   /* the last lesson ended on its closing page */
+
+bool lesson_ui_last_finished(void)
+{
+	return last_finished;
+}
 
 bool lesson_ui_stopped(void)
 {
@@ -142,11 +155,18 @@ static void footer_lines(const struct ui *u, struct text_lines *f)
 {
 	const struct lesson_step *st = u->page < u->l->n_steps ? &u->l->step[u->page] : NULL;
 	char line[120];
-	if (u->state == S_PREDICT && st) {
-		text_lines_add(f, "Your prediction:", TK_HEADING);
-		text_wrap_plain(f, st->predict, u->pane_w - 1, "", "", TK_NORMAL);
-		snprintf(line, sizeof line, "> %s_ %s", u->input, st->unit);
+	if ((u->state == S_PREDICT || u->state == S_CHOOSE) && st) {
+		bool choose = u->state == S_CHOOSE;
+		text_lines_add(f, choose ? "Your choice (a challenge):" : "Your prediction:", TK_HEADING);
+		text_wrap_plain(f, choose ? st->choose_prompt : st->predict, u->pane_w - 1, "", "", TK_NORMAL);
+		if (choose) {
+			snprintf(line, sizeof line, "%s, from %g to %g", st->choose, st->choose_min, st->choose_max);
+			text_lines_add(f, line, TK_DIM);
+		}
+		snprintf(line, sizeof line, "> %s_ %s", u->input, choose ? "" : st->unit);
 		text_lines_add(f, line, TK_GOOD);
+		if (u->prompt_note[0])
+			text_wrap_plain(f, u->prompt_note, u->pane_w - 1, "", "", TK_BAD);
 	} else if (u->state == S_RUN) {
 		snprintf(line, sizeof line, "Running step %d ...", u->page + 1);
 		text_lines_add(f, line, TK_HEADING);
@@ -186,17 +206,19 @@ static void draw_pane(struct ui *u)
 static void draw_keys(struct ui *u)
 {
 	static const char *keys[] = {
-		[S_PAGE] = "Enter next   Up/Down PgUp/PgDn scroll   q leave",
-		[S_PREDICT] = "type a number, Enter runs the step, Esc runs without a guess",
+		[S_PAGE] = "Enter next   Up/Down PgUp/PgDn scroll   ? words   q leave",
+		[S_PREDICT] = "type a number, then Enter   Esc: skip the prediction (the lesson stays unfinished)",
+		[S_CHOOSE] = "type your choice, then Enter   Esc: run the typical choice (the lesson stays unfinished)",
 		[S_RUN] = "measuring: watch the restaurants   q stops the step",
-		[S_RESULTS] = "Enter next   r run again   Up/Down scroll   q leave",
+		[S_RESULTS] = "Enter next   r run again   Up/Down scroll   ? words   q leave",
+		[S_GLOSSARY] = "the words of the lessons   any key: back",
 	};
 	int h = pane_text_rows(u);
 	char more[16] = "";
-	if (u->text.n > h && u->state != S_RUN && u->state != S_PREDICT)
+	if (u->text.n > h && u->state != S_RUN && u->state != S_PREDICT && u->state != S_CHOOSE)
 		snprintf(more, sizeof more, "%3d%%  ", 100 * (u->scroll + h < u->text.n ? u->scroll + h : u->text.n) / u->text.n);
-	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%s%*s", u->l->number, more, keys[u->state],
-	       u->cols, "");
+	vk_put(stdscr, u->rows - 1, 0, u->cols, A_REVERSE, " lesson %d  %s%s%s%*s", u->l->number,
+	       u->recorded ? "REPLAY (recorded figures, nothing runs)  " : "", more, keys[u->state], u->cols, "");
 	wnoutrefresh(stdscr);
 }
 
@@ -248,19 +270,51 @@ static void build_page(struct ui *u)
 	u->scroll = 0;
 	snprintf(line, sizeof line, "lesson %d, page %d of %d", l->number, u->page + 1, l->n_steps + 1);
 	text_lines_add(&u->text, line, TK_DIM);
+	if (u->recorded) {
+		snprintf(line, sizeof line, "Replayed from %s, recorded %s: the restaurants do not run here, and "
+			 "every figure is the one measured then.", u->o->replay, u->recorded_when);
+		text_wrap_plain(&u->text, line, pane_width(u), "", "", TK_BAD);
+	}
 	if (u->page < l->n_steps) {
 		const struct lesson_step *st = &l->step[u->page];
 		text_wrap_markdown(&u->text, st->text_before, pane_width(u));
 		text_lines_add(&u->text, "", TK_NORMAL);
-		snprintf(line, sizeof line, "> Step %d of %d%s%s: %.0f s with %s", u->page + 1, l->n_steps,
-			 st->title[0] ? ", " : "", st->title, st->warmup_s + st->run_s, st->sc.name);
+		snprintf(line, sizeof line, "> Step %d of %d%s%s%s. It runs %.0f s: %.1f s to warm up, then %.0f s measured.",
+			 u->page + 1, l->n_steps, st->title[0] ? " (" : "", st->title, st->title[0] ? ")" : "",
+			 st->warmup_s + st->run_s, st->warmup_s, st->run_s);
 		text_wrap_plain(&u->text, line, pane_width(u), "", "  ", TK_GOOD);
-		text_lines_add(&u->text, st->predict[0] ? "  Enter: make your prediction" : "  Enter: run it", TK_DIM);
+		text_lines_add(&u->text, st->choose[0] ? "  Enter: make your choice" :
+				 st->predict[0] ? "  Enter: make your prediction" : "  Enter: run it", TK_DIM);
 	} else {
 		text_wrap_markdown(&u->text, l->text_after, pane_width(u));
 		text_lines_add(&u->text, "", TK_NORMAL);
+		int skipped = 0;
+		for (int i = 0; i < l->n_steps; i++)
+			skipped += u->skipped[i];
+		if (skipped) {
+			snprintf(line, sizeof line, "> You skipped %d prediction%s: the lesson stays started, not done, "
+				 "until you make %s.", skipped, skipped == 1 ? "" : "s", skipped == 1 ? "it" : "them");
+			text_wrap_plain(&u->text, line, pane_width(u), "", "  ", TK_BAD);
+		}
 		text_lines_add(&u->text, "> End of the lesson. Enter: back to the menu", TK_GOOD);
 	}
+}
+
+static void build_glossary(struct ui *u)
+{
+	size_t n;
+	const struct glossary_entry *g = lesson_glossary(&n);
+	char line[600];
+	text_lines_clear(&u->text);
+	u->scroll = 0;
+	text_lines_add(&u->text, "The words of the lessons, one meaning each", TK_HEADING);
+	text_lines_add(&u->text, "", TK_NORMAL);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%s: %s", g[i].word, g[i].meaning);
+		text_wrap_plain(&u->text, line, pane_width(u), "", "    ", TK_NORMAL);
+	}
+	text_lines_add(&u->text, "", TK_NORMAL);
+	text_lines_add(&u->text, "  any key: back to the lesson", TK_DIM);
 }
 
 static void add_results_table(struct ui *u, const struct prediction_row *row)
@@ -305,8 +359,8 @@ static void build_results(struct ui *u, double window_s, const char *note)
 	char line[300], explain[3000];
 	text_lines_clear(&u->text);
 	u->scroll = 0;
-	snprintf(line, sizeof line, "Step %d%s%s: what happened (%.1f s measured)", u->page + 1,
-		 st->title[0] ? ", " : "", st->title, window_s);
+	snprintf(line, sizeof line, "What happened in step %d%s%s%s, over %.1f s measured:", u->page + 1,
+		 st->title[0] ? " (" : "", st->title, st->title[0] ? ")" : "", window_s);
 	text_wrap_plain(&u->text, line, pane_width(u), "", "", TK_HEADING);
 	text_lines_add(&u->text, "", TK_NORMAL);
 	u->ctx.current = u->page;
@@ -362,16 +416,49 @@ static void run_step(struct ui *u)
 	const struct lesson_step *st = &u->l->step[u->page];
 	struct step_result *r = &u->res[u->page];
 	char err[300];
-	char *end;
-	r->predicted = strtod(u->input, &end);
-	if (end == u->input)
-		r->predicted = NAN;
+	struct lesson_step run = *st;
+	int rc = 0;
+	err[0] = '\0';
+	r->skip_reason[0] = '\0';
+	double typed = r->chosen;
+	if (st->choose[0] && u->recorded) /* a recording ran the typical choice: judge that */
+		r->chosen = st->typical_choice;
+	if (st->choose[0]) { /* a challenge: the choice typed (or, skipped, the typical one) */
+		rc = lesson_apply_choice(st, r->chosen, &run.sc, err, sizeof err);
+		r->sc = run.sc;
+		r->have_sc = true;
+	}
 	u->state = S_RUN;
 	u->status[0] = u->event[0] = '\0';
-	int rc = lesson_runner_step(&u->runner, st, false, on_tick, u, r->measured, err, sizeof err);
+	if (rc == 0 && u->recorded) { /* --replay: the recording's figures for this step */
+		const struct step_result *rec = &u->recorded[u->page];
+		memcpy(r->measured, rec->measured, sizeof r->measured);
+		r->free_cores = rec->free_cores;
+		if (!rec->ran) {
+			snprintf(r->skip_reason, sizeof r->skip_reason, "the recording has no figures for this step");
+			rc = -ENOTSUP;
+		} else if (st->choose[0] && typed != r->chosen)
+			snprintf(err, sizeof err, "replayed: measured on %s (--replay %s) with %s = %g, the recording's "
+				 "choice, not your %g: a recording cannot run another", u->recorded_when, u->o->replay,
+				 st->choose, r->chosen, typed);
+		else
+			snprintf(err, sizeof err, "replayed: measured on %s (--replay %s), not now on this machine",
+				 u->recorded_when, u->o->replay);
+	} else if (rc == 0 && lesson_step_unmet(st, u->runner.bin_dir, r->skip_reason, sizeof r->skip_reason))
+		rc = -ENOTSUP;
+	else if (rc == 0)
+		rc = lesson_runner_step(&u->runner, &run, false, on_tick, u, r->measured, err, sizeof err);
 	r->free_cores = u->runner.free_cores;
-	for (int side = 0; side < SIDE_COUNT; side++)
-		theory_for_scenario(&st->sc, side, &r->theory[side]);
+	for (int side = 0; side < SIDE_COUNT; side++) {
+		theory_for_scenario(&run.sc, side, &r->theory[side]);
+		theory_for_step(st, side, r->measured[side].window_s, &r->theory[side]);
+	}
+	if (rc == -ENOTSUP) { /* not here: the claims are shown as skipped, with the reason */
+		r->ran = false;
+		u->state = S_RESULTS;
+		build_results(u, 0, r->skip_reason);
+		return;
+	}
 	u->state = S_RESULTS;
 	if (rc == -ECANCELED) {
 		r->ran = false;
@@ -399,31 +486,76 @@ static void scroll_by(struct ui *u, int n)
 		u->scroll = 0;
 }
 
+/* A key while a prediction or a challenge's choice is typed. Enter runs the step only
+ * with a number in the box; Esc skips explicitly (a challenge then runs the typical
+ * choice), and a skipped step keeps the lesson from counting as done. */
+static void prompt_key(struct ui *u, int key)
+{
+	const struct lesson_step *st = &u->l->step[u->page];
+	struct step_result *r = &u->res[u->page];
+	size_t n = strlen(u->input);
+	char *end;
+	if ((key >= '0' && key <= '9') || key == '.' || (key == '-' && n == 0)) {
+		if (n + 1 < sizeof u->input)
+			u->input[n] = (char)key, u->input[n + 1] = '\0';
+		u->prompt_note[0] = '\0';
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0) {
+		u->input[n - 1] = '\0';
+	} else if (key == KEY_ESC) {
+		u->skipped[u->page] = true;
+		r->predicted = NAN;
+		r->chosen = st->typical_choice;
+		u->input[0] = '\0';
+		run_step(u);
+	} else if (key == '\n' || key == KEY_ENTER_CR || key == KEY_ENTER) {
+		double v = strtod(u->input, &end);
+		if (end == u->input || *end) {
+			snprintf(u->prompt_note, sizeof u->prompt_note, "Type a number first (or Esc to skip).");
+			return;
+		}
+		if (u->state == S_CHOOSE && (v < st->choose_min || v > st->choose_max)) {
+			snprintf(u->prompt_note, sizeof u->prompt_note, "Choose from %g to %g.", st->choose_min, st->choose_max);
+			return;
+		}
+		u->skipped[u->page] = false;
+		if (u->state == S_CHOOSE)
+			r->chosen = v, r->predicted = NAN;
+		else
+			r->predicted = v;
+		u->input[0] = '\0';
+		run_step(u);
+	}
+}
+
 /* Returns true when the lesson ends (finished or left). */
 static bool handle_key(struct ui *u, int key, bool *finished)
 {
 	int page_rows = u->rows > 4 ? u->rows - 4 : 1;
-	if (u->state == S_PREDICT) {
-		size_t n = strlen(u->input);
-		if ((key >= '0' && key <= '9') || key == '.' || (key == '-' && n == 0)) {
-			if (n + 1 < sizeof u->input)
-				u->input[n] = (char)key, u->input[n + 1] = '\0';
-		} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0)
-			u->input[n - 1] = '\0';
-		else if (key == KEY_ESC) {
-			u->input[0] = '\0';
-			run_step(u);
-		} else if (key == '\n' || key == KEY_ENTER_CR || key == KEY_ENTER)
-			run_step(u);
+	if (u->state == S_GLOSSARY) {
+		u->state = u->before_glossary;
+		const struct step_result *r = &u->res[u->page];
+		if (u->state == S_RESULTS && u->page < u->l->n_steps)
+			build_results(u, r->measured[0].window_s > 0 ? r->measured[0].window_s : r->measured[1].window_s,
+				      r->skip_reason);
+		else
+			build_page(u);
 		return false;
 	}
+	if (key == '?' && (u->state == S_PAGE || u->state == S_RESULTS)) {
+		u->before_glossary = u->state;
+		u->state = S_GLOSSARY;
+		build_glossary(u);
+		return false;
+	}
+	if (u->state == S_PREDICT || u->state == S_CHOOSE)
+		return prompt_key(u, key), false;
 	switch (key) {
 	case KEY_UP: case 'k': scroll_by(u, -1); break;
 	case KEY_DOWN: case 'j': scroll_by(u, 1); break;
 	case KEY_PPAGE: scroll_by(u, -page_rows); break;
 	case KEY_NPAGE: case ' ': scroll_by(u, page_rows); break;
 	case 'q': return true;
-	case 'r':
+	case 'r': /* again, with the same prediction or choice */
 		if (u->state == S_RESULTS)
 			run_step(u);
 		break;
@@ -439,9 +571,10 @@ static bool handle_key(struct ui *u, int key, bool *finished)
 		} else if (u->page >= u->l->n_steps) {
 			*finished = true;
 			return true;
-		} else if (u->l->step[u->page].predict[0]) {
+		} else if (u->l->step[u->page].choose[0] || u->l->step[u->page].predict[0]) {
 			u->input[0] = '\0';
-			u->state = S_PREDICT;
+			u->prompt_note[0] = '\0';
+			u->state = u->l->step[u->page].choose[0] ? S_CHOOSE : S_PREDICT;
 		} else
 			run_step(u);
 		break;
@@ -469,8 +602,12 @@ static int lesson_loop(struct ui *u)
 		if ((!u->pane && key == 'q') || (u->pane && handle_key(u, key, &finished)))
 			break;
 	}
-	if (finished)
+	bool skipped = false;
+	for (int i = 0; i < u->l->n_steps; i++)
+		skipped |= u->skipped[i];
+	if (finished && !skipped) /* done only with every prediction made */
 		progress_set(u->l->slug, MARK_DONE);
+	last_finished = finished;
 	return ui_stop ? 128 + ui_stop : 0; /* as a shell reports a signal's end */
 }
 
@@ -484,8 +621,18 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 	u->l = l;
 	u->vo = (struct view_opts){ .ascii = o->ascii, .big = o->big, .color = o->color };
 	u->ctx = (struct lesson_ctx){ .lesson = l, .result = u->res };
+	if (o->replay) {
+		u->recorded = calloc(LESSON_MAX_STEPS, sizeof *u->recorded);
+		if (!u->recorded || lesson_record_read(o->replay, l, u->recorded, u->recorded_when,
+						       sizeof u->recorded_when, err, sizeof err) < 0) {
+			fprintf(stderr, "dashboard: %s\n", u->recorded ? err : "out of memory");
+			free(u->recorded);
+			free(u);
+			return 1;
+		}
+	}
 	for (int i = 0; i < LESSON_MAX_STEPS; i++)
-		u->res[i].predicted = NAN;
+		u->res[i].predicted = u->res[i].chosen = NAN;
 	text_lines_init(&u->text);
 	if (lesson_runner_init(&u->runner, o->bin_dir, err, sizeof err) < 0) {
 		fprintf(stderr, "dashboard: %s\n", err);
@@ -503,6 +650,7 @@ int lesson_ui_lesson(const struct lesson_ui_opts *o, const struct lesson *l)
 	if (opened_here)
 		lesson_screen_close();
 	text_lines_free(&u->text);
+	free(u->recorded);
 	free(u);
 	return rc;
 }

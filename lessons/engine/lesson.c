@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lesson_check.h"
+#include "lesson_glossary.h"
 #include "lesson_doc.h"
 #include "lesson_progress.h"
 #include "lesson_text.h"
@@ -43,7 +44,12 @@ static void usage(FILE *out)
 		"  --lesson list       the lessons and your progress, as text\n"
 		"  --lesson validate   parse every lesson and its checks without running anything\n"
 		"  --verbose           with --check: print every figure measured\n"
+		"  --live              with --check: each step for its live `run`, not `check_run`\n"
+		"  --record FILE       with --check: keep the measurements (on a quiet machine)\n"
+		"  --replay FILE       show the lesson (or --check it) on a recording's figures,\n"
+		"                      for a classroom machine too busy to run the restaurants\n"
 		"  --lesson names      the figures a check can name\n"
+		"  --lesson glossary   the words of the lessons (also `?` in a lesson)\n"
 		"  --bin DIR           where blocking, evented, loadgen are (default: beside dashboard)\n"
 		"  --lessons DIR       where the lessons are (default: ./lessons, then beside bin/)\n"
 		"  --ascii, --big      as for the dashboard\n"
@@ -159,7 +165,7 @@ static int print_lesson(const struct lesson *l)
 	return 0;
 }
 
-static int check_lessons(const char *dir, const char *arg, const char *bin, bool verbose)
+static int check_lessons(const char *dir, const char *arg, const char *bin, const struct lesson_check_opts *co)
 {
 	char paths[LESSON_MAX_FILES][LESSON_PATH_MAX], err[400];
 	int n;
@@ -175,7 +181,7 @@ static int check_lessons(const char *dir, const char *arg, const char *bin, bool
 		struct check_totals tot = { 0, 1, 0 };
 		if (!l)
 			printf("FAIL  %s\nlesson ?: 0 passed, 1 failed (claims)\n", err);
-		else if (lesson_check_run(l, bin, verbose, stdout, &tot) == -EINTR)
+		else if (lesson_check_run(l, bin, co, stdout, &tot) == -EINTR)
 			n = i + 1; /* interrupted: no further lesson */
 		lesson_free(l);
 		sum.passed += tot.passed;
@@ -183,7 +189,7 @@ static int check_lessons(const char *dir, const char *arg, const char *bin, bool
 		sum.skipped += tot.skipped;
 	}
 	if (n > 1 && sum.skipped)
-		printf("lessons: %d skipped (the machine was too busy to judge them)\n", sum.skipped);
+		printf("lessons: %d skipped (not judged: each says why)\n", sum.skipped);
 	if (n > 1)
 		printf("lessons: %d passed, %d failed (claims)\n", sum.passed, sum.failed);
 	return sum.failed ? 1 : 0;
@@ -196,10 +202,13 @@ int lesson_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },      { "bin", required_argument, NULL, 'b' },
 		{ "lessons", required_argument, NULL, 'L' }, { "ascii", no_argument, NULL, 'a' },
 		{ "big", no_argument, NULL, 'B' },           { "names", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },          { "live", no_argument, NULL, 'I' },
+		{ "record", required_argument, NULL, 'R' },  { "replay", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *arg = NULL, *lessons = NULL;
-	bool check = false, verbose = false;
+	bool check = false, verbose = false, live = false;
+	const char *record = NULL, *replay = NULL;
 	struct lesson_ui_opts uo = { .color = getenv("NO_COLOR") == NULL };
 	char bin[PATH_MAX], dir[PATH_MAX + 32], file[LESSON_PATH_MAX], err[400];
 	arena_default_bin_dir(bin, sizeof bin);
@@ -212,6 +221,9 @@ int lesson_main(int argc, char **argv)
 		case 'l': arg = optarg; break;
 		case 'c': check = true; break;
 		case 'v': verbose = true; break;
+		case 'I': live = true; break;
+		case 'R': record = optarg; break;
+		case 'P': replay = optarg; break;
 		case 'b': snprintf(bin, sizeof bin, "%s", optarg); break;
 		case 'L': lessons = optarg; break;
 		case 'a': uo.ascii = true; break;
@@ -229,8 +241,19 @@ int lesson_main(int argc, char **argv)
 		return bad("no lessons folder at '%s' (give --lessons DIR)", dir);
 	uo.bin_dir = bin;
 	uo.lessons_dir = dir;
-	if (check)
-		return check_lessons(dir, arg, bin, verbose);
+	if (record && (!check || replay))
+		return bad("%s", "--record goes with --check (and without --replay): it keeps what a check measured");
+	if (check) {
+		struct lesson_check_opts co = { .verbose = verbose, .live = live, .record = record, .replay = replay };
+		if ((record || replay) && strcmp(arg, "all") == 0)
+			return bad("%s", "--record and --replay take one lesson, not all");
+		return check_lessons(dir, arg, bin, &co);
+	}
+	uo.replay = replay;
+	if (strcmp(arg, "glossary") == 0) {
+		lesson_glossary_print(stdout);
+		return 0;
+	}
 	if (strcmp(arg, "names") == 0) {
 		lesson_print_names(stdout);
 		return 0;
@@ -249,6 +272,8 @@ int lesson_main(int argc, char **argv)
 		return 1;
 	}
 	int rc = tty ? lesson_ui_lesson(&uo, l) : print_lesson(l);
+	if (tty && rc == 0 && lesson_ui_last_finished()) /* "Enter: back to the menu" (make lesson N=7) */
+		rc = lesson_ui_menu(&uo);
 	if (!tty)
 		fprintf(stderr, "(not a terminal: the lesson as text; --check runs its claims)\n");
 	lesson_free(l);

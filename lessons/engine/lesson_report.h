@@ -19,6 +19,7 @@ struct prediction_row {
 	double predicted, measured, theory;
 	char unit[24];
 	char theory_why[200];        /* theory_explain of predict_theory */
+	char hint[LESSON_TITLE_MAX * 2]; /* the step's hint for this wrong guess, or "" */
 };
 
 struct check_outcome {

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "viewkit.h"
+#include "../../visualizer/fmt.h"
+#include "../../visualizer/viewkit.h"
 
 /* A row of n glyphs, "+N" for those that do not fit. */
 static void crowd(WINDOW *w, int y, int x, int width, int64_t n, const char *glyph, attr_t attr)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "../../visualizer/arena.h"
 #include "textfile.h"
 
 #define DEFAULT_RUN_S 8.0
@@ -188,6 +188,52 @@ static int step_key(struct parser *p, struct lesson_step *st, const char *key, c
 		st->typical_guess = strtod(v, &end);
 		return end == v || *end ? perr(p, "typical_guess: '%s' is not a number", v) : 0;
 	}
+	if (strcmp(key, "hint") == 0) {
+		if (st->n_hints == LESSON_MAX_HINTS)
+			return perr(p, "more than %d hints in one step", LESSON_MAX_HINTS);
+		struct lesson_hint *h = &st->hint[st->n_hints];
+		char *end;
+		h->value = strtod(v, &end);
+		char *eq = end;
+		while (*eq == ' ' || *eq == '\t')
+			eq++;
+		if (end == v || *eq != '=')
+			return perr(p, "hint: '%.40s' is not 'NUMBER = words' (the wrong guess, then what it reveals)", v);
+		st->n_hints++;
+		return copy_text(p, key, h->text, sizeof h->text, trim(eq + 1));
+	}
+	if (strcmp(key, "choose") == 0) {
+		static const char *ok[] = { "threads", "helpers", "loops", "max_line", "stoves", "rate", "connections" };
+		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			if (strcmp(v, ok[i]) == 0)
+				return copy_text(p, key, st->choose, sizeof st->choose, v);
+		return perr(p, "choose: '%s' is not a number the student may set (threads, helpers, loops, "
+			    "max_line, stoves, rate, connections)", v);
+	}
+	if (strcmp(key, "choose_prompt") == 0)
+		return copy_text(p, key, st->choose_prompt, sizeof st->choose_prompt, v);
+	if (strcmp(key, "choose_range") == 0) {
+		char *dots = strstr(v, ".."), *end1, *end2;
+		if (dots)
+			*dots = '\0';
+		if (dots) {
+			st->choose_min = strtod(v, &end1);
+			st->choose_max = strtod(dots + 2, &end2);
+		}
+		if (!dots || end1 == v || *end1 || end2 == dots + 2 || *end2 || st->choose_min > st->choose_max)
+			return perr(p, "choose_range: not LOW..HIGH");
+		return 0;
+	}
+	if (strcmp(key, "typical_choice") == 0) {
+		char *end;
+		st->typical_choice = strtod(v, &end);
+		return end == v || *end ? perr(p, "typical_choice: '%s' is not a number", v) : 0;
+	}
+	if (strcmp(key, "needs") == 0) {
+		if (strcmp(v, "go") != 0 && strcmp(v, "mix") != 0)
+			return perr(p, "needs: '%s' is not known (go or mix)", v);
+		return copy_text(p, key, st->needs, sizeof st->needs, v);
+	}
 	if (strcmp(key, "claim") == 0 || strcmp(key, "check") == 0) {
 		if (st->n_checks == LESSON_MAX_CHECKS)
 			return perr(p, "more than %d checks in one step", LESSON_MAX_CHECKS);
@@ -263,6 +309,8 @@ static void step_begin(struct parser *p, struct lesson_step *st, char *text_befo
 	st->run_s = DEFAULT_RUN_S;
 	st->warmup_s = DEFAULT_WARMUP_S;
 	st->typical_guess = NAN;
+	st->typical_choice = NAN;
+	st->choose_max = 1e9;
 	st->faint_ms = 1000;
 	st->faint_at_s = 1.0;
 	st->text_before = text_before;
@@ -284,6 +332,10 @@ static int step_end(struct parser *p, struct lesson_step *st)
 	}
 	if (st->n_checks < LESSON_MAX_CHECKS && st->check[st->n_checks].claim[0])
 		return perr(p, "a claim without its check line after it");
+	if (st->choose[0] && (!st->choose_prompt[0] || isnan(st->typical_choice)))
+		return perr(p, "choose needs choose_prompt and typical_choice (what --check chooses)");
+	if (st->choose[0] && (st->typical_choice < st->choose_min || st->typical_choice > st->choose_max))
+		return perr(p, "typical_choice is outside choose_range");
 	if (st->predict[0] && !st->predict_measured[0])
 		return perr(p, "predict needs predict_measured (what the guess is held against)");
 	if (st->faint != FAINT_NONE && st->faint_at_s + st->faint_ms / 1000.0 > st->check_run_s + 0.5)
@@ -451,4 +503,32 @@ int lesson_step_index(const struct lesson *l, const char *id, int before)
 		if (l->step[i].id[0] && strcmp(l->step[i].id, id) == 0)
 			return i;
 	return -1;
+}
+
+const char *lesson_hint_for(const struct lesson_step *st, double guess)
+{
+	if (isnan(guess))
+		return NULL;
+	for (int i = 0; i < st->n_hints; i++) {
+		double d = fabs(guess - st->hint[i].value);
+		if (d <= 0.5 || d <= 0.1 * fabs(st->hint[i].value))
+			return st->hint[i].text;
+	}
+	return NULL;
+}
+
+int lesson_apply_choice(const struct lesson_step *st, double choice, struct scenario *out, char *err, size_t errlen)
+{
+	*out = st->sc;
+	if (!st->choose[0])
+		return 0;
+	if (isnan(choice) || choice < st->choose_min || choice > st->choose_max) {
+		snprintf(err, errlen, "%s: choose a number from %g to %g", st->choose, st->choose_min, st->choose_max);
+		return -EINVAL;
+	}
+	char v[32];
+	snprintf(v, sizeof v, "%.0f", choice);
+	if (strcmp(st->choose, "rate") == 0)
+		snprintf(v, sizeof v, "%g", choice);
+	return scenario_set(out, st->choose, v, err, errlen);
 }

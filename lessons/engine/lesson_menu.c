@@ -7,8 +7,8 @@
 
 #include "lesson_progress.h"
 #include "lesson_vars.h"
-#include "view.h"
-#include "viewkit.h"
+#include "../../visualizer/view.h"
+#include "../../visualizer/viewkit.h"
 
 #define KEY_ENTER_CR 13
 #define KEY_ESC 27
@@ -52,7 +52,7 @@ static void menu_draw(const struct view_opts *vo, const struct menu_item *items,
 	}
 	if (progress_path(path, sizeof path) < 0)
 		snprintf(path, sizeof path, "(no HOME: progress is not kept)");
-	vk_put(stdscr, n + 3, 2, cols - 2, viewkit_attr(vo, VA_DIM), "[x] done  [~] started.  Progress: %s", path);
+	vk_put(stdscr, n + 3, 2, cols - 2, viewkit_attr(vo, VA_DIM), "[x] done  [~] started, or finished with a prediction skipped.  Progress: %s", path);
 	vk_put(stdscr, LINES - 1, 0, cols, A_REVERSE, " Up/Down choose   Enter start   q quit%*s", cols, "");
 	refresh();
 }

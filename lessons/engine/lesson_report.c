@@ -28,6 +28,8 @@ char *lesson_fmt_value(char *buf, size_t len, double v, const char *unit)
 	return buf;
 }
 
+static double pct_off(double a, double b);
+
 void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row)
 {
 	const struct lesson_step *st = &c->lesson->step[c->current];
@@ -41,9 +43,14 @@ void lesson_prediction(struct lesson_ctx *c, struct prediction_row *row)
 	if (st->predict_measured[0])
 		row->have_measured = expr_eval(st->predict_measured, lesson_lookup, c, &row->measured, why,
 					       sizeof why) == 0;
+	const char *hint = row->have_predicted ? lesson_hint_for(st, res->predicted) : NULL;
+	/* a hint names a wrong answer: not shown when the machine agreed with the guess */
+	if (hint && row->have_measured && fabs(pct_off(row->measured, res->predicted)) <= CLOSE_PCT)
+		hint = NULL;
+	snprintf(row->hint, sizeof row->hint, "%s", hint ? hint : "");
 	if (st->predict_theory[0]) {
-		row->have_theory = expr_eval(st->predict_theory, lesson_lookup, c, &row->theory, why, sizeof why) == 0;
-		theory_explain(&st->sc, st->predict_theory, row->theory_why, sizeof row->theory_why);
+		row->have_theory = lesson_eval_theory(c, st->predict_theory, &row->theory, why, sizeof why) == 0;
+		theory_explain(st, res->have_sc ? &res->sc : &st->sc, st->predict_theory, row->theory_why, sizeof row->theory_why);
 	}
 }
 
@@ -69,7 +76,12 @@ int lesson_judge(struct lesson_ctx *c, struct check_outcome out[LESSON_MAX_CHECK
 	const struct lesson_step *st = &c->lesson->step[c->current];
 	char why[240];
 	int passed = 0;
+	const struct step_result *res = &c->result[c->current];
 	bool met = requirement_met(c, st, why, sizeof why);
+	if (res->skip_reason[0]) {
+		met = false;
+		snprintf(why, sizeof why, "%s", res->skip_reason);
+	}
 	if (skipped)
 		*skipped = met ? 0 : st->n_checks;
 	for (int i = 0; i < st->n_checks; i++) {
@@ -130,6 +142,8 @@ static void explain_prediction(struct out *o, const struct prediction_row *row)
 			    off < 0 ? "below" : "above");
 	} else if (row->have_measured)
 		say(o, "Measured: %s.\n", m);
+	if (row->hint[0])
+		say(o, "Hint: %s\n", row->hint);
 	if (!row->have_theory)
 		return;
 	say(o, "Theory says %s%s%s.\n", t, row->theory_why[0] ? ": " : "", row->theory_why);

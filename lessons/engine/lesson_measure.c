@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "busguard.h"
+#include "../../visualizer/busguard.h"
 #include "hist.h"
-#include "procstat.h"
+#include "../../visualizer/procstat.h"
 #include "scoreboard.h"
 
 /* Sums for a least-squares line y = a + b t. */
@@ -43,7 +43,8 @@ static double slope_of(const struct slope *s)
 struct reading {
 	bool srv, lg;
 	uint64_t at_ns;
-	uint64_t served, arrived, srv_errors, busy_ns;
+	uint64_t served, arrived, srv_errors, busy_ns, shed;
+	uint64_t lg_timeouts, listen_overflows;
 	uint32_t cashiers;
 	uint64_t lg_arrived, lg_completed, lg_errors;
 	struct procstat ps;
@@ -57,6 +58,7 @@ struct side_acc {
 	double line_sum, line_max, line_last, in_sys_sum, backlog_sum, backlog_last;
 	double samples, lg_samples;
 	double conns_max, threads_max, rss_max, rss_last;
+	bool process;              /* a black box's process was sampled */
 };
 
 struct measure {
@@ -138,8 +140,55 @@ static uint64_t ctx_switches_all_threads(pid_t pid)
 	return sum;
 }
 
+/* TcpExt ListenOverflows from /proc/net/netstat: a header line of names, then a line
+ * of values. Machine-wide (every listener of this network namespace). 0 when absent. */
+static uint64_t listen_overflows(void)
+{
+	char buf[8192];
+	int fd = open("/proc/net/netstat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *names = strstr(buf, "TcpExt:");
+	char *values = names ? strstr(names + 1, "TcpExt:") : NULL;
+	if (!values)
+		return 0;
+	int col = -1, i = 0;
+	for (char *p = names; p < values && *p != '\n'; p++)
+		if (*p == ' ') {
+			i++;
+			if (strncmp(p + 1, "ListenOverflows ", 16) == 0)
+				col = i;
+		}
+	if (col < 0)
+		return 0;
+	char *p = values;
+	for (i = 0; i < col && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+/* Share (%) of a histogram's values between lo_us and hi_us (by bucket). */
+static double share_between(const struct hist *h, uint64_t lo_us, uint64_t hi_us)
+{
+	if (!h->count)
+		return 0;
+	uint64_t n = 0;
+	for (size_t i = hist_bucket_index(lo_us); i < HIST_BUCKETS && hist_bucket_low(i) <= hi_us; i++)
+		n += h->buckets[i];
+	return 100.0 * (double)n / (double)h->count;
+}
+
 static void read_side_now(struct model *m, enum arena_side side, uint64_t now_ns, struct reading *r)
 {
+	r->listen_overflows = listen_overflows();
 	const struct scoreboard_server *b = model_server_board(m, side);
 	const struct scoreboard_loadgen *lg = model_loadgen_board(m, side);
 	r->at_ns = now_ns;
@@ -149,6 +198,7 @@ static void read_side_now(struct model *m, enum arena_side side, uint64_t now_ns
 		r->served = SB_GET(b->served);
 		r->arrived = SB_GET(b->arrived);
 		r->srv_errors = sum_u64(b->errors, SERR_COUNT);
+		r->shed = SB_GET(b->errors[SERR_UNAVAILABLE]);
 		r->busy_ns = busy_ns(b, now_ns, &r->cashiers);
 		hist_snapshot(&r->latency, &b->latency);
 		hist_snapshot(&r->loop_lag, &b->loop_lag);
@@ -160,6 +210,7 @@ static void read_side_now(struct model *m, enum arena_side side, uint64_t now_ns
 		r->lg_arrived = SB_GET(lg->arrived);
 		r->lg_completed = SB_GET(lg->completed);
 		r->lg_errors = sum_u64(lg->errors, LERR_COUNT);
+		r->lg_timeouts = SB_GET(lg->errors[LERR_TIMEOUT]);
 		hist_snapshot(&r->lg_latency, &lg->latency);
 		hist_snapshot(&r->lg_uncorrected, &lg->uncorrected);
 	}
@@ -199,6 +250,7 @@ void measure_begin(struct measure *ms, struct model *m, uint64_t now_ns)
 }
 
 struct sample_call {
+	int32_t peer_pid;          /* a black box's process (no board), else 0 */
 	struct side_acc *a;
 	const struct scoreboard_server *b;
 	const struct scoreboard_loadgen *lg;
@@ -231,6 +283,13 @@ static void sample_side(void *ctx)
 			a->rss_last = (double)ps.rss_kb;
 		}
 	}
+	struct procstat pps;
+	if (!b && c->peer_pid > 0 && procstat_read(c->peer_pid, &pps) == 0) {
+		a->process = true;
+		a->threads_max = fmax(a->threads_max, (double)pps.threads);
+		a->rss_max = fmax(a->rss_max, (double)pps.rss_kb);
+		a->rss_last = (double)pps.rss_kb;
+	}
 	if (lg) {
 		double backlog = (double)SB_GET(lg->waiting) + (double)SB_GET(lg->in_flight);
 		a->lg_samples++;
@@ -244,8 +303,11 @@ static void sample_side(void *ctx)
 void measure_sample(struct measure *ms, struct model *m, uint64_t now_ns)
 {
 	double t = (now_ns - ms->begin_ns) / 1e9;
+	const struct snapshot *snap = model_snapshot(m);
 	for (int i = 0; i < SIDE_COUNT; i++) {
-		struct sample_call c = { &ms->side[i], model_server_board(m, i), model_loadgen_board(m, i), t };
+		const struct side_snapshot *ss = &snap->side[i];
+		struct sample_call c = { ss->black_box ? ss->pid : 0, &ms->side[i], model_server_board(m, i),
+					 model_loadgen_board(m, i), t };
 		busguard_run(sample_side, &c);
 	}
 }
@@ -281,6 +343,10 @@ static void end_loadgen(struct measure *ms, const struct side_acc *a, const stru
 	o->uncorrected_p99_ms = ms_of(hist_percentile(&ms->scratch, 99));
 	o->uncorrected_max_ms = ms_of(ms->scratch.count ? ms->scratch.max_us : 0);
 	o->uncorrected_mean_ms = hist_mean(&ms->scratch) / 1000.0;
+	hist_diff(&ms->scratch, &e->lg_latency, &s->lg_latency);
+	o->near_1s_pct = share_between(&ms->scratch, 850000, 1600000);
+	o->near_3s_pct = share_between(&ms->scratch, 2850000, 3600000);
+	o->timeout_rps = per_s(e->lg_timeouts, s->lg_timeouts, dt);
 	o->backlog_mean = a->lg_samples ? a->backlog_sum / a->lg_samples : 0;
 	o->backlog_end = a->backlog_last;
 	o->backlog_growth_rps = slope_of(&a->backlog_slope);
@@ -296,6 +362,9 @@ static void end_server(struct measure *ms, const struct side_acc *a, const struc
 	o->throughput_rps = per_s(e->served, s->served, dt);
 	o->arrival_rps = per_s(e->arrived, s->arrived, dt);
 	o->server_errors = e->srv_errors > s->srv_errors ? (double)(e->srv_errors - s->srv_errors) : 0;
+	o->shed_rps = per_s(e->shed, s->shed, dt);
+	o->listen_overflows = e->listen_overflows > s->listen_overflows ?
+		(double)(e->listen_overflows - s->listen_overflows) : 0;
 	hist_diff(&ms->scratch, &e->latency, &s->latency);
 	o->server_mean_ms = hist_mean(&ms->scratch) / 1000.0;
 	o->server_p99_ms = ms_of(hist_percentile(&ms->scratch, 99));
@@ -336,6 +405,14 @@ void measure_end(struct measure *ms, struct model *m, uint64_t now_ns, struct me
 			end_loadgen(ms, a, &ms->end, o);
 		if (a->start.srv && ms->end.srv)
 			end_server(ms, a, &ms->end, o);
+		else if (a->process) { /* a peer: only what /proc says of its process */
+			o->process = true;
+			o->threads_max = a->threads_max;
+			o->rss_max_kb = a->rss_max;
+			o->rss_end_kb = a->rss_last;
+		}
+		if (o->server && o->loadgen && o->throughput_rps > o->completed_rps)
+			o->late_served_rps = o->throughput_rps - o->completed_rps;
 		if (o->window_s > 0)
 			o->error_rps = (o->server_errors + o->loadgen_errors) / o->window_s;
 	}

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +35,35 @@ static double cpu_servers(const struct scenario *sc, enum arena_side side)
 	return fmin(c, cores());
 }
 
+/* The mean and the second moment of the CPU work of a mixed menu (seconds, seconds^2):
+ * "work_us=40000:5,work_us=0:95". Kinds without work_us have the scenario's. False
+ * without a mix (or when its shares do not add up to 100). */
+static bool mix_moments(const struct scenario *sc, double *e1, double *e2)
+{
+	char copy[SCENARIO_ARGS_MAX];
+	double s1 = 0, s2 = 0, total = 0;
+	if (!sc->mix[0])
+		return false;
+	snprintf(copy, sizeof copy, "%s", sc->mix);
+	for (char *save = NULL, *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(k, ':');
+		if (!colon)
+			return false;
+		double share = strtod(colon + 1, NULL) / 100, w = sc->work_us / 1e6;
+		const char *p = strstr(k, "work_us=");
+		if (p && p < colon)
+			w = strtod(p + 8, NULL) / 1e6;
+		s1 += share * w;
+		s2 += share * w * w;
+		total += share;
+	}
+	if (total < 0.999 || total > 1.001)
+		return false;
+	*e1 = s1;
+	*e2 = s2;
+	return true;
+}
+
 void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct theory_side *t)
 {
 	memset(t, 0, sizeof *t);
@@ -41,16 +71,25 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 	t->open_loop = sc->rate > 0;
 	t->rate_rps = sc->rate;
 	t->connections = sc->rate > 0 ? 0 : sc->connections;
-	double work_s = sc->work_us / 1e6, service_s = sc->cook_ms / 1e3 + work_s;
+	double work_s = sc->work_us / 1e6, work2_s = 0;
+	bool mixed = mix_moments(sc, &work_s, &work2_s); /* a mixed menu: its mean work */
+	double service_s = sc->cook_ms / 1e3 + work_s;
 	t->service_ms = service_s * 1e3;
 	double cpu_c = cpu_servers(sc, side);
 	double cpu_bound = work_s > 0 ? cpu_c / work_s : INFINITY;
-	/* the queue: blocking, the cashiers for the whole order; evented, the CPU part */
+	/* a kitchen of N stoves serves at most N / cook orders, whoever waits on it (lesson 12) */
+	double stove_bound = sc->kitchen && sc->stoves && sc->cook_ms ? sc->stoves / (sc->cook_ms / 1e3) : INFINITY;
+	/* the queue: blocking, the cashiers for the whole order; evented, the CPU part
+	 * (or, behind a kitchen of few stoves, the stoves for the cook time) */
 	double c, s_q;
 	if (side == SIDE_BLOCKING) {
 		c = sc->threads ? (double)sc->threads : -1;
 		s_q = service_s;
-		t->bound_rps = fmin(theory_bound_rps(c, service_s), cpu_bound);
+		t->bound_rps = fmin(fmin(theory_bound_rps(c, service_s), cpu_bound), stove_bound);
+	} else if (stove_bound < cpu_bound) {
+		c = sc->stoves;
+		s_q = sc->cook_ms / 1e3;
+		t->bound_rps = stove_bound;
 	} else {
 		c = cpu_c;
 		s_q = work_s;
@@ -66,8 +105,19 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 			t->p_wait = theory_erlang_c(ci, sc->rate * s_q);
 			t->wait_mmc_ms = theory_mmc_wait_s(sc->rate, s_q, ci) * 1e3;
 			t->wait_mdc_ms = theory_mdc_wait_s(sc->rate, s_q, ci) * 1e3;
+			t->wait_kingman_ms = theory_kingman_wait_s(sc->rate, s_q, ci, sc->poisson ? 1 : 0, 0) * 1e3;
+			if (ci == 1 && side == SIDE_EVENTED)
+				t->wait_p99_ms = theory_md1_wait_quantile_s(sc->rate, s_q, 0.99) * 1e3;
+			if (side == SIDE_EVENTED && sc->helpers == 0 && s_q == work_s)
+				t->lag_p99_ms = t->wait_p99_ms;
 		}
-		t->latency_ms = t->service_ms + t->wait_mdc_ms;
+		if (mixed && side == SIDE_EVENTED && c == 1 && s_q == work_s && sc->rate * work_s < 1)
+			t->wait_mg1_ms = sc->rate * work2_s / (2 * (1 - sc->rate * work_s)) * 1e3;
+		/* even arrivals: Kingman's factor, not M/D/c's (which assumes Poisson) */
+		t->latency_ms = t->service_ms + (sc->poisson ? t->wait_mdc_ms : t->wait_kingman_ms);
+		if (side == SIDE_BLOCKING && sc->max_line && c > 0)
+			t->line_cap_max_ms = (sc->max_line / c + 1) * service_s * 1e3;
+		t->shed_share = t->rho > 1 ? 1 - 1 / t->rho : 0;
 		t->latency_mmc_ms = t->service_ms + t->wait_mmc_ms;
 	} else {
 		double x = theory_closed_rps(t->connections, side == SIDE_BLOCKING ? c : -1, service_s);
@@ -79,8 +129,27 @@ void theory_for_scenario(const struct scenario *sc, enum arena_side side, struct
 	t->little_l = theory_little_l(t->throughput_rps, t->latency_ms / 1e3);
 }
 
+/* The header deadline of bin/blocking in a step: its --header-timeout-ms, or 10 s. */
+static double header_deadline_ms(const struct scenario *sc)
+{
+	const char *p = strstr(sc->blocking_args, "--header-timeout-ms");
+	return p ? strtod(p + strlen("--header-timeout-ms"), NULL) : 10000;
+}
+
+void theory_for_step(const struct lesson_step *st, enum arena_side side, double window_s, struct theory_side *t)
+{
+	if (side == SIDE_BLOCKING && st->slow_talkers && st->sc.threads)
+		t->slow_wait_ms = (double)st->slow_talkers / st->sc.threads * header_deadline_ms(&st->sc);
+	if (!st->faint || st->faint_side != (int)side || window_s <= 0)
+		return;
+	if (t->open_loop)
+		t->stall_p99_ms = fmax(0, st->faint_ms - window_s * 1e3 / 100);
+	else if (t->throughput_rps > 0)
+		t->stall_share_pct = 100 * t->connections / (t->throughput_rps * window_s);
+}
+
 /* Where a theory figure comes from, in one line with the numbers in it. */
-void theory_explain(const struct scenario *sc, const char *name, char *buf, size_t len)
+void theory_explain(const struct lesson_step *st, const struct scenario *sc, const char *name, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	const char *dot = strrchr(name, '.');
@@ -89,7 +158,12 @@ void theory_explain(const struct scenario *sc, const char *name, char *buf, size
 	struct theory_side t;
 	theory_for_scenario(sc, side, &t);
 	double work_s = sc->work_us / 1e6;
-	if (strcmp(field, "bound_rps") == 0) {
+	bool stove_bound = sc->kitchen && sc->stoves && sc->cook_ms &&
+			   fabs(t.bound_rps - sc->stoves / (sc->cook_ms / 1e3)) < 1e-6 * t.bound_rps;
+	if (strcmp(field, "bound_rps") == 0 && stove_bound) {
+		snprintf(buf, len, "stoves / cook time = %u / %.3f s = %.1f/s: the kitchen's bound", sc->stoves,
+			 sc->cook_ms / 1e3, t.bound_rps);
+	} else if (strcmp(field, "bound_rps") == 0) {
 		if (isinf(t.bound_rps))
 			snprintf(buf, len, "no cashier limit: %s", side == SIDE_BLOCKING ? "a thread per connection" :
 				 "the loop does no CPU work, the kitchen cooks in parallel");
@@ -127,6 +201,21 @@ void theory_explain(const struct scenario *sc, const char *name, char *buf, size
 		snprintf(buf, len, "Erlang C with %.0f servers, load %.2f erlangs: P(wait) = %.2f, mean wait %.1f ms",
 			 t.servers, t.rate_rps * (side == SIDE_BLOCKING ? t.service_ms / 1e3 : work_s), t.p_wait,
 			 t.wait_mmc_ms);
+	} else if (strcmp(field, "wait_p99_ms") == 0 || strcmp(field, "lag_p99_ms") == 0) {
+		snprintf(buf, len, "M/D/1 at the register: rho = %.0f/s x %.1f ms = %.2f, its p99 wait %.1f ms%s",
+			 t.rate_rps, work_s * 1e3, t.rate_rps * work_s, t.wait_p99_ms,
+			 field[0] == 'l' && sc->helpers ? " (on the helper: the loop itself waits for nothing)" : "");
+	} else if (strcmp(field, "wait_kingman_ms") == 0) {
+		snprintf(buf, len, "Kingman: (ca2 + cs2) / 2 x M/M/c wait = (%d + 0) / 2 x %.1f ms = %.1f ms",
+			 sc->poisson ? 1 : 0, t.wait_mmc_ms, t.wait_kingman_ms);
+	} else if (strcmp(field, "line_cap_max_ms") == 0) {
+		snprintf(buf, len, "M/D/c/K: (K / c + 1) x service = (%u / %.0f + 1) x %.0f ms = %.0f ms", sc->max_line,
+			 t.servers, t.service_ms, t.line_cap_max_ms);
+	} else if (strcmp(field, "shed_share") == 0) {
+		snprintf(buf, len, "1 - bound / arrivals = 1 - %.0f / %.0f = %.2f", t.bound_rps, t.rate_rps, t.shed_share);
+	} else if (strcmp(field, "slow_wait_ms") == 0) {
+		snprintf(buf, len, "slow talkers / cashiers x header deadline = %u / %u x %.0f ms", st->slow_talkers,
+			 sc->threads, header_deadline_ms(sc));
 	} else if (strcmp(field, "service_ms") == 0) {
 		snprintf(buf, len, "cook + CPU work = %u ms + %.1f ms", sc->cook_ms, sc->work_us / 1e3);
 	} else if (strcmp(field, "little_l") == 0) {
@@ -141,7 +230,8 @@ void theory_explain(const struct scenario *sc, const char *name, char *buf, size
 static const struct field {
 	const char *name;
 	size_t off;
-	char src;          /* 's' server board, 'l' loadgen board, 't' theory */
+	char src;          /* 's' server board, 'l' loadgen board, 'p' the server's process
+	                    * (ours through its board, a peer's from /proc), 't' theory */
 	const char *doc;
 } measured_fields[] = {
 	M(offered_rps, 'l', "customers whose arrival came, per second"),
@@ -175,13 +265,20 @@ static const struct field {
 	M(loop_lag_p99_ms, 's', "evented: loop lag p99"),
 	M(loop_lag_max_ms, 's', "evented: loop lag max"),
 	M(busy_pct, 's', "cashiers (or loops) not idle, % of the time"),
-	M(threads_max, 's', "threads of the server process, most"),
-	M(rss_max_kb, 's', "resident memory, most"),
-	M(rss_end_kb, 's', "resident memory at the end"),
+	M(threads_max, 'p', "threads of the server process, most"),
+	M(rss_max_kb, 'p', "resident memory, most"),
+	M(rss_end_kb, 'p', "resident memory at the end"),
 	M(cpu_pct, 's', "server CPU, % of one core"),
 	M(ctx_per_s, 's', "context switches per second"),
 	M(ctx_per_order, 's', "context switches per order served"),
 	M(cpu_ms_per_order, 's', "server CPU time per order served, ms"),
+	M(shed_rps, 's', "turned away at once with a 503, per second"),
+	M(listen_overflows, 's', "connections the kernel's door dropped (whole machine)"),
+	M(timeout_rps, 'l', "customers who gave up (loadgen --timeout), per second"),
+	M(near_1s_pct, 'l', "% of latencies in 0.85-1.6 s (one SYN retry)"),
+	M(near_3s_pct, 'l', "% of latencies in 2.85-3.6 s (two SYN retries)"),
+	M(late_served_rps, 's', "served minus answered: work for customers gone"),
+	M(window_s, 'l', "the measured window, s"),
 };
 #undef M
 
@@ -201,13 +298,22 @@ static const struct field theory_fields[] = {
 	T(latency_ms, "expected mean time per order"),
 	T(latency_mmc_ms, "service + M/M/c wait"),
 	T(little_l, "orders in the restaurant, L = X W"),
+	T(wait_kingman_ms, "mean wait, Kingman: (ca2 + cs2) / 2 x M/M/c"),
+	T(wait_p99_ms, "evented: p99 wait at the register, M/D/1"),
+	T(lag_p99_ms, "evented: loop lag p99, M/D/1 (0 with helpers)"),
+	T(line_cap_max_ms, "blocking max_line K: (K / c + 1) x service"),
+	T(shed_share, "share turned away at rho > 1: 1 - 1 / rho"),
+	T(stall_p99_ms, "open loop, a stall T in window w: T - w / 100"),
+	T(stall_share_pct, "closed loop: % of orders caught in the stall"),
+	T(wait_mg1_ms, "evented, a mixed menu on one loop: M/G/1 mean wait"),
+	T(slow_wait_ms, "blocking, s slow talkers, deadline D: s / c x D"),
 };
 #undef T
 
 #define S(f) { #f, offsetof(struct scenario, f) }
 static const struct { const char *name; size_t off; } scenario_u32[] = {
 	S(connections), S(cook_ms), S(work_us), S(max_conns), S(timeout_ms), S(loadgen_threads),
-	S(threads), S(loops), S(helpers), S(idle_ms),
+	S(threads), S(loops), S(helpers), S(idle_ms), S(max_line), S(backlog), S(stoves),
 };
 #undef S
 
@@ -229,8 +335,13 @@ static int side_of(const char *s)
 	return -1;
 }
 
-static int scenario_value(const struct lesson_step *st, const char *key, double *out)
+static int scenario_value(const struct lesson_step *st, const struct step_result *r, const char *key, double *out)
 {
+	if (r && r->have_sc) { /* a challenge: the scenario with the student's choice */
+		struct lesson_step copy = *st;
+		copy.sc = r->sc;
+		return scenario_value(&copy, NULL, key, out);
+	}
 	if (strcmp(key, "rate") == 0)
 		return *out = st->sc.rate, 0;
 	if (strcmp(key, "slow_talkers") == 0)
@@ -265,7 +376,8 @@ static int side_value(struct lesson_ctx *c, int si, char **part, int n, double *
 	}
 	if (measured) {
 		const struct measured_side *m = &r->measured[side];
-		if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen)) {
+		if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen) ||
+		    (f->src == 'p' && !m->server && !m->process)) {
 			snprintf(err, errlen, "the %s %s was not measured in step %d", part[1],
 				 f->src == 's' ? "server" : "load generator", si + 1);
 			return -ENODATA;
@@ -298,6 +410,16 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		}
 		return 0;
 	}
+	if (n == 1 && strcmp(part[0], "chosen") == 0) {
+		if (c->validate)
+			return *out = 1, 0;
+		*out = c->result[c->current].chosen;
+		if (isnan(*out)) {
+			snprintf(err, errlen, "nothing was chosen (the step has no choose)");
+			return -ENODATA;
+		}
+		return 0;
+	}
 	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "cores") == 0)
 		return *out = cores(), 0;
 	if (n == 2 && strcmp(part[0], "predict") == 0 &&
@@ -309,6 +431,8 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 			snprintf(err, errlen, "the step has no predict_%s (or it names predict.*)", part[1]);
 			return -ENOENT;
 		}
+		if (part[1][0] == 't')
+			return lesson_eval_theory(c, e, out, err, errlen);
 		return expr_eval(e, lesson_lookup, c, out, err, errlen);
 	}
 	if (n == 2 && strcmp(part[0], "machine") == 0 && strcmp(part[1], "free_cores") == 0) {
@@ -336,15 +460,37 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 		n--;
 	}
 	if (n == 2 && strcmp(p[0], "scenario") == 0) {
-		if (scenario_value(&c->lesson->step[si], p[1], out) == 0)
+		if (scenario_value(&c->lesson->step[si], c->validate ? NULL : &c->result[si], p[1], out) == 0)
 			return 0;
 		snprintf(err, errlen, "not a number of the scenario");
 		return -ENOENT;
 	}
 	if (n >= 1 && (strcmp(p[0], "measured") == 0 || strcmp(p[0], "theory") == 0))
 		return side_value(c, si, p, n, out, err, errlen);
-	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, machine.cores)");
+	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, chosen, machine.cores)");
 	return -ENOENT;
+}
+
+/* predict_theory is shown under "Theory says": it may name theory.* figures (of this
+ * step or an earlier one) and model.* ones, never a measurement, the scenario or the
+ * student's guess. This lookup refuses the rest before handing on. */
+static int theory_only_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
+{
+	const char *p = name;
+	const char *dot = strchr(p, '.');
+	if (dot && strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0)
+		p = dot + 1; /* STEP.theory... */
+	if (strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0) {
+		snprintf(err, errlen, "'%s': predict_theory may name only theory.* (or model.*) figures: what is "
+			 "shown under \"Theory says\" must be theory", name);
+		return -EINVAL;
+	}
+	return lesson_lookup(ctx, name, out, err, errlen);
+}
+
+int lesson_eval_theory(struct lesson_ctx *c, const char *text, double *out, char *err, size_t errlen)
+{
+	return expr_eval(text, theory_only_lookup, c, out, err, errlen);
 }
 
 static int validate_expr(struct lesson_ctx *c, const char *path, int line, const char *what, const char *text,
@@ -391,9 +537,11 @@ static int validate_into(const struct lesson *l, bool *referenced, char *err, si
 		if (st->predict_measured[0] &&
 		    validate_expr(&c, l->path, st->line, "predict_measured", st->predict_measured, false, err, errlen) < 0)
 			return -EINVAL;
-		if (st->predict_theory[0] &&
-		    validate_expr(&c, l->path, st->line, "predict_theory", st->predict_theory, false, err, errlen) < 0)
+		char why[300];
+		if (st->predict_theory[0] && lesson_eval_theory(&c, st->predict_theory, &(double){ 0 }, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s:%d: predict_theory: %s", l->path, st->line, why);
 			return -EINVAL;
+		}
 		for (int k = 0; k < st->n_checks; k++)
 			if (validate_expr(&c, l->path, st->check[k].line, "check", st->check[k].expr, true, err, errlen) < 0)
 				return -EINVAL;
@@ -419,6 +567,14 @@ void lesson_referenced_steps(const struct lesson *l, bool referenced[LESSON_MAX_
 	validate_into(l, referenced, err, sizeof err);
 }
 
+const char *lesson_measured_field(size_t i, size_t *off)
+{
+	if (i >= COUNT(measured_fields))
+		return NULL;
+	*off = measured_fields[i].off;
+	return measured_fields[i].name;
+}
+
 void lesson_print_names(FILE *out)
 {
 	fprintf(out, "measured.SIDE.FIELD (SIDE: blocking, evented):\n");
@@ -430,7 +586,7 @@ void lesson_print_names(FILE *out)
 	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
 	for (size_t i = 0; i < COUNT(scenario_u32); i++)
 		fprintf(out, " %s", scenario_u32[i].name);
-	fprintf(out, "\npredicted, predict.measured, predict.theory, machine.cores,\n"
+	fprintf(out, "\npredicted, chosen (a challenge's choice), predict.measured, predict.theory, machine.cores,\n"
 		     "machine.free_cores (cores other programs left free while the step ran)\n");
 }
 
@@ -438,12 +594,13 @@ void lesson_print_figures(FILE *out, const struct step_result *r)
 {
 	for (int side = 0; side < SIDE_COUNT; side++) {
 		const struct measured_side *m = &r->measured[side];
-		if (!m->server && !m->loadgen)
+		if (!m->server && !m->loadgen && !m->process)
 			continue;
 		fprintf(out, "      measured.%s:", arena_side_name(side));
 		for (size_t i = 0; i < COUNT(measured_fields); i++) {
 			const struct field *f = &measured_fields[i];
-			if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen))
+			if ((f->src == 's' && !m->server) || (f->src == 'l' && !m->loadgen) ||
+			    (f->src == 'p' && !m->server && !m->process))
 				continue;
 			fprintf(out, "%s%s=%.4g", i % 6 == 5 ? "\n        " : " ", f->name,
 				*(const double *)((const char *)m + f->off));

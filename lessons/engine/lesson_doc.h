@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scenario.h"
+#include "../../visualizer/scenario.h"
 
 #define LESSON_MAX_STEPS 12
 #define LESSON_MAX_CHECKS 8
@@ -21,7 +21,7 @@
 #define LESSON_ID_MAX 24
 #define LESSON_TITLE_MAX 96
 #define LESSON_EXPR_MAX 240
-#define LESSON_TEXT_MAX 800
+#define LESSON_TEXT_MAX 1400
 #define LESSON_PATH_MAX 512
 #define LESSON_FILE_MAX (256 * 1024) /* bytes; the longest lesson is under 16 KiB */
 
@@ -29,6 +29,15 @@ struct lesson_check {
 	char claim[LESSON_TITLE_MAX * 2]; /* what the lesson says, in words */
 	char expr[LESSON_EXPR_MAX];       /* the check: "measured.x within 15% of theory.y" */
 	int line;                         /* in the file, for error messages */
+};
+
+#define LESSON_MAX_HINTS 4
+
+/* A common wrong answer and what it reveals: shown when the guess is within 10 % of
+ * value ("320? you counted customers, not cashiers"). */
+struct lesson_hint {
+	double value;
+	char text[LESSON_TITLE_MAX * 2];
 };
 
 /* "the chef faints": a server frozen for a while in the middle of the measurement. */
@@ -59,6 +68,17 @@ struct lesson_step {
 	int faint_side;                  /* enum arena_side */
 	uint32_t faint_ms;
 	double faint_at_s;               /* after the measurement starts */
+	struct lesson_hint hint[LESSON_MAX_HINTS];   /* per-step wrong-guess hints */
+	int n_hints;
+	/* a challenge: the student chooses a scenario number (choose = threads), the step runs
+	 * with it and the checks judge the choice; `chosen` names it in a check */
+	char choose[24];                 /* the scenario key the student sets; "" for none */
+	char choose_prompt[LESSON_TITLE_MAX * 2];
+	double choose_min, choose_max;   /* accepted range */
+	double typical_choice;           /* what --check chooses (NAN: none given) */
+	char needs[24];                  /* "go": the step needs the Go restaurant; "mix": a
+	                                  * loadgen with --mix. Without it the step's claims are
+	                                  * skipped with the reason */
 	char *text_before;               /* Markdown shown before the step (owned) */
 	int line;                        /* of the ```lesson fence */
 };
@@ -88,6 +108,12 @@ int lesson_list_files(const char *dir, char paths[][LESSON_PATH_MAX], int max);
 /* Which step an id names, or -1. Only steps before `before` count (a check may name
  * an earlier step, or its own). */
 int lesson_step_index(const struct lesson *l, const char *id, int before);
+
+/* The hint of step st for a guess (within 10 % of a hint's value, or 0.5 of it), or NULL. */
+const char *lesson_hint_for(const struct lesson_step *st, double guess);
+
+/* A challenge's choice applied to a copy of the step's scenario. 0, or -EINVAL. */
+int lesson_apply_choice(const struct lesson_step *st, double choice, struct scenario *out, char *err, size_t errlen);
 
 /* "8s", "500ms", "2.5" (seconds) -> seconds. -EINVAL when not a duration. */
 int lesson_parse_duration(const char *text, double *out_s);

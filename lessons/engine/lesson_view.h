@@ -4,8 +4,8 @@
 
 #include <curses.h>
 
-#include "model.h"
-#include "view.h"
+#include "../../visualizer/model.h"
+#include "../../visualizer/view.h"
 
 /* Draw s into w, stacked (blocking above evented); werase first, wnoutrefresh last. */
 void lesson_view_draw(WINDOW *w, const struct snapshot *s, const struct view_opts *o);

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "arena.h"
+#include "../../visualizer/arena.h"
 #include "lesson_doc.h"
 #include "lesson_measure.h"
-#include "model.h"
+#include "../../visualizer/model.h"
 
 enum run_phase { PHASE_STARTING, PHASE_WARMUP, PHASE_MEASURING, PHASE_DONE };
 
@@ -47,6 +47,11 @@ int lesson_runner_step(struct lesson_runner *r, const struct lesson_step *st, bo
 /* Keep the live figures moving between steps: reap children, update the model.
  * Returns the snapshot. */
 const struct snapshot *lesson_runner_poll(struct lesson_runner *r);
+
+/* True when step st cannot run on this build or machine (needs = go without the Go
+ * toolchain, or without an arena that can start the Go restaurant), with the reason
+ * in why: its claims are then skipped, never passed. */
+bool lesson_step_unmet(const struct lesson_step *st, const char *bin_dir, char *why, size_t len);
 
 /* Stop every process of the step. */
 void lesson_runner_stop(struct lesson_runner *r);

@@ -88,3 +88,49 @@ const char *theory_rho_warning(double rho)
 {
 	return theory_unstable(rho) ? "rho >= 1: the line grows without bound" : "";
 }
+
+/* Erlang's M/D/1 waiting-time distribution in units of D. The terms alternate in sign
+ * and grow like (rho x)^k / k!, so long double and a cap: beyond 60 service times the
+ * exponential tail P(W > t) ~ C e^{-theta t} takes over (never reached for rho <= 0.95
+ * at the 99th percentile). */
+static double md1_cdf(double rho, double x)
+{
+	long double sum = 0;
+	int kmax = (int)floor(x);
+	for (int k = 0; k <= kmax; k++) {
+		long double u = (long double)rho * ((long double)k - x);
+		sum += powl(u, k) / tgammal(k + 1.0L) * expl(-u);
+	}
+	double p = (double)((1.0L - rho) * sum);
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+double theory_md1_wait_quantile_s(double lambda_rps, double service_s, double q)
+{
+	if (lambda_rps <= 0 || service_s <= 0)
+		return 0;
+	double rho = lambda_rps * service_s;
+	if (rho >= 1)
+		return INFINITY;
+	if (md1_cdf(rho, 0) >= q)
+		return 0;
+	double lo = 0, hi = 60;
+	if (md1_cdf(rho, hi) < q)
+		return hi * service_s;
+	for (int i = 0; i < 60; i++) {
+		double mid = (lo + hi) / 2;
+		if (md1_cdf(rho, mid) >= q)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi * service_s;
+}
+
+double theory_kingman_wait_s(double lambda_rps, double service_s, unsigned c, double ca2, double cs2)
+{
+	double mmc = theory_mmc_wait_s(lambda_rps, service_s, c);
+	if (mmc == 0 || isinf(mmc))
+		return mmc;
+	return (ca2 + cs2) / 2.0 * mmc;
+}
