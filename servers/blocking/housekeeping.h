@@ -1,6 +1,6 @@
 /* housekeeping.h: the blocking server's back office, a thread that ticks every 100 ms:
  * the scoreboard's heartbeat and accept queue, and freeze requests from the control
- * slot ("the chef faints", lesson 3) passed on to the cashier they name. */
+ * slot ("the chef faints", in lesson 7, "How benchmarks lie") passed on to the cashier they name. */
 #ifndef BLOCKING_HOUSEKEEPING_H
 #define BLOCKING_HOUSEKEEPING_H
 

@@ -3,7 +3,7 @@
  * A mutex, a condition variable and an intrusive singly linked list: the acceptor
  * pushes a connection whose next order has arrived, an idle cashier pops the oldest.
  * Each entry remembers when it joined, so the time spent in line is exact. The line
- * knows nothing of sockets; lesson 2 (Little's law) watches its length.
+ * knows nothing of sockets; lesson 3 (Little's law) watches its length.
  */
 #ifndef BLOCKING_LINE_H
 #define BLOCKING_LINE_H

@@ -3,7 +3,7 @@
  * Like libuv's thread pool: the loop hands a job to the pool and goes on serving; a
  * helper burns the job's work_us (cpuwork.h) and posts it back to the loop it came
  * from through that loop's inbox, which wakes the loop with an ev_async. Lesson 5
- * ("don't block the event loop") turns --helpers on and the loop lag falls.
+ * ("the chef who cooks at the register") turns --helpers on and the loop lag falls.
  */
 #ifndef EVENTED_HELPERS_H
 #define EVENTED_HELPERS_H

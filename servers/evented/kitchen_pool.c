@@ -5,7 +5,7 @@
  * has moved on to a new generation) is recognised and dropped. Tickets are appended
  * to a connection's send buffer and flushed once per loop iteration from an
  * ev_prepare, so a burst of orders costs one send() and no failure is ever reported
- * from inside kitchen_pool_submit. Lesson 4 ("a real kitchen") leans on this file.
+ * from inside kitchen_pool_submit. Lesson 12 ("ten stoves") leans on this file.
  */
 #include "kitchen_pool.h"
 

@@ -4,7 +4,7 @@
  * watched by an ev_io; when it fires, every order whose time has come is handed
  * back, and the timerfd is armed for the next. Orders of equal cook time arrive in
  * deadline order, so adding one rarely changes the earliest: no system call then.
- * Lesson 3 ("the cashier who never waits") counts on the 50 ms being 50 ms.
+ * Lesson 2 ("the lunch rush") counts on the 50 ms being 50 ms.
  */
 #include "kitchen_timer.h"
 

@@ -4,8 +4,10 @@
  * the answer is queued when it fires. Answers are sent once per loop iteration from an
  * ev_prepare, so a hundred tickets finishing together cost one send(). A line longer
  * than KITCHEN_LINE_MAX closes the connection (the protocol's rule); a client that
- * stops reading its answers is closed once a megabyte is waiting. Lesson 4 ("a real
- * kitchen") points nc at it.
+ * stops reading its answers is closed once a megabyte is waiting. With --stoves N at
+ * most N tickets cook at once and the rest wait in one FIFO queue, so a ticket's time is
+ * its wait for a stove plus its cook time: Lesson 12 ("ten stoves") caps a restaurant
+ * at N / cook time with it.
  */
 #include "kitchen.h"
 

@@ -7,7 +7,7 @@
  *                       "ERR <id> <reason>\n" a ticket it will not cook (id 0 if unreadable)
  *
  * Many tickets in flight on one connection, answered in the order they finish; a line
- * over 64 bytes closes the connection. Lesson 4 shows that with it the kitchen wait is
+ * over 64 bytes closes the connection. Lesson 12 ("ten stoves") shows that with it the kitchen wait is
  * real network I/O, not a timer inside the server: "a sleep is a rigged race" answered.
  */
 #include <errno.h>
