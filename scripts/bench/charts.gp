@@ -52,13 +52,17 @@ do for [i = 1:n] {
 	w = word(workloads, i)
 	set title ttl(w)
 	c = cook(w) / 1000.0
-	if (c > 0) {
+	# a "for [t in ...]" over no words is an error in gnuplot: the ceilings only when there are some
+	if (c > 0 && words(caps(w)) > 0) {
 		plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s, \
 		     x / c with lines lw 1 lc rgb "#555555" dt 3 title sprintf("ideal N / %g ms", cook(w)), \
-		     for [t in caps(w)] (t / c) with lines lw 1 lc rgb "#999999" dt 4 title sprintf("%s threads / %g ms", t, cook(w))
+		     for [t in caps(w)] (real(t) / c) with lines lw 1 lc rgb "#999999" dt 4 title sprintf("%s threads / %g ms", t, cook(w))
+	} else { if (c > 0) {
+		plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s, \
+		     x / c with lines lw 1 lc rgb "#555555" dt 3 title sprintf("ideal N / %g ms", cook(w))
 	} else {
 		plot for [s in srv(w)] file(w, s) using 1:2:3:4 with yerrorlines lw 2 lc rgb rgb(s) pt col(s) dt dash(s) title s
-	}
+	} }
 }
 unset multiplot
 

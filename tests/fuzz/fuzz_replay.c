@@ -5,7 +5,7 @@
  * few out of order (the history path), and the first line also goes through
  * record_parse_row alone. Issue 19: a cut last row, NaN and huge numbers, long lines.
  * Built and run by scripts/fuzz.sh (make fuzz); a short run is part of make test.
- * fuzz-sources: visualizer/record.c visualizer/numclamp.c common/scoreboard.c common/clock.c common/errmsg.c
+ * fuzz-sources: visualizer/record.c visualizer/numclamp.c visualizer/restaurant.c common/scoreboard.c common/clock.c common/errmsg.c
  * fuzz-libs: -lrt
  */
 #define _GNU_SOURCE
