@@ -53,7 +53,7 @@ done
 
 tag=${SAN:+ (SAN=$SAN)}
 if [ ${#skipped_files[@]} -gt 0 ]; then
-	echo "not run in this build$tag (they run in the plain build): ${skipped_files[*]}"
+	echo "not run in this build$tag (tests/test-all.sh says which build runs them): ${skipped_files[*]}"
 fi
 if [ ${#failed_names[@]} -gt 0 ]; then
 	echo "failed$tag: ${failed_names[*]}"
