@@ -31,6 +31,15 @@ uint64_t clock_unix_ms(void)
 	return timespec_ns(&ts) / NS_PER_MS;
 }
 
+void clock_sleep_unless(uint64_t ns, uint64_t slice_ns, const int *stop)
+{
+	uint64_t until = clock_now_ns() + ns;
+
+	for (uint64_t now = clock_now_ns(); now < until && !__atomic_load_n(stop, __ATOMIC_ACQUIRE);
+	     now = clock_now_ns())
+		clock_sleep_ns(until - now < slice_ns ? until - now : slice_ns);
+}
+
 void clock_sleep_ns(uint64_t ns)
 {
 	struct timespec req = { .tv_sec = (time_t)(ns / NS_PER_SEC), .tv_nsec = (long)(ns % NS_PER_SEC) };

@@ -38,11 +38,7 @@ void cashier_freeze_if_asked(struct cashier *c)
 	if (ms == 0)
 		return;
 	cashier_set_state(c, CASHIER_FROZEN);
-	uint64_t until = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
-	for (uint64_t now = clock_now_ns(); now < until && !server_stopping(s); now = clock_now_ns()) {
-		uint64_t left = until - now;
-		clock_sleep_ns(left < SERVER_FREEZE_SLICE_MS * NS_PER_MS ? left : SERVER_FREEZE_SLICE_MS * NS_PER_MS);
-	}
+	clock_sleep_unless((uint64_t)ms * NS_PER_MS, (uint64_t)SERVER_FREEZE_SLICE_MS * NS_PER_MS, &s->stopping);
 	cashier_set_state(c, CASHIER_IDLE);
 }
 

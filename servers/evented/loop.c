@@ -101,14 +101,9 @@ static void loop_begin_stop(struct loop *l)
 static void loop_freeze(struct loop *l, uint32_t ms)
 {
 	enum cashier_state before = l->cashier.state;
-	uint64_t until = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
 
 	cashier_view_set(&l->cashier, CASHIER_FROZEN);
-	for (uint64_t now = clock_now_ns(); now < until && !__atomic_load_n(&l->stop_req, __ATOMIC_ACQUIRE);
-	     now = clock_now_ns()) {
-		uint64_t left = until - now, slice = (uint64_t)SERVER_FREEZE_SLICE_MS * NS_PER_MS;
-		clock_sleep_ns(left < slice ? left : slice);
-	}
+	clock_sleep_unless((uint64_t)ms * NS_PER_MS, (uint64_t)SERVER_FREEZE_SLICE_MS * NS_PER_MS, &l->stop_req);
 	cashier_view_set(&l->cashier, before == CASHIER_IDLE ? CASHIER_TAKING_ORDER : before);
 }
 

@@ -58,7 +58,7 @@ struct loop {
 	ev_async wake;                    /* from the main thread: stop_req, freeze_ms */
 	ev_timer drain_deadline;          /* bounds the shutdown */
 	uint32_t freeze_ms;               /* atomic: a freeze asked for by the dashboard */
-	uint32_t stop_req;                /* atomic: SIGINT/SIGTERM arrived */
+	int stop_req;                     /* atomic: SIGINT/SIGTERM/SIGHUP arrived */
 	bool stopping;                    /* not accepting; closing once orders are done */
 	uint64_t logged_ns;               /* last accept error message */
 
