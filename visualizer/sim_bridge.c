@@ -26,6 +26,12 @@ int sim_bridge_run(struct sim_bridge *b, const struct scenario *sc, double durat
 	k.duration_ns = (uint64_t)(duration_s * 1e9);
 	if (k.duration_ns == 0)
 		return -EINVAL;
+	/* the limits lessons 10, 12 and 13 set (0: the binaries' defaults, as the model's) */
+	k.max_line = sc->max_line;
+	if (sc->backlog)
+		k.backlog = sc->backlog;
+	if (sc->kitchen)
+		k.stoves = sc->stoves;
 	/* both restaurants run at once on this machine's cores, so they are modelled
 	 * together on one set of cores: each one's CPU slows the other's */
 	struct sim_config cfg[SIDE_COUNT];

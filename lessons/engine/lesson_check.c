@@ -17,6 +17,21 @@
 #include "lesson_run.h"
 #include "lesson_vars.h"
 
+/* What the right side of a claim is, by its first name: only a theory.* figure is
+ * "theory" (issue 15), the model's is "model", anything else (a measured figure, a
+ * number) is what the measurement is held "against". */
+static const char *rhs_label(const char *rhs_name)
+{
+	const char *p = rhs_name, *dot = strchr(p, '.');
+	if (dot && strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0 && strncmp(p, "measured.", 9) != 0)
+		p = dot + 1; /* STEP.theory... */
+	if (strncmp(p, "theory.", 7) == 0)
+		return "theory";
+	if (strncmp(p, "model.", 6) == 0)
+		return "model";
+	return "against";
+}
+
 /* Ctrl-C during a check stops the step, so its processes and temp folder go too. */
 static volatile sig_atomic_t check_stop;
 
@@ -70,9 +85,9 @@ static void print_claim(FILE *out, const struct lesson_step *st, int k, const st
 			 lesson_fmt_value(hi, sizeof hi, o->r.rhs2, runit));
 	} else
 		lesson_fmt_value(t, sizeof t, o->r.rhs, runit);
-	fprintf(out, "        predicted %s | measured %s | theory %s | %s\n",
+	fprintf(out, "        predicted %s | measured %s | %s %s | %s\n",
 		lesson_fmt_value(p, sizeof p, o->predicted_here ? res->predicted : NAN, o->unit),
-		lesson_fmt_value(m, sizeof m, o->r.lhs, o->unit), t, o->r.relation);
+		lesson_fmt_value(m, sizeof m, o->r.lhs, o->unit), rhs_label(o->r.rhs_name), t, o->r.relation);
 	fprintf(out, "        check: %s\n", ck->expr);
 }
 

@@ -391,6 +391,46 @@ static int side_value(struct lesson_ctx *c, int si, char **part, int n, double *
 	return *out = *(const double *)((const char *)&r->theory[side] + f->off), 0;
 }
 
+/* model.SIDE.FIELD of step si: the model is run for the scenario and window the step
+ * had, once, and again only when either changed. */
+static int model_value(struct lesson_ctx *c, int si, char **part, int n, double *out, char *err, size_t errlen)
+{
+	int side = n == 3 ? side_of(part[1]) : -1;
+	long off = side < 0 ? -1 : lesson_model_field(part[2], NULL);
+	if (off < 0) {
+		snprintf(err, errlen, "not a figure: model.SIDE.FIELD with SIDE blocking or evented and a FIELD "
+			 "of lessons/README.md");
+		return -ENOENT;
+	}
+	if (c->validate)
+		return *out = 1, 0;
+	struct step_result *r = &c->result[si];
+	const struct lesson_step *st = &c->lesson->step[si];
+	if (!r->ran) {
+		snprintf(err, errlen, "step %d has not run", si + 1);
+		return -ENODATA;
+	}
+	const struct scenario *sc = r->have_sc ? &r->sc : &st->sc;
+	double window_s = 0;
+	for (int s = 0; s < SIDE_COUNT; s++)
+		if (r->measured[s].window_s > window_s)
+			window_s = r->measured[s].window_s;
+	if (!r->model.done || r->model_window_s != window_s || memcmp(&r->model_sc, sc, sizeof *sc) != 0) {
+		lesson_model_run(st, sc, window_s, &r->model);
+		r->model_window_s = window_s;
+		memcpy(&r->model_sc, sc, sizeof *sc);
+	}
+	if (r->model.rc < 0) {
+		snprintf(err, errlen, "no model of step %d: %s", si + 1, r->model.err);
+		return -ENODATA;
+	}
+	if (!r->model.side[side].present) {
+		snprintf(err, errlen, "the %s restaurant is not in the model of step %d", part[1], si + 1);
+		return -ENODATA;
+	}
+	return *out = *(const double *)((const char *)&r->model.side[side] + off), 0;
+}
+
 int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
 {
 	struct lesson_ctx *c = ctx;
@@ -448,7 +488,7 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 	int si = c->current;
 	char **p = part;
 	if (n >= 2 && strcmp(part[0], "measured") != 0 && strcmp(part[0], "theory") != 0 &&
-	    strcmp(part[0], "scenario") != 0) {
+	    strcmp(part[0], "scenario") != 0 && strcmp(part[0], "model") != 0) {
 		si = lesson_step_index(c->lesson, part[0], c->current + 1);
 		if (si < 0) {
 			snprintf(err, errlen, "no step with id '%s' before this check", part[0]);
@@ -467,7 +507,9 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 	}
 	if (n >= 1 && (strcmp(p[0], "measured") == 0 || strcmp(p[0], "theory") == 0))
 		return side_value(c, si, p, n, out, err, errlen);
-	snprintf(err, errlen, "unknown name (measured.*, theory.*, scenario.*, predicted, chosen, machine.cores)");
+	if (n >= 1 && strcmp(p[0], "model") == 0)
+		return model_value(c, si, p, n, out, err, errlen);
+	snprintf(err, errlen, "unknown name (measured.*, theory.*, model.*, scenario.*, predicted, chosen, machine.cores)");
 	return -ENOENT;
 }
 
@@ -583,6 +625,10 @@ void lesson_print_names(FILE *out)
 	fprintf(out, "theory.SIDE.FIELD:\n");
 	for (size_t i = 0; i < COUNT(theory_fields); i++)
 		fprintf(out, "  %-22s %s\n", theory_fields[i].name, theory_fields[i].doc);
+	fprintf(out, "model.SIDE.FIELD (the model of the step's scenario over its window, simulator/):\n");
+	const char *doc;
+	for (size_t i = 0; lesson_model_field_at(i, &doc); i++)
+		fprintf(out, "  %-22s %s\n", lesson_model_field_at(i, NULL), doc);
 	fprintf(out, "scenario.KEY: rate slow_talkers faint_ms");
 	for (size_t i = 0; i < COUNT(scenario_u32); i++)
 		fprintf(out, " %s", scenario_u32[i].name);

@@ -3,6 +3,7 @@
  *   [STEP.]measured.SIDE.FIELD   what a step measured (struct measured_side)
  *   [STEP.]theory.SIDE.FIELD     what queueing theory predicts for its scenario
  *   [STEP.]scenario.KEY          a number of its scenario (rate, cook_ms, threads, ...)
+ *   [STEP.]model.SIDE.FIELD      what the model (simulator/) says of it (lesson_model.h)
  *   predicted                    the number the student typed (the typical guess in --check)
  *   predict.measured             the step's predict_measured (predict.theory likewise)
  *   machine.cores                processors online
@@ -20,6 +21,7 @@
 #include "../../visualizer/arena.h"
 #include "lesson_doc.h"
 #include "lesson_measure.h"
+#include "lesson_model.h"
 #include "../../visualizer/scenario.h"
 
 /* What theory says of one restaurant under a scenario (theory.c does the math). */
@@ -83,6 +85,11 @@ struct step_result {
 	bool have_sc;           /* sc is the scenario that ran (the choice applied) */
 	struct scenario sc;
 	char skip_reason[200];  /* the step could not run here (needs = go): its claims are skipped */
+	/* model.*: run when a check first names it, again when the window or the scenario
+	 * it was run for changed (a step run again, another choice) */
+	struct model_step model;
+	double model_window_s;
+	struct scenario model_sc;
 };
 
 /* The lookup context of one lesson run. */
