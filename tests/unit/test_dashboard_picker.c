@@ -107,11 +107,10 @@ static void assert_on_screen(const char *t, const char *part)
 	}
 }
 
-static const char *draw(int rows, int cols, struct view_status st)
+static const char *draw_opts(int rows, int cols, struct view_status st, struct view_opts o)
 {
 	struct snapshot s;
 	memset(&s, 0, sizeof s);
-	struct view_opts o = { .color = true };
 	WINDOW *pad = newpad(rows, cols);
 	assert_non_null(pad);
 	view_setup(&o);
@@ -120,6 +119,11 @@ static const char *draw(int rows, int cols, struct view_status st)
 	delwin(pad);
 	drain();
 	return t;
+}
+
+static const char *draw(int rows, int cols, struct view_status st)
+{
+	return draw_opts(rows, cols, st, (struct view_opts){ .color = true });
 }
 
 static void test_picker_keys(void **state)
@@ -178,6 +182,11 @@ static void test_picker_menu_drawn(void **state)
 	t = draw(18, 76, st);
 	for (int n = 1; n <= SCENARIO_PRESETS; n++)
 		assert_on_screen(t, scenario_preset_name(n));
+	/* --ascii: the box and the stories in plain ASCII */
+	t = draw_opts(36, 120, st, (struct view_opts){ .ascii = true });
+	assert_on_screen(t, "+----");
+	for (const char *c = t; *c; c++)
+		assert_true((unsigned char)*c < 0x80);
 	/* closed: no box */
 	st.picker = NULL;
 	t = draw(36, 120, st);
