@@ -47,10 +47,12 @@ void scenario_defaults(struct scenario *sc)
  * picker (picker.c) and the key row show while the preset runs. Each shows its point
  * within 20 s on a 2-core machine (bin/dashboard --headless --preset N --duration 20s):
  * 5: 120 x 10 ms is 1.2 cores of CPU, more than the loop's one core; 16 cashiers (266/s
- *    for the cook time) use both cores. Measured with other work on the machine:
- *    blocking 122/s p99 0.7 s, evented 17/s with 2,108 customers waiting after 20 s.
- * 7: cook 0, so a walk-in's handshake is the order: p50 0.21 ms on both sides, against
- *    0.10 and 0.07 ms with keep-alive (k), and twice the load generator's CPU.
+ *    for the cook time) use both cores. Measured on a quiet machine: blocking 122/s p99
+ *    143 ms; evented 37.5/s, 1,703 customers waiting and a loop lag p99 of 5 s after 20 s
+ *    (with other work on the machine: 17/s). The model (simulator/) gives the loop a fair
+ *    share of the cores, 62/s: the real cashiers, waking from the kitchen, take more.
+ * 7: cook 0, so a walk-in's handshake is the order: p50 0.18 and 0.16 ms, against 0.08
+ *    and 0.06 ms with keep-alive (k), and twice the load generator's CPU (16 % vs 7.5 %).
  * 8: --threads 0 is a thread per connection (servers/blocking/crew.c), not per request:
  *    the lunch rush with no line, 20 threads for 17 connections.
  * columns: name, rate/s, cook ms, work us, blocking threads, evented helpers, keep-alive,
