@@ -50,7 +50,7 @@ void scenario_defaults(struct scenario *sc)
  *    for the cook time) use both cores. Measured on a quiet machine: blocking 122/s p99
  *    143 ms; evented 37.5/s, 1,703 customers waiting and a loop lag p99 of 5 s after 20 s
  *    (with other work on the machine: 17/s). The model (simulator/) gives the loop a fair
- *    share of the cores, 62/s: the real cashiers, waking from the kitchen, take more.
+ *    share of the cores, 62/s: the real loop gets less (scripts/fidelity.sh shows the gap).
  * 7: cook 0, so a walk-in's handshake is the order: p50 0.18 and 0.16 ms, against 0.08
  *    and 0.06 ms with keep-alive (k), and twice the load generator's CPU (16 % vs 7.5 %).
  * 8: --threads 0 is a thread per connection (servers/blocking/crew.c), not per request:
