@@ -97,6 +97,8 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 	st->keepalive = from_load ? ss->keepalive : app->sc.keepalive;
 	st->paused = from_load && ss->paused;
 	st->help = app->help;
+	st->preset = app->mode == APP_LIVE ? app->preset : 0; /* its story, while it runs */
+	st->picker = app->picker.open ? &app->picker : NULL;
 	st->message = now_ns < app->message_until_ns ? app->message : NULL;
 	switch (app->mode) {
 	case APP_LIVE:

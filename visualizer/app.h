@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "model.h"
+#include "picker.h"
 #include "record.h"
 #include "scenario.h"
 #include "view.h"
@@ -29,6 +30,7 @@ struct app {
 	struct recorder *rec;          /* --record, or NULL */
 	struct view_opts vopts;
 	bool help;                     /* the help box is open */
+	struct picker picker;          /* the preset menu (key p, picker.h) */
 	char message[96];              /* feedback of the last key */
 	uint64_t message_until_ns;
 

@@ -156,6 +156,14 @@ static int replay_key(struct app *app, int key, uint64_t now_ns)
 
 int keys_handle(struct app *app, int key, uint64_t now_ns)
 {
+	if (app->mode == APP_LIVE && key == 'p' && !app->picker.open) { /* the preset menu (picker.h) */
+		picker_open(&app->picker, app->preset);
+		return KEYS_HANDLED | KEYS_REDRAW;
+	}
+	if (app->picker.open) { /* it takes every key until it closes */
+		int n = picker_key(&app->picker, key);
+		return n > 0 ? restart(app, n, now_ns) : KEYS_HANDLED | KEYS_REDRAW;
+	}
 	switch (key) {
 	case 'q':
 	case 'Q':

@@ -43,8 +43,20 @@ void scenario_defaults(struct scenario *sc)
 	sc->half[1].kind = REST_EVENTED;
 }
 
-/* Presets, one row each, applied on top of the defaults.
- * columns: name, rate/s, cook ms, work us, blocking threads, evented helpers, keep-alive */
+/* Presets, one row each, applied on top of the defaults; the story is the one line the
+ * picker (picker.c) and the key row show while the preset runs. Each shows its point
+ * within 20 s on a 2-core machine (bin/dashboard --headless --preset N --duration 20s):
+ * 5: 120 x 10 ms is 1.2 cores of CPU, more than the loop's one core; 16 cashiers (266/s
+ *    for the cook time) use both cores. Measured on a quiet machine: blocking 122/s p99
+ *    143 ms; evented 37.5/s, 1,703 customers waiting and a loop lag p99 of 5 s after 20 s
+ *    (with other work on the machine: 17/s). The model (simulator/) gives the loop a fair
+ *    share of the cores, 62/s: the real loop gets less (scripts/fidelity.sh shows the gap).
+ * 7: cook 0, so a walk-in's handshake is the order: p50 0.18 and 0.16 ms, against 0.08
+ *    and 0.06 ms with keep-alive (k), and twice the load generator's CPU (16 % vs 7.5 %).
+ * 8: --threads 0 is a thread per connection (servers/blocking/crew.c), not per request:
+ *    the lunch rush with no line, 20 threads for 17 connections.
+ * columns: name, rate/s, cook ms, work us, blocking threads, evented helpers, keep-alive,
+ * story */
 static const struct preset {
 	const char *name;
 	double rate;
@@ -53,16 +65,26 @@ static const struct preset {
 	uint32_t threads;
 	uint32_t helpers;
 	bool keepalive;
+	const char *story;
 } presets[SCENARIO_PRESETS] = {
-	{ "lunch rush",          120, 50,    0,  4, 0, true  },
-	{ "quiet morning",        20, 50,    0,  4, 0, true  },
-	{ "at capacity",          80, 50,    0,  4, 0, true  },
-	{ "more cashiers",       120, 50,    0, 16, 0, true  },
-	{ "chef at the register",120, 50, 5000,  4, 0, true  },
-	{ "kitchen helpers",     120, 50, 5000,  4, 2, true  },
-	{ "walk-ins (no keep-alive)", 120, 50, 0, 4, 0, false },
-	{ "thread per request",  120, 50,    0,  0, 0, true  },
-	{ "big rush",           1000, 50,    0, 16, 0, true  },
+	{ "lunch rush",          120, 50,     0,  4, 0, true,
+	  "4 cashiers serve at most 80 a second; 120 arrive: the blocking line grows" },
+	{ "quiet morning",        20, 50,     0,  4, 0, true,
+	  "20 a second: nobody waits, each order takes its cook time" },
+	{ "at capacity",          80, 50,     0,  4, 0, true,
+	  "80 a second, all that 4 cashiers can serve: the line comes and goes" },
+	{ "more cashiers",       120, 50,     0, 16, 0, true,
+	  "16 cashiers serve up to 320 a second: the blocking line is gone" },
+	{ "chef at the register",120, 50, 10000, 16, 0, true,
+	  "10 ms of CPU per order: the one loop falls behind, 16 threads keep up" },
+	{ "kitchen helpers",     120, 50,  5000,  4, 2, true,
+	  "5 ms of CPU per order on 2 helper threads: the loop stays on time" },
+	{ "walk-ins (no keep-alive)", 2000, 0, 0, 4, 0, false,
+	  "a new connection per trivial order: the handshake is most of the wait" },
+	{ "thread per connection", 120, 50,   0,  0, 0, true,
+	  "--threads 0: a cashier thread for each connection, so nobody waits in line" },
+	{ "big rush",           1000, 50,     0, 16, 0, true,
+	  "1,000 a second: 16 cashiers serve 320, the one loop serves them all" },
 };
 
 /* Presets 10.. (--preset only, no key): ours against the peers, and the peers against
@@ -75,11 +97,22 @@ static const struct peer_preset {
 	struct preset p;
 	const char *left, *right;
 } peer_presets[SCENARIO_PRESETS_ALL - SCENARIO_PRESETS] = {
-	{ { "blocking vs Node.js", 120, 50,   0, 4, 0, true }, "blocking", "node" },
-	{ { "evented vs Node.js",  500, 50, 200, 4, 0, true }, "evented", "node" },
-	{ { "Node.js vs Go",       500, 50, 200, 4, 0, true }, "node", "go" },
-	{ { "evented vs nginx",   1000,  0,   0, 4, 0, true }, "evented", "nginx" },
+	{ { "blocking vs Node.js", 120, 50,   0, 4, 0, true,
+	    "the lunch rush: four threads against Node's one loop" }, "blocking", "node" },
+	{ { "evented vs Node.js",  500, 50, 200, 4, 0, true,
+	    "500 a second, 0.2 ms of CPU each: our loop against Node's" }, "evented", "node" },
+	{ { "Node.js vs Go",       500, 50, 200, 4, 0, true,
+	    "500 a second, 0.2 ms of CPU each: one loop against goroutines" }, "node", "go" },
+	{ { "evented vs nginx",   1000,  0,   0, 4, 0, true,
+	    "1,000 trivial orders a second: our loop against nginx's" }, "evented", "nginx" },
 };
+
+static const struct preset *preset_row(int n)
+{
+	if (n > SCENARIO_PRESETS && n <= SCENARIO_PRESETS_ALL)
+		return &peer_presets[n - 1 - SCENARIO_PRESETS].p;
+	return n >= 1 && n <= SCENARIO_PRESETS ? &presets[n - 1] : NULL;
+}
 
 int scenario_preset(struct scenario *sc, int n)
 {
@@ -104,9 +137,24 @@ int scenario_preset(struct scenario *sc, int n)
 
 const char *scenario_preset_name(int n)
 {
-	if (n > SCENARIO_PRESETS && n <= SCENARIO_PRESETS_ALL)
-		return peer_presets[n - 1 - SCENARIO_PRESETS].p.name;
-	return n >= 1 && n <= SCENARIO_PRESETS ? presets[n - 1].name : NULL;
+	const struct preset *p = preset_row(n);
+	return p ? p->name : NULL;
+}
+
+const char *scenario_preset_story(int n)
+{
+	const struct preset *p = preset_row(n);
+	return p ? p->story : NULL;
+}
+
+/* The preset a scenario is named after (a recording or a file may keep a preset's
+ * name), 0 when none. */
+int scenario_preset_named(const char *name)
+{
+	for (int n = 1; name && n <= SCENARIO_PRESETS_ALL; n++)
+		if (strcmp(preset_row(n)->name, name) == 0)
+			return n;
+	return 0;
 }
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, const char *a, const char *b)

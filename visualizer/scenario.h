@@ -85,6 +85,8 @@ void scenario_defaults(struct scenario *sc);
 /* Preset n (1..SCENARIO_PRESETS_ALL) on top of the defaults. 0, or -EINVAL. */
 int scenario_preset(struct scenario *sc, int n);
 const char *scenario_preset_name(int n);  /* "lunch rush", ...; NULL when out of range */
+const char *scenario_preset_story(int n); /* its point in one line; NULL when out of range */
+int scenario_preset_named(const char *name); /* the preset of that name, 0 when none */
 
 /* Set one key from text ("rate", "120"). 0, or -EINVAL with a one-line reason in err
  * ("rate: 'abc' is not a number"); -ENOENT for an unknown key. */

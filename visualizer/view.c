@@ -13,6 +13,7 @@
 
 #include "fmt.h"
 #include "numclamp.h"
+#include "picker.h"
 #include "view_outside.h"
 #include "viewkit.h"
 
@@ -368,7 +369,7 @@ static void draw_help(WINDOW *w, int rows, int cols, const struct view_opts *o, 
 		"{ }    CPU work per order down / up",
 		"space  pause / resume the arrivals",
 		"k      keep-alive on / off",
-		"1-9    preset scenarios (restarts the servers)",
+		"1-9 p  preset scenarios (restarts); p: their menu",
 		"f      the chef faints: freeze the event loop and",
 		"       one blocking cashier for 2 s",
 		"r      restart the scenario",
@@ -449,5 +450,6 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 	draw_status(w, rows, cols, st, o);
 	if (st->help)
 		draw_help(w, rows, cols, o, st->keys != NULL);
+	picker_draw(w, st, o); /* the preset's story, the preset menu */
 	wnoutrefresh(w);
 }

@@ -18,6 +18,8 @@ struct view_opts {
 	bool color;   /* colour pairs; false: bold/reverse/dim only */
 };
 
+struct picker;
+
 /* The status bar and overlays: what is not a measurement of a restaurant. */
 struct view_status {
 	const char *scenario;    /* its name */
@@ -29,6 +31,8 @@ struct view_status {
 	uint32_t cook_ms, work_us;
 	bool keepalive, paused;
 	const char *keys;        /* the key line; NULL: the live keys */
+	int preset;              /* the running preset: its story over the key line (picker.c); 0: none */
+	const struct picker *picker; /* the preset menu (key p) when open, or NULL */
 };
 
 /* After initscr/newterm: set up colour pairs when the terminal has colours (o->color is

@@ -27,6 +27,7 @@
 #include "lesson_check.h"
 #include "lesson_glossary.h"
 #include "lesson_doc.h"
+#include "lesson_heading.h"
 #include "lesson_progress.h"
 #include "lesson_text.h"
 #include "lesson_ui.h"
@@ -151,9 +152,9 @@ static int print_lesson(const struct lesson *l)
 	text_lines_init(&t);
 	for (int i = 0; i < l->n_steps; i++) {
 		text_wrap_markdown(&t, l->step[i].text_before, 78);
-		char line[160];
-		snprintf(line, sizeof line, "   [step %d%s%s: run it with bin/dashboard --lesson %d]", i + 1,
-			 l->step[i].title[0] ? ": " : "", l->step[i].title, l->number);
+		char line[LESSON_TITLE_MAX + 96], heading[LESSON_TITLE_MAX + 32];
+		snprintf(line, sizeof line, "   [%s. Run it with bin/dashboard --lesson %d.]",
+			 lesson_step_heading(l, i, heading, sizeof heading), l->number);
 		text_lines_add(&t, "", TK_NORMAL);
 		text_lines_add(&t, line, TK_DIM);
 		text_lines_add(&t, "", TK_NORMAL);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../visualizer/arena.h"
+#include "lesson_heading.h"
 #include "textfile.h"
 
 #define DEFAULT_RUN_S 8.0
@@ -323,12 +324,11 @@ static int step_end(struct parser *p, struct lesson_step *st)
 	struct lesson *l = p->l;
 	if (!p->check_run_set)
 		st->check_run_s = st->run_s < DEFAULT_CHECK_RUN_S ? st->run_s : DEFAULT_CHECK_RUN_S;
-	if (!st->sc.name[0]) { /* the status bar's name: "lesson 2: the rush", cut to fit */
-		char name[LESSON_TITLE_MAX + 32];
-		snprintf(name, sizeof name, "lesson %d%s%s", l->number, st->title[0] ? ": " : "", st->title);
-		size_t n = strlen(name) < sizeof st->sc.name - 1 ? strlen(name) : sizeof st->sc.name - 1;
-		memcpy(st->sc.name, name, n);
-		st->sc.name[n] = '\0';
+	if (!st->sc.name[0]) { /* the status bar's name: "the rush" (its mode says "lesson 2, step 1
+				* of 3"), cut at a word to fit */
+		char name[32];
+		snprintf(name, sizeof name, "step %d", l->n_steps + 1);
+		lesson_fit_words(st->title[0] ? st->title : name, st->sc.name, sizeof st->sc.name);
 	}
 	if (st->n_checks < LESSON_MAX_CHECKS && st->check[st->n_checks].claim[0])
 		return perr(p, "a claim without its check line after it");

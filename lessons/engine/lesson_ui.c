@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "lesson_glossary.h"
+#include "lesson_heading.h"
 #include "lesson_progress.h"
 #include "lesson_record.h"
 #include "lesson_report.h"
@@ -168,8 +169,9 @@ static void footer_lines(const struct ui *u, struct text_lines *f)
 		if (u->prompt_note[0])
 			text_wrap_plain(f, u->prompt_note, u->pane_w - 1, "", "", TK_BAD);
 	} else if (u->state == S_RUN) {
-		snprintf(line, sizeof line, "Running step %d ...", u->page + 1);
-		text_lines_add(f, line, TK_HEADING);
+		char heading[LESSON_TITLE_MAX + 32];
+		snprintf(line, sizeof line, "Running %s ...", lesson_step_heading(u->l, u->page, heading, sizeof heading));
+		text_wrap_plain(f, line, u->pane_w - 1, "", "", TK_HEADING);
 		text_wrap_plain(f, u->status, u->pane_w - 1, "", "", TK_NORMAL);
 	}
 }
@@ -237,9 +239,15 @@ static void draw(struct ui *u, const struct snapshot *s)
 	draw_keys(u);
 	draw_pane(u);
 	if (u->full_view) {
-		const struct scenario *sc = &u->runner.arena.sc;
-		char mode[32];
-		snprintf(mode, sizeof mode, "lesson %d", u->l->number);
+		/* running: what the arena runs; else the step on the page (about to run, or
+		 * whose results are shown), not the last step's leftovers */
+		const struct scenario *sc = u->state == S_RUN || u->page >= u->l->n_steps ? &u->runner.arena.sc
+											   : &u->l->step[u->page].sc;
+		char mode[48];
+		if (u->page < u->l->n_steps)
+			snprintf(mode, sizeof mode, "lesson %d, step %d of %d", u->l->number, u->page + 1, u->l->n_steps);
+		else
+			snprintf(mode, sizeof mode, "lesson %d", u->l->number);
 		struct view_status vs = { .scenario = sc->name, .mode = mode, .elapsed_s = s->elapsed_s,
 					  .rate = sc->rate, .cook_ms = sc->cook_ms, .work_us = sc->work_us,
 					  .keepalive = sc->keepalive };
@@ -279,9 +287,9 @@ static void build_page(struct ui *u)
 		const struct lesson_step *st = &l->step[u->page];
 		text_wrap_markdown(&u->text, st->text_before, pane_width(u));
 		text_lines_add(&u->text, "", TK_NORMAL);
-		snprintf(line, sizeof line, "> Step %d of %d%s%s%s. It runs %.0f s: %.1f s to warm up, then %.0f s measured.",
-			 u->page + 1, l->n_steps, st->title[0] ? " (" : "", st->title, st->title[0] ? ")" : "",
-			 st->warmup_s + st->run_s, st->warmup_s, st->run_s);
+		char heading[LESSON_TITLE_MAX + 32], timing[96];
+		snprintf(line, sizeof line, "> %s. %s", lesson_step_heading(l, u->page, heading, sizeof heading),
+			 lesson_step_timing(st, !u->vo.ascii, timing, sizeof timing));
 		text_wrap_plain(&u->text, line, pane_width(u), "", "  ", TK_GOOD);
 		text_lines_add(&u->text, st->choose[0] ? "  Enter: make your choice" :
 				 st->predict[0] ? "  Enter: make your prediction" : "  Enter: run it", TK_DIM);
@@ -356,11 +364,11 @@ static void add_claims(struct ui *u, const struct lesson_step *st, const struct 
 static void build_results(struct ui *u, double window_s, const char *note)
 {
 	const struct lesson_step *st = &u->l->step[u->page];
-	char line[300], explain[3000];
+	char line[300], explain[3000], heading[LESSON_TITLE_MAX + 32];
 	text_lines_clear(&u->text);
 	u->scroll = 0;
-	snprintf(line, sizeof line, "What happened in step %d%s%s%s, over %.1f s measured:", u->page + 1,
-		 st->title[0] ? " (" : "", st->title, st->title[0] ? ")" : "", window_s);
+	snprintf(line, sizeof line, "%s. What happened in the %.3g s measured:",
+		 lesson_step_heading(u->l, u->page, heading, sizeof heading), window_s);
 	text_wrap_plain(&u->text, line, pane_width(u), "", "", TK_HEADING);
 	text_lines_add(&u->text, "", TK_NORMAL);
 	u->ctx.current = u->page;

@@ -4,7 +4,7 @@
  * --lesson do, its steps walked (ids looked up, scenarios summarised). A lesson block
  * passes its scenario keys to the scenario reader, so the allow-list of pass-through
  * flags (issue 19, defect 5) is exercised here too.
- * fuzz-sources: lessons/engine/lesson_doc.c visualizer/scenario.c visualizer/restaurant.c visualizer/arena.c visualizer/arena_peer.c visualizer/door.c visualizer/peer.c common/scoreboard.c common/clock.c common/errmsg.c common/textfile.c
+ * fuzz-sources: lessons/engine/lesson_doc.c lessons/engine/lesson_heading.c visualizer/scenario.c visualizer/restaurant.c visualizer/arena.c visualizer/arena_peer.c visualizer/door.c visualizer/peer.c common/scoreboard.c common/clock.c common/errmsg.c common/textfile.c
  * fuzz-libs: -linih -lm -lrt
  */
 #include <stddef.h>

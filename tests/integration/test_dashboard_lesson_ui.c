@@ -1,6 +1,6 @@
 /* test_dashboard_lesson_ui.c: a lesson in its terminal (a private tmux server, 120x36),
  * run from a recording (--replay) so that no restaurant runs and the test is quick.
- * Issue 15's learner checks: Enter on an empty prediction does not run the step; Esc
+ * Issue 15's and 18's learner checks: the step's heading reads as a sentence; Enter on an empty prediction does not run the step; Esc
  * skips it explicitly, and a lesson with a skipped prediction stays started (the
  * closing page says so); `?` shows the glossary; the end's Enter goes to the menu even
  * when the lesson was started on its own (make lesson N=7); a lesson whose predictions
@@ -96,7 +96,7 @@ static void test_lesson_ui_predictions(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(sock, sizeof sock, "lunchrush-lesson-%d", (int)getpid());
 	snprintf(path, sizeof path, "%s/01-t.md", dir);
-	write_file(path, "# A test lesson\n\nIntro.\n\n```lesson\nrate = 120\nevented = no\n"
+	write_file(path, "# A test lesson\n\nIntro.\n\n```lesson\ntitle = four cashiers\nrate = 120\nevented = no\n"
 			 "predict = \"How many orders a second?\"\npredict_measured = measured.blocking.throughput_rps\n"
 			 "predict_theory = theory.blocking.bound_rps\ntypical_guess = 120\n"
 			 "hint = 120 = you counted arrivals\nclaim = about 80\n"
@@ -111,13 +111,20 @@ static void test_lesson_ui_predictions(void **state)
 	start(dash);
 	assert_true(wait_for("Enter: make your prediction", screen, sizeof screen));
 	assert_non_null(strstr(screen, "Replayed from"));
+	/* the heading is a sentence whose parts add up (1.5 s + 8 s), and the status bar
+	 * names the step once: its title, then "lesson 1, step 1 of 1" */
+	assert_non_null(strstr(screen, "> Step 1 of 1: four cashiers. It runs"));
+	/* each number tied to its unit (a no-break space): the wrap never splits "9.5 s" */
+	assert_non_null(strstr(screen, "9.5\u00a0s: 1.5\u00a0s to warm up, then 8\u00a0s"));
+	assert_non_null(strstr(screen, "four cashiers | lesson 1, step 1 of 1 |"));
+	assert_null(strstr(screen, "lesson 1: four cashiers"));
 	keys("Enter");
 	assert_true(wait_for("Your prediction:", screen, sizeof screen));
 	keys("Enter");
 	assert_true(wait_for("Type a number first", screen, sizeof screen));
 	assert_null(strstr(screen, "What happened"));
 	keys("Escape");
-	assert_true(wait_for("What happened in step 1", screen, sizeof screen));
+	assert_true(wait_for("Step 1 of 1: four cashiers. What happened", screen, sizeof screen));
 	keys("Enter");
 	assert_true(wait_for("You skipped 1 prediction", screen, sizeof screen));
 	keys("Enter");
@@ -137,13 +144,13 @@ static void test_lesson_ui_predictions(void **state)
 	assert_true(wait_for("Enter: make your prediction", screen, sizeof screen));
 	keys("Enter");
 	keys("1 2 0 Enter");
-	assert_true(wait_for("What happened in step 1", screen, sizeof screen));
+	assert_true(wait_for("Step 1 of 1: four cashiers. What happened", screen, sizeof screen));
 	assert_true(wait_for("you counted arrivals", screen, sizeof screen));
 	keys("?");
 	assert_true(wait_for("The words of the lessons", screen, sizeof screen));
 	assert_non_null(strstr(screen, "door:"));
 	keys("x");
-	assert_true(wait_for("What happened in step 1", screen, sizeof screen));
+	assert_true(wait_for("Step 1 of 1: four cashiers. What happened", screen, sizeof screen));
 	keys("Enter");
 	assert_true(wait_for("End of the lesson", screen, sizeof screen));
 	assert_null(strstr(screen, "You skipped"));

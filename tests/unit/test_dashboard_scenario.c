@@ -154,6 +154,48 @@ static void test_scenario_presets(void **state)
 	assert_null(scenario_preset_name(SCENARIO_PRESETS_ALL + 1));
 }
 
+/* Each preset has a one-line story (the picker and the key row show it), and the three
+ * issue 18 found wrong now show their point by their numbers: preset 5 needs more than
+ * the loop's one core while 16 cashiers cover the cook time; preset 7's orders are
+ * trivial, so each walk-in's connection is most of its cost; preset 8 is what
+ * --threads 0 is (a thread per connection, as the README says), and is named so. */
+static void test_scenario_preset_stories(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	for (int n = 1; n <= SCENARIO_PRESETS_ALL; n++) {
+		const char *story = scenario_preset_story(n);
+		assert_non_null(story);
+		assert_true(strlen(story) > 20 && strlen(story) <= 80); /* one line beside its name */
+		assert_null(strchr(story, '\n'));
+		assert_int_equal(scenario_preset_named(scenario_preset_name(n)), n);
+	}
+	assert_null(scenario_preset_story(0));
+	assert_null(scenario_preset_story(SCENARIO_PRESETS_ALL + 1));
+	assert_int_equal(scenario_preset_named("my rush"), 0);
+	assert_int_equal(scenario_preset_named(NULL), 0);
+
+	assert_int_equal(scenario_preset(&sc, 5), 0);
+	assert_string_equal(sc.name, "chef at the register");
+	double loop_cores = sc.rate * sc.work_us / 1e6;          /* one loop has one core */
+	double crew_rps = sc.threads * 1000.0 / (sc.cook_ms + sc.work_us / 1000.0);
+	print_message("    preset 5: the loop needs %.2f cores; the crew serves %.0f/s of %.0f/s\n", loop_cores,
+		      crew_rps, sc.rate);
+	assert_true(loop_cores > 1.1);
+	assert_true(crew_rps > 1.5 * sc.rate);
+	assert_true(sc.helpers == 0);
+
+	assert_int_equal(scenario_preset(&sc, 7), 0);
+	assert_false(sc.keepalive);
+	assert_true(sc.cook_ms <= 1 && sc.work_us == 0);   /* the connection is the order's cost */
+	assert_true(sc.rate >= 1000);
+
+	assert_int_equal(scenario_preset(&sc, 8), 0);
+	assert_int_equal(sc.threads, 0);
+	assert_string_equal(sc.name, "thread per connection");
+	assert_non_null(strstr(scenario_preset_story(8), "each connection"));
+}
+
 /* left = / right = in a file: any restaurant but a command; URLs on loopback only. */
 static void test_scenario_halves(void **state)
 {
@@ -253,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_unknown_key_and_section),
 		cmocka_unit_test(test_scenario_check_whole),
 		cmocka_unit_test(test_scenario_presets),
+		cmocka_unit_test(test_scenario_preset_stories),
 		cmocka_unit_test(test_scenario_halves),
 		cmocka_unit_test(test_scenario_file_round_trip),
 		cmocka_unit_test(test_scenario_summary),
