@@ -548,6 +548,7 @@ static void tick_server(struct side_state *st, struct side_snapshot *ss)
 	hist_diff(&st->scratch, &b->loop_lag, &a->loop_lag);
 	ss->loop_lag_p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
 	ss->loop_lag_max_ms = us_to_ms(st->scratch.count ? st->scratch.max_us : 0);
+	ss->loop_lag_count = st->scratch.count;
 }
 
 static void tick_loadgen(struct side_state *st, struct side_snapshot *ss)

@@ -119,6 +119,7 @@ struct side_snapshot {
 	double verdict_l;         /* everyone inside (outside + in flight), window mean */
 	double verdict_lw;        /* lambda * W over the window (their latencies / its length) */
 	double service_ms;        /* what a customer waits when nobody queues */
+	uint64_t loop_lag_count;  /* loop-lag samples this tick: 0 while the loop is frozen */
 };
 
 struct snapshot {

@@ -16,6 +16,7 @@ struct view_opts {
 	bool ascii;   /* ASCII glyphs instead of UTF-8 (--ascii, or a non-UTF-8 locale) */
 	bool big;     /* projector layout: fewer, larger figures (--big) */
 	bool color;   /* colour pairs; false: bold/reverse/dim only */
+	bool explain; /* the explain overlay: each part of the scene named in place (key e) */
 };
 
 /* The status bar and overlays: what is not a measurement of a restaurant. */
