@@ -31,9 +31,11 @@
 #define FIXED_ROWS 14      /* rows of a half in the normal layout at its smallest */
 #define BOTTOM_ROWS 3      /* the banner, the status bar, the keys */
 
-/* Where each part of a half was drawn (a row, -1: not drawn), for the explain overlay. */
+/* Where each part of a half was drawn (a row, -1: not drawn, and the columns its
+ * figures use), for the explain overlay. */
 struct spots {
 	int row[PART_COUNT];
+	int used[PART_COUNT];
 };
 
 void view_setup(struct view_opts *o)
@@ -74,12 +76,13 @@ static int draw_scene(const struct half *h, int y, int line_rows, const struct s
 	else
 		snprintf(door, sizeof door, "%lld", (long long)ss->door);
 	sp->row[PART_OUTSIDE] = y;
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %s  conns %lld", outside, door,
+	sp->used[PART_OUTSIDE] = vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "outside %s  door %s  conns %lld", outside, door,
 	       (long long)ss->conns_open);
 
 	sp->row[PART_LINE] = y;
 	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "line %-5lld ", (long long)ss->in_line);
 	half_crowd(h, y, h->x + n, line_rows, ss->in_line, g->customer, A(h, VA_CUSTOMER));
+	sp->used[PART_LINE] = n;
 	y += line_rows;
 
 	bool loop = ss->model[0] == 'e';
@@ -98,10 +101,12 @@ static int draw_scene(const struct half *h, int y, int line_rows, const struct s
 	if (shown < ss->cashiers)
 		x += vk_put(h->w, y, h->x + x, 6, A(h, VA_WARN), "+%u", ss->cashiers - shown);
 	uint32_t busy = ss->cashiers - ss->cashier_by_state[CASHIER_IDLE];
-	vk_put(h->w, y++, h->x + x, h->width - x, A(h, VA_NORMAL), " %u/%u busy", busy, ss->cashiers);
+	x += vk_put(h->w, y++, h->x + x, h->width - x, A(h, VA_NORMAL), " %u/%u busy", busy, ss->cashiers);
+	sp->used[loop ? PART_LOOP : PART_CASHIERS] = x;
 
 	sp->row[PART_KITCHEN] = y;
 	n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "kitchen %-4lld", (long long)ss->in_kitchen);
+	sp->used[PART_KITCHEN] = n;
 	if (ss->kitchen_reason[0]) { /* a kitchen that is down is news, not an error count */
 		vk_put(h->w, y++, h->x + n, h->width - n, A(h, VA_BAD), "%s", ss->kitchen_reason);
 		return y;
@@ -148,7 +153,7 @@ static int draw_process(const struct half *h, int y, const struct side_snapshot 
 		snprintf(cpu, sizeof cpu, "%s", h->g->none);
 	else
 		snprintf(cpu, sizeof cpu, "%.0f%%", clamp_double(ss->cpu_pct, 0, 1e6));
-	vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "threads %ld  rss %s  cpu %s", ss->threads,
+	sp->used[PART_PROCESS] = vk_put(h->w, y++, h->x, h->width, A(h, VA_NORMAL), "threads %ld  rss %s  cpu %s", ss->threads,
 	       fmt_kb(a, sizeof a, ss->rss_kb), cpu);
 	if (ss->model[0] == 'e') {
 		/* a frozen loop takes no lag samples: its lag is unknown, not zero */
@@ -160,7 +165,7 @@ static int draw_process(const struct half *h, int y, const struct side_snapshot 
 		else
 			snprintf(busy, sizeof busy, "%.0f%%", clamp_double(ss->loop_util_pct, 0, 100));
 		sp->row[PART_LOOP_LAG] = y;
-		vk_put(h->w, y++, h->x, h->width, A(h, frozen || ss->loop_lag_p99_ms > 10 ? VA_BAD : VA_NORMAL),
+		sp->used[PART_LOOP_LAG] = vk_put(h->w, y++, h->x, h->width, A(h, frozen || ss->loop_lag_p99_ms > 10 ? VA_BAD : VA_NORMAL),
 		       "loop lag p99 %s  loop busy %s%s", half_ms(h, a, sizeof a, has_lag && !frozen, ss->loop_lag_p99_ms),
 		       busy, frozen ? "  (loop frozen)" : "");
 	} else {
@@ -179,13 +184,12 @@ static enum vattr pace_attr(uint8_t pace)
 }
 
 /* Little's law as the model judged it over its window, everyone inside counted. */
-static void draw_little(const struct half *h, int y, const struct side_snapshot *ss)
+static int draw_little(const struct half *h, int y, const struct side_snapshot *ss)
 {
 	const struct glyphs *g = h->g;
 	if (ss->verdict_little == LITTLE_NO_DATA) {
-		vk_put(h->w, y, h->x, h->width, A(h, VA_DIM), "Little: not enough data yet (%u of %d s)",
-		       ss->verdict_window_ticks, VERDICT_MIN_TICKS);
-		return;
+		return vk_put(h->w, y, h->x, h->width, A(h, VA_DIM), "Little: not enough data yet (%u of %d s)",
+			      ss->verdict_window_ticks, VERDICT_MIN_TICKS);
 	}
 	bool ok = ss->verdict_little == LITTLE_HOLDS;
 	double l = clamp_double(ss->verdict_l, 0, 1e12), lw = clamp_double(ss->verdict_lw, 0, 1e12);
@@ -193,7 +197,7 @@ static void draw_little(const struct half *h, int y, const struct side_snapshot 
 	int n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), f, l, ok ? "=" : g->bad, g->lambda, lw);
 	n += vk_put(h->w, y, h->x + n, h->width - n, A(h, ok ? VA_GOOD : VA_WARN), " %s",
 		    ok ? g->ok : verdict_little_name(ss->verdict_little));
-	vk_put(h->w, y, h->x + n, h->width - n, A(h, VA_DIM), " (%u s)", ss->verdict_window_ticks);
+	return n + vk_put(h->w, y, h->x + n, h->width - n, A(h, VA_DIM), " (%u s)", ss->verdict_window_ticks);
 }
 
 /* A dim note at the right end of row y ("last 60 s"), when it fits after `used`. */
@@ -218,7 +222,9 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 	else
 		n += vk_put(h->w, y, h->x + n, h->width - n, A(h, VA_NORMAL), "  arriving %s",
 			    warming ? h->g->none : fmt_rate(b, sizeof b, arriving));
-	right_note(h, y++, n, "last 60 s");
+	right_note(h, y, n, "last 60 s");
+	sp->used[PART_SERVED] = n;
+	y++;
 	struct chart ch = { h->w, y, h->x, h->width, spark_h, h->g, A(h, VA_GOOD), A(h, VA_DIM) };
 	chart_rate(&ch, ss->history_rps, (int)ss->history_len, sc->rate_top, warming ? 0 : arriving);
 	y += spark_h;
@@ -229,7 +235,9 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 	n = vk_put(h->w, y, h->x, h->width, A(h, VA_NORMAL), "latency p50 %s ", half_ms(h, a, sizeof a, has, ss->p50_ms));
 	n += vk_put(h->w, y, h->x + n, h->width - n, A(h, speed), "p99 %s", half_ms(h, b, sizeof b, has, ss->p99_ms));
 	n += vk_put(h->w, y, h->x + n, h->width - n, A(h, VA_NORMAL), " max %s", half_ms(h, c, sizeof c, has, ss->max_ms));
-	right_note(h, y++, n, "p99, log");
+	right_note(h, y, n, "p99, log");
+	sp->used[PART_LATENCY] = n;
+	y++;
 	ch.y = y;
 	ch.bar = A(h, speed == VA_BAD ? VA_BAD : VA_GOOD);
 	chart_latency(&ch, ss->history_p99_ms, (int)ss->history_len);
@@ -238,7 +246,7 @@ static int draw_figures(const struct half *h, int y, int spark_h, const struct s
 	draw_errors(h, y++, ss);
 	y = draw_process(h, y, ss, sp);
 	sp->row[PART_LITTLE] = y;
-	draw_little(h, y, ss);
+	sp->used[PART_LITTLE] = draw_little(h, y, ss);
 	return y + 1;
 }
 
@@ -252,7 +260,9 @@ static void draw_explain(const struct half *h, const struct spots *sp)
 		int len = (int)strlen(t) + 2;
 		if (len > h->width)
 			len = h->width;
-		vk_put(h->w, sp->row[p], h->x + h->width - len, len, A(h, VA_BAR), " %s ", t);
+		/* after the row's figures when it fits there, else over them at the right */
+		int x = sp->used[p] + 1 + len <= h->width ? sp->used[p] + 1 : h->width - len;
+		vk_put(h->w, sp->row[p], h->x + x, len, A(h, VA_BAR), " %s ", t);
 	}
 }
 
@@ -261,7 +271,7 @@ static void draw_half_normal(const struct half *h, enum arena_side side, const s
 {
 	struct spots sp;
 	for (int p = 0; p < PART_COUNT; p++)
-		sp.row[p] = -1;
+		sp.row[p] = -1, sp.used[p] = 0;
 	half_title(h, h->y, side, ss);
 	if (!ss->present || !ss->server_up) {
 		half_down(h, h->y, ss);
@@ -286,26 +296,32 @@ static void draw_half_normal(const struct half *h, enum arena_side side, const s
  * p99s when both halves have one. */
 static void draw_banner(WINDOW *w, int y, int cols, const struct snapshot *s, const struct view_opts *o)
 {
-	char text[160] = "";
+	char text[160] = "", frozen[96] = "";
 	enum vattr a = VA_TITLE;
-	const char *names[SIDE_COUNT] = { "blocking", "evented" };
-	for (int i = SIDE_COUNT - 1; i >= 0; i--) {
+	static const char *const names[SIDE_COUNT] = { "blocking", "evented" };
+	bool warming = false;
+	int nfrozen = 0;
+	for (int i = 0; i < SIDE_COUNT; i++) {
 		const struct side_snapshot *ss = &s->side[i];
 		if (!ss->present)
 			continue;
 		if (ss->server_up && half_frozen(ss)) {
-			snprintf(text, sizeof text, "the chef faints: the %s %s is frozen, its customers wait",
+			size_t n = strlen(frozen);
+			snprintf(frozen + n, sizeof frozen - n, "%sthe %s %s", nfrozen ? " and " : "",
 				 ss->restaurant[0] ? ss->restaurant : names[i], ss->model[0] == 'e' ? "loop" : "cashier");
-			a = VA_BAD;
-			break;
+			nfrozen++;
 		}
-		if (!text[0] && (half_warming(ss) || s->ticks == 0)) {
-			snprintf(text, sizeof text, "starting: the first figures come after a second of measuring");
-			a = VA_WARN;
-		}
+		warming |= half_warming(ss) || s->ticks == 0;
 	}
-	if (!text[0])
+	if (nfrozen) {
+		snprintf(text, sizeof text, "the chef faints: %s %s frozen, customers wait", frozen, nfrozen > 1 ? "are" : "is");
+		a = VA_BAD;
+	} else if (warming) {
+		snprintf(text, sizeof text, "starting: the first figures come after a second of measuring");
+		a = VA_WARN;
+	} else {
 		scale_ratio_banner(s, text, sizeof text);
+	}
 	if (!text[0])
 		return;
 	int len = (int)strlen(text) + 4;
@@ -328,11 +344,12 @@ static void draw_status(WINDOW *w, int rows, int cols, const struct view_status 
 		       st->keepalive ? "keep-alive" : "no keep-alive", st->paused ? " | PAUSED" : "");
 	if (st->message && st->message[0])
 		vk_put(w, rows - 2, n, cols - n, bar | A_BOLD, " | %s", st->message);
+	static const char wide[] = " +/- rate  [] cook  {} work/order  spc pause  k keep-alive  1-9 presets  f faint"
+				   "  r restart  e explain  ? help  q quit";
 	vk_put(w, rows - 1, 0, cols, viewkit_attr(o, VA_DIM), "%s",
-	       st->keys    ? st->keys
-	       : cols >= 110 ? " +/- rate  [ ] cook  { } work/order  space pause  k keep-alive  1-9 presets"
-			       "  f the chef faints  r restart  e explain  ? help  q quit"
-			     : " +/- rate  [] cook  {} work  spc pause  k keep-alive  1-9  f faint  r  e  ?  q quit");
+	       st->keys			 ? st->keys
+	       : cols >= (int)sizeof wide - 1 ? wide
+					 : " +/- rate  [] cook  {} work  spc pause  k keep-alive  1-9  f faint  r  e  ?  q quit");
 }
 
 static void draw_too_small(WINDOW *w, int rows, int cols, const struct view_opts *o)
