@@ -393,12 +393,19 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 	for (int r = 0; r < hh; r++)
 		mvwaddstr(w, r, hw, viewkit_glyphs(o)->vline);
 	for (int i = 0; i < SIDE_COUNT; i++) {
-		if (o->big)
+		if (st->restarting) { /* the old figures are no longer live: none is shown */
+			half_title(&halves[i], 0, i, &s->side[i]);
+			vk_put(w, 2, halves[i].x, halves[i].width, viewkit_attr(o, VA_WARN), "restarting...");
+		} else if (o->big)
 			view_big_half(&halves[i], i, &s->side[i], &sc);
 		else
 			draw_half_normal(&halves[i], i, &s->side[i], &sc);
 	}
-	draw_banner(w, rows - 3, cols, s, o);
+	if (st->restarting)
+		vk_put(w, rows - 3, 0, cols, viewkit_attr(o, VA_WARN) | A_BOLD,
+		       "  restarting: the servers stop (their lines drain) and start again; the clock starts with them");
+	else
+		draw_banner(w, rows - 3, cols, s, o);
 	draw_status(w, rows, cols, st, o);
 	if (st->help)
 		legend_help(w, rows, cols, o, st->keys != NULL);

@@ -30,6 +30,8 @@ struct view_status {
 	uint32_t cook_ms, work_us;
 	bool keepalive, paused;
 	const char *keys;        /* the key line; NULL: the live keys */
+	bool restarting;         /* the restaurants are being stopped and started again:
+	                          * no figure is drawn, only a banner that says so */
 };
 
 /* After initscr/newterm: set up colour pairs when the terminal has colours (o->color is

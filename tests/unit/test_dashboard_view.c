@@ -510,6 +510,15 @@ static void test_view_no_data_is_a_dash(void **state)
 	assert_on_screen(t, "latency p50 - p99 - max -");
 	assert_on_screen(t, "cpu -");
 	assert_null(strstr(t, "0.00ms"));
+	/* while the restaurants restart, no figure of the old run stands as if live */
+	make_snapshot(&s);
+	struct view_status st = status();
+	st.restarting = true;
+	t = draw(36, 120, &s, st, (struct view_opts){ .color = true });
+	fputs(t, stderr);
+	assert_on_screen(t, "restarting: the servers stop");
+	assert_null(strstr(t, "served"));
+	assert_null(strstr(t, "line 312"));
 }
 
 /* Issue 18: the words on the screen explained: ? has a legend of each, e names each
