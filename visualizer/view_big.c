@@ -70,5 +70,7 @@ void view_big_half(const struct half *h, enum arena_side side, const struct side
 		       ss->kitchen_reason[0] ? ss->kitchen_reason : ss->loadgen_reason);
 	/* the best picture: everyone waiting, a dot each, to the bottom of the half */
 	int rows = h->y + h->height - y;
+	if (waiting == 0) /* an empty half says why it is empty */
+		vk_put(h->w, y, h->x, h->width, half_attr(h, VA_GOOD), "nobody waits: every customer is being served");
 	half_crowd(h, y, h->x, rows, waiting, h->g->customer, half_attr(h, VA_CUSTOMER));
 }
