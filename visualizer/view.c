@@ -187,6 +187,12 @@ static enum vattr pace_attr(uint8_t pace)
 static int draw_little(const struct half *h, int y, const struct side_snapshot *ss)
 {
 	const struct glyphs *g = h->g;
+	if (h->replay && ss->verdict_window_ticks == 0) { /* recordings keep the tick's L, no verdict */
+		const char *f = ss->little_l >= 100 || ss->little_lw >= 100 ? "Little L=%.0f %sW=%.0f (server, recorded)"
+									       : "Little L=%.1f %sW=%.1f (server, recorded)";
+		return vk_put(h->w, y, h->x, h->width, A(h, VA_DIM), f, clamp_double(ss->little_l, 0, 1e12), g->lambda,
+			      clamp_double(ss->little_lw, 0, 1e12));
+	}
 	if (ss->verdict_little == LITTLE_NO_DATA) {
 		return vk_put(h->w, y, h->x, h->width, A(h, VA_DIM), "Little: not enough data yet (%u of %d s)",
 			      ss->verdict_window_ticks, VERDICT_MIN_TICKS);
@@ -385,8 +391,8 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 	}
 	int hw = (cols - 1) / 2, hh = rows - BOTTOM_ROWS;
 	struct half halves[SIDE_COUNT] = {
-		{ w, 0, 0, hw, hh, o, viewkit_glyphs(o) },
-		{ w, 0, hw + 1, cols - hw - 1, hh, o, viewkit_glyphs(o) },
+		{ w, 0, 0, hw, hh, o, viewkit_glyphs(o), st->keys != NULL },
+		{ w, 0, hw + 1, cols - hw - 1, hh, o, viewkit_glyphs(o), st->keys != NULL },
 	};
 	struct shared_scales sc;
 	shared_scales(s, &sc);

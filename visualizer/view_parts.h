@@ -5,6 +5,7 @@
 #ifndef LUNCHRUSH_VIEW_PARTS_H
 #define LUNCHRUSH_VIEW_PARTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct half {
 	int y, x, width, height;
 	const struct view_opts *o;
 	const struct glyphs *g;
+	bool replay;             /* a recording's frame: what it did not keep is said so */
 };
 
 /* What both halves share: the throughput axis's top, the unit of the big p99. */

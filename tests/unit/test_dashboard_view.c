@@ -603,6 +603,30 @@ static void test_view_big_same_unit_and_dots(void **state)
 	drain();
 }
 
+/* A recording keeps the tick's server-side L and lambda*W but no verdict: a replayed
+ * frame shows those figures as recorded, never a verdict nobody judged. */
+static void test_view_replay_frame_has_no_verdict(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	make_snapshot(&s);
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		s.side[i].verdict_little = LITTLE_NO_DATA;
+		s.side[i].verdict_window_ticks = 0;
+		s.side[i].latency_count = 0; /* not recorded either: the p99 says there were responses */
+	}
+	struct view_status st = status();
+	st.keys = " space pause  q quit";
+	const char *t = draw(36, 120, &s, st, (struct view_opts){ .color = true });
+	fputs(t, stderr);
+	assert_on_screen(t, "Little L=316 λW=168 (server, recorded)");
+	assert_on_screen(t, "(server, recorded)");
+	assert_null(strstr(t, "not enough data"));
+	assert_null(strstr(t, "line growing"));
+	assert_on_screen(t, "p99 4.80s");       /* latencies drawn from the recorded p99 */
+	assert_on_screen(t, "blocking p99 = 90 x evented");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_view_no_data_is_a_dash),
 		cmocka_unit_test(test_view_legend_and_explain),
 		cmocka_unit_test(test_view_big_same_unit_and_dots),
+		cmocka_unit_test(test_view_replay_frame_has_no_verdict),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
