@@ -250,6 +250,23 @@ static void test_view_ascii_has_no_utf8(void **state)
 	assert_on_screen(t, "ooo");   /* customers */
 	assert_on_screen(t, "KKKK");  /* four cashiers waiting on the kitchen */
 	assert_on_screen(t, "lamW=");
+	/* the help with its legend, and the explain overlay, in ASCII too */
+	struct view_status st = status();
+	st.help = true;
+	const char *screens[2] = { NULL, NULL };
+	static char copy[64 * 1024];
+	snprintf(copy, sizeof copy, "%s", draw(40, 130, &s, st, o));
+	screens[0] = copy;
+	struct view_opts ex = o;
+	ex.explain = true;
+	screens[1] = draw(36, 120, &s, status(), ex);
+	for (int k = 0; k < 2; k++)
+		for (const char *p = screens[k]; *p; p++)
+			if ((unsigned char)*p >= 0x80) {
+				print_error("non-ASCII byte 0x%02x in:\n%s\n", (unsigned char)*p, screens[k]);
+				fail();
+			}
+	assert_on_screen(screens[0], "lamW      arrivals x time inside");
 }
 
 static void test_view_big_layout(void **state)
