@@ -1,4 +1,4 @@
-/* scale.c: see scale.h. Lesson 1's comparison leans on these: two halves drawn to
+/* scale.c: see scale.h. Lesson 2 (the lunch rush) leans on these: two halves drawn to
  * their own scale made 13 s and 50 ms look alike (issue 18). */
 #include "scale.h"
 

@@ -1,5 +1,5 @@
 /* verdict.c: see verdict.h. The dashboard's Little's-law line, its "served" colour
- * and its p99 colour all come from here; lesson 2 (Little's law) leans on the first.
+ * and its p99 colour all come from here; lesson 3 (Little's law) leans on the first.
  */
 #include "verdict.h"
 
