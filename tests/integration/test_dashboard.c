@@ -222,9 +222,11 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	while (!drawn && tc_now_ms() - t0 < 10000) {
 		usleep(200000);
 		capture(screen, sizeof screen);
-		/* "outside -" until the dashboard has mapped a load generator's scoreboard */
+		/* "outside —" ("-" in ASCII) until the dashboard has mapped a load generator's
+		 * scoreboard */
 		drawn = strstr(screen, "BLOCKING") && strstr(screen, "EVENTED") && strstr(screen, "served") &&
-			strstr(screen, "4 cashiers") && strstr(screen, "1 loop") && !strstr(screen, "outside -");
+			strstr(screen, "4 cashiers") && strstr(screen, "1 loop") && !strstr(screen, "outside -") &&
+			!strstr(screen, "outside \u2014");
 	}
 	print_message("both restaurants drawn after %.1f s\n", (tc_now_ms() - t0) / 1000);
 	if (!drawn)
