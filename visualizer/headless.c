@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "fmt.h"
 #include "sim_bridge.h"
+#include "verdict.h"
 
 #define JSON_MAX 16384
 #define STEP_NS (100 * NS_PER_MS)
@@ -186,6 +187,15 @@ static void json_outside(FILE *out, struct app *app, enum arena_side side, const
 	cJSON_AddNumberToObject(o, "listen_drops", (double)ss->listen_drops);
 	cJSON_AddNumberToObject(o, "processes", ss->processes);
 	cJSON_AddNumberToObject(o, "ctx_switches", (double)ss->ctx_switches);
+	cJSON *v = cJSON_AddObjectToObject(o, "verdicts"); /* the model's, as the screen shows them */
+	if (v) {
+		cJSON_AddStringToObject(v, "little", verdict_little_name(ss->verdict_little));
+		cJSON_AddNumberToObject(v, "little_l", ss->verdict_l);
+		cJSON_AddNumberToObject(v, "little_lw", ss->verdict_lw);
+		cJSON_AddNumberToObject(v, "window_s", ss->verdict_window_ticks);
+		cJSON_AddStringToObject(v, "pace", verdict_pace_name(ss->verdict_pace));
+		cJSON_AddStringToObject(v, "speed", verdict_speed_name(ss->verdict_speed));
+	}
 	char *text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!text)

@@ -172,6 +172,9 @@ int keys_handle(struct app *app, int key, uint64_t now_ns)
 	case 'h':
 		app->help = !app->help;
 		return KEYS_HANDLED | KEYS_REDRAW;
+	case 'e': /* the explain overlay: each part of the scene named in place */
+		app->vopts.explain = !app->vopts.explain;
+		return KEYS_HANDLED | KEYS_REDRAW;
 	case 27: /* Esc closes the help */
 		app->help = false;
 		return KEYS_HANDLED | KEYS_REDRAW;

@@ -22,6 +22,7 @@
 #include "model_words.h"
 #include "numclamp.h"
 #include "procstat.h"
+#include "verdict.h"
 
 #define MODEL_RETRY_NS (200 * NS_PER_MS)
 
@@ -85,6 +86,7 @@ struct side_state {
 	unsigned nmore;
 
 	struct outside_state out;                 /* the door from the kernel; a black box */
+	struct verdict_state verdict;             /* Little, keeping up, slow (verdict.h) */
 };
 
 struct model {
@@ -161,6 +163,7 @@ static void reset_side(struct side_state *st, struct side_snapshot *ss)
 	st->kitchen_down_prev = 0;
 	bool present = st->srv_name[0] || st->lg_name[0];
 	outside_reset(&st->out);
+	verdict_init(&st->verdict);
 	memset(ss, 0, sizeof *ss);
 	ss->present = present;
 }
@@ -545,6 +548,7 @@ static void tick_server(struct side_state *st, struct side_snapshot *ss)
 	hist_diff(&st->scratch, &b->loop_lag, &a->loop_lag);
 	ss->loop_lag_p99_ms = us_to_ms(hist_percentile(&st->scratch, 99));
 	ss->loop_lag_max_ms = us_to_ms(st->scratch.count ? st->scratch.max_us : 0);
+	ss->loop_lag_count = st->scratch.count;
 }
 
 static void tick_loadgen(struct side_state *st, struct side_snapshot *ss)
@@ -713,6 +717,7 @@ static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_
 		c.computed = false;
 	}
 	compose_reasons(st, ss);
+	verdict_model_sample(&st->verdict, ss, now_ns);
 	if (!c.computed)
 		return false;
 	ss->errors_total = 0;
@@ -721,6 +726,7 @@ static bool update_side(struct side_state *st, struct side_snapshot *ss, uint64_
 	for (int e = 0; e < LERR_COUNT; e++)
 		ss->errors_total += ss->loadgen_errors[e];
 	push_history(st, ss);
+	verdict_model_tick(&st->verdict, ss, now_ns);
 	return true;
 }
 

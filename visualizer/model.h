@@ -109,6 +109,17 @@ struct side_snapshot {
 	uint64_t listen_overflows; /* kernel ListenOverflows since the start (whole machine) */
 	uint64_t listen_drops;    /* kernel ListenDrops since the start (whole machine) */
 	uint32_t processes;       /* processes summed (a black box's tree: nginx's workers) */
+
+	/* the verdicts (verdict.h), judged by the model so that the screen, headless --json
+	 * and the lessons say the same thing */
+	uint8_t verdict_little;   /* enum verdict_little: Little's law for everyone inside */
+	uint8_t verdict_pace;     /* enum verdict_pace: keeping up with the arrivals */
+	uint8_t verdict_speed;    /* enum verdict_speed: p99 against the service time */
+	uint32_t verdict_window_ticks; /* ticks the Little verdict was judged over */
+	double verdict_l;         /* everyone inside (outside + in flight), window mean */
+	double verdict_lw;        /* lambda * W over the window (their latencies / its length) */
+	double service_ms;        /* what a customer waits when nobody queues */
+	uint64_t loop_lag_count;  /* loop-lag samples this tick: 0 while the loop is frozen */
 };
 
 struct snapshot {

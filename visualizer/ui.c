@@ -63,6 +63,22 @@ static void draw(struct app *app, uint64_t now_ns)
 	doupdate();
 }
 
+/* r and 1-9 restart the arena, which takes seconds while the old servers stop: the
+ * screen says so first, so the old figures are not left standing as if live. */
+static void draw_restarting(struct app *app, int ch, uint64_t now_ns)
+{
+	char mode[64];
+	struct view_status st;
+	if (app->mode != APP_LIVE || !(ch == 'r' || (ch >= '1' && ch <= '9')))
+		return;
+	const struct snapshot *s = app_snapshot(app);
+	app_status(app, s, now_ns, mode, sizeof mode, &st);
+	st.restarting = true;
+	st.help = false;
+	view_draw(stdscr, s, &st, &app->vopts);
+	doupdate();
+}
+
 static void screen_open(struct app *app)
 {
 	set_escdelay(25);
@@ -115,6 +131,7 @@ int ui_run(struct app *app)
 			dirty = true;
 			continue;
 		}
+		draw_restarting(app, ch, clock_now_ns());
 		int flags = keys_handle(app, ch, clock_now_ns());
 		if (flags & KEYS_QUIT)
 			break;

@@ -16,6 +16,7 @@ struct view_opts {
 	bool ascii;   /* ASCII glyphs instead of UTF-8 (--ascii, or a non-UTF-8 locale) */
 	bool big;     /* projector layout: fewer, larger figures (--big) */
 	bool color;   /* colour pairs; false: bold/reverse/dim only */
+	bool explain; /* the explain overlay: each part of the scene named in place (key e) */
 };
 
 struct picker;
@@ -33,6 +34,8 @@ struct view_status {
 	const char *keys;        /* the key line; NULL: the live keys */
 	int preset;              /* the running preset: its story over the key line (picker.c); 0: none */
 	const struct picker *picker; /* the preset menu (key p) when open, or NULL */
+	bool restarting;         /* the restaurants are being stopped and started again:
+	                          * no figure is drawn, only a banner that says so */
 };
 
 /* After initscr/newterm: set up colour pairs when the terminal has colours (o->color is

@@ -24,6 +24,9 @@ static const struct glyphs utf8 = {
 	.ok = "\u2713",
 	.bad = "\u2260",
 	.lambda = "\u03bb",
+	.none = "\u2014",           /* — */
+	.mark = "\u2508",           /* ┈ */
+	.point = "\u2584",          /* ▄ */
 };
 
 static const struct glyphs ascii = {
@@ -42,6 +45,9 @@ static const struct glyphs ascii = {
 	.ok = "ok",
 	.bad = "!=",
 	.lambda = "lam",
+	.none = "-",
+	.mark = "-",
+	.point = "o",
 };
 
 const struct glyphs *viewkit_glyphs(const struct view_opts *o)
@@ -130,35 +136,52 @@ void vk_sparkline(WINDOW *w, int y, int x, int width, int height, const float *v
 	wattr_off(w, attr, NULL);
 }
 
-/* 3x5 digits, one string of 15 pixels each, row by row. */
-static const char *big_digit(char c)
+/* 3x5 digits, and the few letters a unit needs, row by row: 5 rows of `width`
+ * pixels. Lower-case letters sit on the digits' baseline, four rows high. */
+struct big_glyph {
+	char c;
+	int width;
+	const char *rows[5];
+};
+
+static const struct big_glyph big_glyphs[] = {
+	{ '0', 3, { "###", "# #", "# #", "# #", "###" } }, { '1', 3, { " # ", "## ", " # ", " # ", "###" } },
+	{ '2', 3, { "###", "  #", "###", "#  ", "###" } }, { '3', 3, { "###", "  #", "###", "  #", "###" } },
+	{ '4', 3, { "# #", "# #", "###", "  #", "  #" } }, { '5', 3, { "###", "#  ", "###", "  #", "###" } },
+	{ '6', 3, { "###", "#  ", "###", "# #", "###" } }, { '7', 3, { "###", "  #", "  #", "  #", "  #" } },
+	{ '8', 3, { "###", "# #", "###", "# #", "###" } }, { '9', 3, { "###", "# #", "###", "  #", "###" } },
+	{ 'm', 5, { "     ", "#### ", "# # #", "# # #", "# # #" } },
+	{ 's', 3, { "   ", " ##", "#  ", "  #", "## " } },
+	{ '/', 3, { "  #", "  #", " # ", "#  ", "#  " } },
+	{ '-', 3, { "   ", "   ", "###", "   ", "   " } },
+};
+
+static const struct big_glyph *big_glyph(char c)
 {
-	static const char *const digits[10] = {
-		"###" "# #" "# #" "# #" "###", " # " "## " " # " " # " "###",
-		"###" "  #" "###" "#  " "###", "###" "  #" "###" "  #" "###",
-		"# #" "# #" "###" "  #" "  #", "###" "#  " "###" "  #" "###",
-		"###" "#  " "###" "# #" "###", "###" "  #" "  #" "  #" "  #",
-		"###" "# #" "###" "# #" "###", "###" "# #" "###" "  #" "###",
-	};
-	return c >= '0' && c <= '9' ? digits[c - '0'] : NULL;
+	for (size_t i = 0; i < sizeof big_glyphs / sizeof big_glyphs[0]; i++)
+		if (big_glyphs[i].c == c)
+			return &big_glyphs[i];
+	return NULL;
 }
 
+/* A decimal point is a point only with room on both sides: one column of space, the
+ * point glyph at the baseline, one more of space ("4.4" must not read "44"). */
 int vk_bigtext(WINDOW *w, int y, int x, int maxw, const char *text, const struct glyphs *g, attr_t attr)
 {
 	int col = 0;
 	wattr_on(w, attr, NULL);
 	for (const char *p = text; *p; p++) {
-		const char *d = big_digit(*p);
-		int cw = d ? 4 : (*p == '.' || *p == ':') ? 2 : 1;
+		const struct big_glyph *d = big_glyph(*p);
+		int cw = d ? d->width + 1 : *p == '.' ? 3 : *p == ':' ? 2 : 1;
 		if (col + cw > maxw)
 			break;
 		if (d) {
 			for (int r = 0; r < 5; r++)
-				for (int c = 0; c < 3; c++)
-					if (d[r * 3 + c] == '#')
+				for (int c = 0; c < d->width; c++)
+					if (d->rows[r][c] == '#')
 						mvwaddstr(w, y + r, x + col + c, g->block);
 		} else if (*p == '.') {
-			mvwaddstr(w, y + 4, x + col, g->block);
+			mvwaddstr(w, y + 4, x + col + 1, g->point);
 		} else if (*p == ':') {
 			mvwaddstr(w, y + 1, x + col, g->block);
 			mvwaddstr(w, y + 3, x + col, g->block);

@@ -21,6 +21,9 @@ struct glyphs {
 	const char *vline;                           /* between the halves */
 	const char *ok, *bad;                        /* Little's law holds / does not */
 	const char *lambda;
+	const char *none;                            /* no data: never drawn as a zero */
+	const char *mark;                            /* the arrival rate's line on a chart */
+	const char *point;                           /* a big number's decimal point */
 };
 
 const struct glyphs *viewkit_glyphs(const struct view_opts *o);
@@ -36,8 +39,8 @@ int vk_put(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
 void vk_sparkline(WINDOW *w, int y, int x, int width, int height, const float *v, int n,
 		  const struct glyphs *g, attr_t attr);
 
-/* Draw text of digits, '.', ':' and spaces as 3x5 big digits; other characters are
- * drawn small at the bottom row. Returns the columns used. */
+/* Draw text of digits, '.', ':', '-', '/', 'm', 's' and spaces five rows high; other
+ * characters are drawn small at the bottom row. Returns the columns used. */
 int vk_bigtext(WINDOW *w, int y, int x, int maxw, const char *text, const struct glyphs *g, attr_t attr);
 
 #endif

@@ -109,6 +109,15 @@ static void test_dashboard_headless_lunch_rush(void **state)
 	must_num(bpart, "threads_max");
 	must_num(evented, "loop_lag_p99_ms");
 	must_num(evented, "rss_max_kb");
+	/* the model's verdicts under each side (verdict.h, issue 15/18): the blocking line
+	 * grows; the evented half, which keeps up with a line of 0, never says so */
+	const char *bv = strstr(bpart, "\"verdicts\""), *ev = strstr(evented, "\"verdicts\"");
+	assert_non_null(bv);
+	assert_non_null(ev);
+	print_message("verdicts: blocking %.120s | evented %.120s\n", bv, ev);
+	assert_non_null(strstr(bv, "\"little\":\"line growing\""));
+	assert_null(strstr(ev, "\"little\":\"line growing\""));
+	assert_non_null(strstr(bv, "\"pace\":\"falling behind\""));
 
 	/* the model of the same scenario beside it, with the keys of servers.* (issue 13):
 	 * both are bound by the same 4 cashiers of 50 ms, so they agree on throughput */
@@ -213,9 +222,11 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	while (!drawn && tc_now_ms() - t0 < 10000) {
 		usleep(200000);
 		capture(screen, sizeof screen);
-		/* "outside -" until the dashboard has mapped a load generator's scoreboard */
+		/* "outside —" ("-" in ASCII) until the dashboard has mapped a load generator's
+		 * scoreboard */
 		drawn = strstr(screen, "BLOCKING") && strstr(screen, "EVENTED") && strstr(screen, "served") &&
-			strstr(screen, "4 cashiers") && strstr(screen, "1 loop") && !strstr(screen, "outside -");
+			strstr(screen, "4 cashiers") && strstr(screen, "1 loop") && !strstr(screen, "outside -") &&
+			!strstr(screen, "outside \u2014");
 	}
 	print_message("both restaurants drawn after %.1f s\n", (tc_now_ms() - t0) / 1000);
 	if (!drawn)

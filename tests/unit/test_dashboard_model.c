@@ -21,6 +21,7 @@
 #include "../../visualizer/control.h"
 #include "hist.h"
 #include "../../visualizer/model.h"
+#include "../../visualizer/verdict.h"
 #include "scoreboard.h"
 
 struct fixture {
@@ -292,6 +293,63 @@ static void test_model_littles_law(void **state)
 	assert_int_equal(mx.line_max, 16);
 }
 
+/* The verdicts (verdict.h) land in the snapshot from model_update: "not enough data"
+ * for the first seconds, then Little's law over everyone inside, the crowd waiting
+ * outside in the load generator counted (issue 18: preset 9's green tick). */
+static void run_seconds(struct fixture *f, int seconds, int first, int64_t outside0, int64_t outside_per_s,
+			int64_t in_flight, int served, uint64_t latency_us, uint8_t *little)
+{
+	for (int k = first; k < first + seconds; k++) {
+		for (int i = 1; i <= 5; i++) {
+			uint64_t t = f->t0 + (uint64_t)k * NS_PER_SEC + (uint64_t)i * 200 * NS_PER_MS;
+			f->lg->waiting = outside0 + outside_per_s * k;
+			f->lg->in_flight = in_flight;
+			beat(f, t);
+			if (i == 5) {
+				for (int n = 0; n < served; n++)
+					hist_record(&f->lg->latency, latency_us);
+				f->lg->arrived += (uint64_t)(served + outside_per_s);
+				f->lg->completed += (uint64_t)served;
+				f->srv->served += (uint64_t)served;
+				f->srv->arrived += (uint64_t)served;
+			}
+			model_update(f->m, t);
+		}
+		little[k] = model_snapshot(f->m)->side[SIDE_BLOCKING].verdict_little;
+	}
+}
+
+static void test_model_verdicts_count_outside(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t little[32] = { 0 };
+	model_update(f->m, f->t0);
+	/* 1000 a second into 320 served, 680 more outside every second, 6.2 s each */
+	run_seconds(f, 12, 0, 11394, 680, 2000, 320, 6200000, little);
+	const struct side_snapshot *ss = &model_snapshot(f->m)->side[SIDE_BLOCKING];
+	print_message("verdict %u: L %.0f lambda W %.0f over %u s, pace %u speed %u\n", ss->verdict_little, ss->verdict_l,
+		      ss->verdict_lw, ss->verdict_window_ticks, ss->verdict_pace, ss->verdict_speed);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(little[k], LITTLE_NO_DATA);
+	for (int k = 0; k < 12; k++)
+		assert_int_not_equal(little[k], LITTLE_HOLDS);
+	assert_int_equal(ss->verdict_little, LITTLE_GROWING);
+	assert_true(ss->verdict_l > 11394);
+	assert_int_equal(ss->verdict_pace, PACE_FALLING_BEHIND);
+	assert_int_equal(ss->verdict_speed, SPEED_SLOW);
+	assert_int_equal(ss->verdict_window_ticks, VERDICT_WINDOW_TICKS);
+	/* a restaurant that keeps up: 6 inside, 120 a second of 50 ms each */
+	model_reset(f->m, f->t0 + 20 * NS_PER_SEC);
+	f->t0 += 20 * NS_PER_SEC;
+	model_update(f->m, f->t0);
+	run_seconds(f, 12, 0, 0, 0, 6, 120, 50000, little);
+	ss = &model_snapshot(f->m)->side[SIDE_BLOCKING];
+	print_message("keeping up: verdict %u, L %.2f lambda W %.2f\n", ss->verdict_little, ss->verdict_l, ss->verdict_lw);
+	assert_int_equal(little[0], LITTLE_NO_DATA); /* the reset starts the window again */
+	assert_int_equal(ss->verdict_little, LITTLE_HOLDS);
+	assert_int_equal(ss->verdict_speed, SPEED_FAST);
+}
+
 static void test_model_scene_and_utilisation(void **state)
 {
 	struct fixture *f = *state;
@@ -397,6 +455,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model_rates_from_counter_deltas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_interval_percentiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_littles_law, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_verdicts_count_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_scene_and_utilisation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_writer_gone_is_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_load_slot, setup, teardown),
