@@ -48,6 +48,21 @@ int app_restart(struct app *app, uint64_t now_ns)
 	return rc;
 }
 
+int app_restore_control(struct app *app)
+{
+	int done = 0;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		struct scoreboard_loadgen *now = app->model ? model_loadgen_board(app->model, i) : NULL;
+		int rc = control_memo_restore(&app->memo[i], now);
+		if (rc == 0)
+			done++;
+		else if (rc < 0)
+			fprintf(stderr, "dashboard: the %s load generator changed by a key could not be put back: %s\n",
+				arena_side_name(i), rc == -ESRCH ? "it is gone (or restarted)" : strerror(-rc));
+	}
+	return done;
+}
+
 void app_sync_reasons(struct app *app)
 {
 	if (!app->arena || !app->model)
@@ -103,7 +118,9 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 		snprintf(mode_buf, mode_len, "live");
 		break;
 	case APP_ATTACH:
-		snprintf(mode_buf, mode_len, "attached");
+		snprintf(mode_buf, mode_len, "%s", app->control ? "attached, --control" : "attached, read-only");
+		if (!app->control) /* said where it always fits: the keys below change nothing */
+			st->keys = " attached read-only: the keys change nothing (--control allows changes)  ? help  q quit";
 		break;
 	case APP_REPLAY:
 		snprintf(mode_buf, mode_len, "replay x%d%s %zu/%zu", app->replay_speed,

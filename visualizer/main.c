@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: dashboard [options]            the lunch rush, live (both servers and their load)\n"
 		"       dashboard --headless --duration 20s [--json]\n"
-		"       dashboard --attach NAME...      watch scoreboards of processes started by hand\n"
+		"       dashboard --attach NAME... [--control]  watch processes started by hand\n"
 		"       dashboard --replay FILE         play a recording back, no server needed\n"
 		"       dashboard --lesson N [--check]  a guided lesson\n"
 		"\n"
@@ -61,6 +61,8 @@ static void usage(FILE *out)
 		"                    the kernel's accept queue (door), /proc of the process tree\n"
 		"  --pid PID         the process of a url: restaurant (twice for two url: halves)\n"
 		"  --gomaxprocs N    GOMAXPROCS of the Go restaurant (scenario key gomaxprocs)\n"
+		"  --control         with --attach: the keys may change the load generators\n"
+		"                    (without it attach is read-only); put back as found on quit\n"
 		"  --record FILE     write one row per second per restaurant (CSV)\n"
 		"  --speed 1|4       replay speed (x1, x4)\n"
 		"  --headless        no screen: a per-second table and a summary\n"
@@ -106,14 +108,14 @@ struct options {
 	uint32_t gomaxprocs;
 	bool gomaxprocs_set;
 	int preset, speed;
-	bool headless, json, attach;
+	bool headless, json, attach, control;
 	uint32_t duration_s;
 };
 
 static int parse_options(int argc, char **argv, struct options *opt, struct app *app)
 {
 	enum { O_SCENARIO = 256, O_PRESET, O_RECORD, O_REPLAY, O_SPEED, O_HEADLESS, O_DURATION, O_JSON, O_BIG,
-	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION, O_LEFT, O_RIGHT, O_PID, O_GOMAXPROCS };
+	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION, O_LEFT, O_RIGHT, O_PID, O_GOMAXPROCS, O_CONTROL };
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, NULL, O_SCENARIO }, { "preset", required_argument, NULL, O_PRESET },
 		{ "record", required_argument, NULL, O_RECORD },     { "replay", required_argument, NULL, O_REPLAY },
@@ -124,7 +126,8 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		{ "attach", no_argument, NULL, O_ATTACH },           { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },         { "left", required_argument, NULL, O_LEFT },
 		{ "right", required_argument, NULL, O_RIGHT },       { "pid", required_argument, NULL, O_PID },
-		{ "gomaxprocs", required_argument, NULL, O_GOMAXPROCS }, { NULL, 0, NULL, 0 },
+		{ "gomaxprocs", required_argument, NULL, O_GOMAXPROCS }, { "control", no_argument, NULL, O_CONTROL },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
@@ -155,6 +158,7 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		case O_MONO: app->vopts.color = false; break;
 		case O_BIN: opt->bin = optarg; break;
 		case O_ATTACH: opt->attach = true; break;
+		case O_CONTROL: opt->control = app->control = true; break;
 		case O_LEFT: opt->half[0] = optarg; break;
 		case O_RIGHT: opt->half[1] = optarg; break;
 		case O_PID: {
@@ -186,6 +190,8 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		return usage_error("%s: name at least one scoreboard", "--attach");
 	if (opt->attach + (opt->replay != NULL) + (opt->scenario_file || opt->preset) > 1)
 		return usage_error("%s: pick one of --attach, --replay, --scenario/--preset", "modes");
+	if (opt->control && !opt->attach)
+		return usage_error("%s goes with --attach (the processes the dashboard starts are its own)", "--control");
 	if (opt->json && !opt->headless)
 		return usage_error("%s goes with --headless", "--json");
 	if ((opt->half[0] || opt->half[1] || opt->npid) && (opt->attach || opt->replay))
@@ -343,6 +349,7 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
  * run's failure, said here once with the file's name. Returns rc or 1. */
 static int teardown(struct app *app, const char *record_path, int rc)
 {
+	app_restore_control(app); /* attached with --control: leave them as found */
 	if (app->arena) {
 		arena_destroy(app->arena);
 		free(app->arena);

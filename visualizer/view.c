@@ -448,6 +448,6 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 	}
 	draw_status(w, rows, cols, st, o);
 	if (st->help)
-		draw_help(w, rows, cols, o, st->keys != NULL);
+		draw_help(w, rows, cols, o, st->mode && strncmp(st->mode, "replay", 6) == 0); /* attach sets keys too */
 	wnoutrefresh(w);
 }
