@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "sim_bridge.h"
 
 volatile sig_atomic_t app_stop;
 
@@ -46,6 +47,26 @@ int app_restart(struct app *app, uint64_t now_ns)
 	if (rc < 0)
 		app_say(app, now_ns, "cannot start: %s", err);
 	return rc;
+}
+
+int app_record_tick(struct app *app, const struct sim_ghost *g)
+{
+	static struct snapshot s; /* a copy: the model's own stays without the model's figures */
+	if (!app->rec)
+		return 0;
+	s = *model_snapshot(app->model);
+	if (g)
+		sim_ghost_predicted(g, &s);
+	return recorder_write(app->rec, &s);
+}
+
+int app_scenario_changed(struct app *app)
+{
+	char line[256];
+	if (!app->rec)
+		return 0;
+	scenario_summary(&app->sc, line, sizeof line);
+	return recorder_scenario(app->rec, line);
 }
 
 int app_restore_control(struct app *app)
@@ -99,6 +120,13 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 	const struct side_snapshot *ss = s->side[SIDE_BLOCKING].present ? &s->side[SIDE_BLOCKING] : &s->side[SIDE_EVENTED];
 	bool from_load = app->mode == APP_REPLAY || ss->loadgen_up;
 	st->scenario = app->sc.name;
+	if (app->mode == APP_REPLAY) { /* the frame's scenario: "NAME: figures" shows NAME */
+		static char name[64];
+		const char *line = replay_frame_scenario(app->replay, app->replay_pos);
+		int len = (int)strcspn(line, ":");
+		snprintf(name, sizeof name, "%.*s", len ? len : 6, len ? line : "replay");
+		st->scenario = name;
+	}
 	st->elapsed_s = s->elapsed_s;
 	st->rate = from_load ? ss->rate : app->sc.rate;
 	st->cook_ms = from_load && ss->cook_ms != UINT32_MAX ? ss->cook_ms : app->sc.cook_ms;

@@ -58,6 +58,17 @@ void app_say(struct app *app, uint64_t now_ns, const char *fmt, ...) __attribute
  * with the reason in app->message. */
 int app_restart(struct app *app, uint64_t now_ns);
 
+struct sim_ghost;
+
+/* Record the model's tick (after model_update said one was computed), with the
+ * model's second beside it when g is not NULL (sim_bridge.h). 0, or the recorder's
+ * error (main says what failed). */
+int app_record_tick(struct app *app, const struct sim_ghost *g);
+
+/* The scenario in force changed (a preset, r, a live change): while recording, a new
+ * scenario line, so that replay names the scenario of every frame. 0 or -errno. */
+int app_scenario_changed(struct app *app);
+
 /* --attach --control: ask every load generator the keys changed for what it had in
  * force before (on q, SIGTERM, SIGINT; main's teardown). Says on stderr what could not
  * be put back. Returns how many were restored. */

@@ -40,7 +40,12 @@ static const char *half_key(const struct app *app, int side, char *buf, size_t l
 static void table_header(FILE *out, const struct app *app)
 {
 	char l[40], r[40];
-	fprintf(out, "%5s | %-44s | %-53s\n", "", half_key(app, 0, l, sizeof l), half_key(app, 1, r, sizeof r));
+	headless_table_header(out, half_key(app, 0, l, sizeof l), half_key(app, 1, r, sizeof r));
+}
+
+void headless_table_header(FILE *out, const char *left, const char *right)
+{
+	fprintf(out, "%5s | %-44s | %-53s\n", "", left, right);
 	fprintf(out, "%5s | %7s %7s %5s %8s %8s %4s | %7s %7s %5s %8s %8s %8s %4s\n", "t", "arrive", "served", "line",
 		"p50", "p99", "err", "arrive", "served", "line", "p50", "p99", "lag p99", "err");
 }
@@ -289,7 +294,7 @@ static void summary_json(FILE *out, struct app *app, double duration_s, const st
 
 /* The model's figure beside the measured one: "80.0/s" then "(79.9/s)". The gap is
  * flagged with '!' beyond the issue's tolerance: 5 % on throughput, 25 % on p99. */
-static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
+void headless_cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
 {
 	char buf[24], mbuf[24], cell[32];
 	char *(*f)(char *, size_t, double) = kind == 1 ? fmt_rate : kind == 2 ? fmt_ms : NULL;
@@ -312,7 +317,7 @@ static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool
 
 /* Text from outside (a scenario or recording name) on a terminal: control characters,
  * the start of every escape sequence, print as '?'. */
-static void put_clean(FILE *out, const char *s)
+void headless_put_clean(FILE *out, const char *s)
 {
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
@@ -348,7 +353,7 @@ static void summary_text(FILE *out, struct app *app, double duration_s, const st
 		{ "door max", NULL, "door_max", WHOLE },      /* the kernel's accept queue */
 	};
 	fprintf(out, "\nsummary: ");
-	put_clean(out, app->sc.name);
+	headless_put_clean(out, app->sc.name);
 	char kl[40], kr[40], hl[56], hr[56];
 	snprintf(hl, sizeof hl, "%s (model)", half_key(app, 0, kl, sizeof kl));
 	snprintf(hr, sizeof hr, "%s (model)", half_key(app, 1, kr, sizeof kr));
@@ -365,7 +370,7 @@ static void summary_text(FILE *out, struct app *app, double duration_s, const st
 			/* a peer (issue 14): no model of it, and its line is not seen */
 			bool ours = restaurant_is_ours(app->sc.half[i].kind);
 			bool unseen = !ours && strcmp(rows[r].key, "line_max") == 0;
-			cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
+			headless_cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
 				  rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED, tol);
 		}
 		fputc('\n', out);
@@ -395,6 +400,10 @@ int headless_check_output(FILE *out, const char *what)
 	return 1;
 }
 
+/* --record: the live model beside the run, second by second, as on the screen (the
+ * summary's model is sim_bridge_run over the whole run, independent of it). */
+static struct sim_ghost ghost;
+
 int headless_run(struct app *app, uint32_t duration_s, bool json)
 {
 	int rc = 0;
@@ -410,6 +419,7 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		model_attach_arena(app->model, app->arena, clock_now_ns());
 	}
 	table_header(table, app);
+	sim_ghost_init(&ghost);
 	uint64_t start = clock_now_ns();
 	/* the load generators end on their own after the duration (with --drain 0; their
 	 * closing is bounded by their timeout); attach mode just watches for the duration */
@@ -433,7 +443,9 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 				rc = headless_check_output(table, json ? "stderr" : "stdout");
 				break;
 			}
-			if (app->rec && recorder_write(app->rec, model_snapshot(app->model)) < 0) {
+			if (app->mode == APP_LIVE && app->rec) /* the model's second, recorded beside */
+				sim_ghost_update(&ghost, &app->sc, model_snapshot(app->model));
+			if (app_record_tick(app, app->mode == APP_LIVE && app->rec ? &ghost : NULL) < 0) {
 				rc = 1; /* main says what failed, when it closes the recording */
 				break;
 			}
@@ -444,6 +456,7 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 			break;
 		clock_sleep_ns(STEP_NS);
 	}
+	sim_ghost_destroy(&ghost);
 	if (app->arena)
 		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
 	double ran = (clock_now_ns() - start) / 1e9;

@@ -87,6 +87,8 @@ static int load_key(struct app *app, enum load_knob knob, int dir, uint64_t now_
 		app_say(app, now_ns, "keep-alive %s", c.keepalive ? "on" : "off");
 		break;
 	}
+	if (knob != KNOB_PAUSE) /* a recording says what runs from now on (pause is in the rows) */
+		app_scenario_changed(app);
 	return KEYS_HANDLED | KEYS_REDRAW;
 }
 
@@ -125,6 +127,7 @@ static int restart(struct app *app, int preset, uint64_t now_ns)
 		app->preset = preset;
 	}
 	app_say(app, now_ns, "starting %s...", app->sc.name);
+	app_scenario_changed(app); /* before the restarted clock's first tick */
 	if (app_restart(app, now_ns) == 0)
 		app_say(app, now_ns, "%s %s", preset ? "preset" : "restarted", app->sc.name);
 	return KEYS_HANDLED | KEYS_REDRAW;

@@ -366,18 +366,6 @@ static int teardown(struct app *app, const char *record_path, int rc)
 	return rc;
 }
 
-/* --replay --headless: every frame as a table row, to stdout, each write checked. */
-static int replay_rows(struct app *app)
-{
-	for (size_t i = 0; i < replay_frames(app->replay) && !app_stop; i++) {
-		replay_frame(app->replay, i, &app->replay_snap);
-		headless_row(stdout, &app->replay_snap);
-		if (ferror(stdout))
-			break;
-	}
-	return headless_check_output(stdout, "stdout");
-}
-
 int main(int argc, char **argv)
 {
 	if (wants_lesson(argc, argv)) { /* --check's report into a full disk is a failure too */
@@ -394,8 +382,11 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (!opt.headless && !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "dashboard: stdout is not a terminal: running headless for %u s\n",
-			opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S);
+		if (opt.replay)
+			fprintf(stderr, "dashboard: stdout is not a terminal: the replay as a table and a summary\n");
+		else
+			fprintf(stderr, "dashboard: stdout is not a terminal: running headless for %u s\n",
+				opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S);
 		opt.headless = true;
 	}
 	app.replay_speed = opt.speed;
@@ -414,7 +405,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opt.headless && app.mode == APP_REPLAY) {
-		rc = replay_rows(&app);
+		rc = headless_replay(&app); /* the table and the summary, as headless mode */
 	} else if (opt.headless) {
 		rc = headless_run(&app, opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S, opt.json);
 	} else {
