@@ -282,6 +282,30 @@ static void test_dashboard_preset_key_while_recording(void **state)
 		}
 	}
 	assert_true(rows >= 4);
+
+	/* on the screen, played at x4: the status bar names the frame's scenario, and the
+	 * title rows carry the recorded model's figures (wide enough for ghost.c to draw) */
+	assert_int_equal(sh("tmux -L %s -f /dev/null new-session -d -s play -x 160 -y 36 '%s --replay %s --speed 4'",
+			    tmux_sock, dash, rec), 0);
+	static char screen[32768];
+	bool named = false, model = false;
+	end = tc_now_ms() + 5000;
+	while (!(named && model) && tc_now_ms() < end) {
+		tc_sleep_ms(100);
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p -t play 2>/dev/null", tmux_sock);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		size_t n = fread(screen, 1, sizeof screen - 1, p);
+		screen[n] = '\0';
+		pclose(p);
+		named = strstr(screen, " at capacity | replay") != NULL;
+		model = strstr(screen, " model ") != NULL && strstr(screen, " model ") < strchr(screen, '\n');
+	}
+	if (!(named && model))
+		print_error("%s\n", screen);
+	assert_true(named);
+	assert_true(model);
 }
 
 static int tmux_teardown(void **state)
