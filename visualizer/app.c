@@ -63,8 +63,8 @@ int app_record_tick(struct app *app, const struct sim_ghost *g)
 int app_scenario_changed(struct app *app)
 {
 	char line[256];
-	if (!app->rec)
-		return 0;
+	if (!app->rec || app->mode != APP_LIVE)
+		return 0; /* attached: the scenario is not ours; the rows carry the load in force */
 	scenario_summary(&app->sc, line, sizeof line);
 	return recorder_scenario(app->rec, line);
 }

@@ -396,7 +396,10 @@ int main(int argc, char **argv)
 		goto out;
 	if (opt.record) {
 		char line[256];
-		scenario_summary(&app.sc, line, sizeof line);
+		if (app.mode == APP_ATTACH) /* not our scenario: the load in force is in the rows */
+			snprintf(line, sizeof line, "%s: attached", app.sc.name);
+		else
+			scenario_summary(&app.sc, line, sizeof line);
 		app.rec = recorder_open(opt.record, line);
 		if (!app.rec) {
 			fprintf(stderr, "dashboard: cannot write %s: %s\n", opt.record, strerror(errno));
