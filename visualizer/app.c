@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "sim_bridge.h"
 
 volatile sig_atomic_t app_stop;
 
@@ -48,6 +49,41 @@ int app_restart(struct app *app, uint64_t now_ns)
 	return rc;
 }
 
+int app_record_tick(struct app *app, const struct sim_ghost *g)
+{
+	static struct snapshot s; /* a copy: the model's own stays without the model's figures */
+	if (!app->rec)
+		return 0;
+	s = *model_snapshot(app->model);
+	if (g)
+		sim_ghost_predicted(g, &s);
+	return recorder_write(app->rec, &s);
+}
+
+int app_scenario_changed(struct app *app)
+{
+	char line[256];
+	if (!app->rec || app->mode != APP_LIVE)
+		return 0; /* attached: the scenario is not ours; the rows carry the load in force */
+	scenario_summary(&app->sc, line, sizeof line);
+	return recorder_scenario(app->rec, line);
+}
+
+int app_restore_control(struct app *app)
+{
+	int done = 0;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		struct scoreboard_loadgen *now = app->model ? model_loadgen_board(app->model, i) : NULL;
+		int rc = control_memo_restore(&app->memo[i], now);
+		if (rc == 0)
+			done++;
+		else if (rc < 0)
+			fprintf(stderr, "dashboard: the %s load generator changed by a key could not be put back: %s\n",
+				arena_side_name(i), rc == -ESRCH ? "it is gone (or restarted)" : strerror(-rc));
+	}
+	return done;
+}
+
 void app_sync_reasons(struct app *app)
 {
 	if (!app->arena || !app->model)
@@ -84,6 +120,13 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 	const struct side_snapshot *ss = s->side[SIDE_BLOCKING].present ? &s->side[SIDE_BLOCKING] : &s->side[SIDE_EVENTED];
 	bool from_load = app->mode == APP_REPLAY || ss->loadgen_up;
 	st->scenario = app->sc.name;
+	if (app->mode == APP_REPLAY) { /* the frame's scenario: "NAME: figures" shows NAME */
+		static char name[64];
+		const char *line = replay_frame_scenario(app->replay, app->replay_pos);
+		int len = (int)strcspn(line, ":");
+		snprintf(name, sizeof name, "%.*s", len ? len : 6, len ? line : "replay");
+		st->scenario = name;
+	}
 	st->elapsed_s = s->elapsed_s;
 	st->rate = from_load ? ss->rate : app->sc.rate;
 	st->cook_ms = from_load && ss->cook_ms != UINT32_MAX ? ss->cook_ms : app->sc.cook_ms;
@@ -105,7 +148,9 @@ void app_status(const struct app *app, const struct snapshot *s, uint64_t now_ns
 		snprintf(mode_buf, mode_len, "live");
 		break;
 	case APP_ATTACH:
-		snprintf(mode_buf, mode_len, "attached");
+		snprintf(mode_buf, mode_len, "%s", app->control ? "attached, --control" : "attached, read-only");
+		if (!app->control) /* said where it always fits: the keys below change nothing */
+			st->keys = " attached read-only: the keys change nothing (--control allows changes)  ? help  q quit";
 		break;
 	case APP_REPLAY:
 		snprintf(mode_buf, mode_len, "replay x%d%s %zu/%zu", app->replay_speed,

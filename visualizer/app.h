@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "control.h"
 #include "model.h"
 #include "picker.h"
 #include "record.h"
@@ -17,7 +18,8 @@
 
 enum app_mode {
 	APP_LIVE,    /* arena: we start and stop the processes */
-	APP_ATTACH,  /* --attach: processes started by hand, we only watch (and steer the load) */
+	APP_ATTACH,  /* --attach: processes started by hand, we only watch (--control: and
+	              * steer the load, put back as found when we leave) */
 	APP_REPLAY,  /* --replay: a recording, no process at all */
 };
 
@@ -28,6 +30,8 @@ struct app {
 	struct arena *arena;           /* live only */
 	struct model *model;           /* live and attach */
 	struct recorder *rec;          /* --record, or NULL */
+	bool control;                  /* --attach --control: the keys may change the processes */
+	struct control_memo memo[SIDE_COUNT]; /* what each attached load generator had in force */
 	struct view_opts vopts;
 	bool help;                     /* the help box is open */
 	struct picker picker;          /* the preset menu (key p, picker.h) */
@@ -55,6 +59,22 @@ void app_say(struct app *app, uint64_t now_ns, const char *fmt, ...) __attribute
 /* (Re)start the arena on app->sc and point the model at it. 0, or a negative errno
  * with the reason in app->message. */
 int app_restart(struct app *app, uint64_t now_ns);
+
+struct sim_ghost;
+
+/* Record the model's tick (after model_update said one was computed), with the
+ * model's second beside it when g is not NULL (sim_bridge.h). 0, or the recorder's
+ * error (main says what failed). */
+int app_record_tick(struct app *app, const struct sim_ghost *g);
+
+/* The scenario in force changed (a preset, r, a live change): while recording, a new
+ * scenario line, so that replay names the scenario of every frame. 0 or -errno. */
+int app_scenario_changed(struct app *app);
+
+/* --attach --control: ask every load generator the keys changed for what it had in
+ * force before (on q, SIGTERM, SIGINT; main's teardown). Says on stderr what could not
+ * be put back. Returns how many were restored. */
+int app_restore_control(struct app *app);
 
 /* Copy the arena's down reasons into the model (after arena_poll). */
 void app_sync_reasons(struct app *app);

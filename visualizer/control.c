@@ -43,6 +43,67 @@ void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *
 		memset(out, 0, sizeof *out);
 }
 
+static void load_in_force(void *ctx)
+{
+	struct load_call *c = ctx;
+	const struct scoreboard_loadgen *lg = c->lg;
+	c->out->rate_milli = SB_GET(lg->rate_milli);
+	c->out->cook_ms = SB_GET(lg->cook_ms);
+	c->out->work_us = SB_GET(lg->work_us);
+	c->out->paused = SB_GET(lg->paused) != 0;
+	c->out->keepalive = SB_GET(lg->keepalive) != 0;
+}
+
+void control_load_in_force(const struct scoreboard_loadgen *lg, struct load_ctl *out)
+{
+	struct load_call c = { (struct scoreboard_loadgen *)lg, NULL, out };
+	if (busguard_run(load_in_force, &c) < 0)
+		memset(out, 0, sizeof *out);
+}
+
+struct pid_call {
+	const struct scoreboard_loadgen *lg;
+	int32_t pid;
+};
+
+static void read_pid(void *ctx)
+{
+	struct pid_call *c = ctx;
+	c->pid = SB_GET(c->lg->hdr.pid);
+}
+
+/* The writer's pid, or -1 when the segment faults. */
+static int32_t board_pid(const struct scoreboard_loadgen *lg)
+{
+	struct pid_call c = { lg, -1 };
+	if (busguard_run(read_pid, &c) < 0)
+		return -1;
+	return c.pid;
+}
+
+void control_memo_take(struct control_memo *m, struct scoreboard_loadgen *lg)
+{
+	if (m->lg || !lg)
+		return; /* only the first change: what was found, not what we asked for since */
+	int32_t pid = board_pid(lg);
+	if (pid < 0)
+		return;
+	control_load_in_force(lg, &m->found);
+	m->pid = pid;
+	m->lg = lg;
+}
+
+int control_memo_restore(struct control_memo *m, struct scoreboard_loadgen *now)
+{
+	if (!m->lg)
+		return 1;
+	struct scoreboard_loadgen *lg = m->lg;
+	m->lg = NULL;
+	if (lg != now || board_pid(lg) != m->pid)
+		return -ESRCH; /* not the process we changed any more */
+	return control_load_apply(lg, &m->found);
+}
+
 static void load_apply(void *ctx)
 {
 	struct load_call *c = ctx;

@@ -30,6 +30,24 @@ void control_load_current(const struct scoreboard_loadgen *lg, struct load_ctl *
  * -EFAULT when the segment shrank under the mapping (nothing is written). */
 int control_load_apply(struct scoreboard_loadgen *lg, const struct load_ctl *want);
 
+/* What is in force now (the rate_milli, cook_ms... fields the load generator writes
+ * after applying a request), whatever the slot holds. */
+void control_load_in_force(const struct scoreboard_loadgen *lg, struct load_ctl *out);
+
+/* --attach --control: a load generator the dashboard did not start is left as it was
+ * found. control_memo_take notes, before the first change only, what was in force and
+ * whose board it is; control_memo_restore asks for it again (ctl_* then ctl_seq + 1;
+ * ctl_seq only grows, so the slot then holds the figures found in force). `now` is the
+ * board mapped at the time: a different mapping or writer means the process we changed
+ * is gone, and nothing is written. 0, 1 when there was nothing to restore, or -errno. */
+struct control_memo {
+	struct scoreboard_loadgen *lg;   /* the board first changed; NULL while untouched */
+	int32_t pid;                     /* its writer then */
+	struct load_ctl found;           /* in force before the first change */
+};
+void control_memo_take(struct control_memo *m, struct scoreboard_loadgen *lg);
+int control_memo_restore(struct control_memo *m, struct scoreboard_loadgen *now);
+
 /* Freeze cashier slot `cashier` of a server for ms milliseconds. 0, -ENODEV or -EFAULT. */
 int control_freeze(struct scoreboard_server *sb, uint32_t ms, uint32_t cashier);
 

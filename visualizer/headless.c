@@ -41,7 +41,12 @@ static const char *half_key(const struct app *app, int side, char *buf, size_t l
 static void table_header(FILE *out, const struct app *app)
 {
 	char l[40], r[40];
-	fprintf(out, "%5s | %-44s | %-53s\n", "", half_key(app, 0, l, sizeof l), half_key(app, 1, r, sizeof r));
+	headless_table_header(out, half_key(app, 0, l, sizeof l), half_key(app, 1, r, sizeof r));
+}
+
+void headless_table_header(FILE *out, const char *left, const char *right)
+{
+	fprintf(out, "%5s | %-44s | %-53s\n", "", left, right);
 	fprintf(out, "%5s | %7s %7s %5s %8s %8s %4s | %7s %7s %5s %8s %8s %8s %4s\n", "t", "arrive", "served", "line",
 		"p50", "p99", "err", "arrive", "served", "line", "p50", "p99", "lag p99", "err");
 }
@@ -108,7 +113,10 @@ double headless_json_number(const char *json, const char *after, const char *key
 
 /* When a load generator left no JSON (killed, or attach mode), the same keys from its
  * scoreboard, marked with "source": "scoreboard"; several attached to one side are
- * summed (counts, rates, connections, one histogram), "loadgens" says how many. */
+ * summed (counts, rates, connections, one histogram), "loadgens" says how many.
+ * Attached, the load generators ran before the dashboard came: their counters and
+ * histograms are taken at the start of the watch (lg_base) and the summary is the
+ * difference, the figures of the interval watched, not of the process's whole life. */
 struct board_copy {
 	const struct scoreboard_loadgen *from;
 	struct scoreboard_loadgen *to;
@@ -120,45 +128,93 @@ static void copy_board(void *ctx)
 	memcpy(c->to, c->from, sizeof *c->to);
 }
 
-static void json_from_board(FILE *out, struct model *m, enum arena_side side, double duration_s)
+struct lg_sum {
+	bool taken;
+	uint64_t completed, sent, errors[LERR_COUNT];
+	double rate;
+	unsigned connections, n;
+	bool open_loop;
+	struct hist h;            /* latency, every board merged */
+};
+
+/* The side's load generators summed now. False when the first board is not mapped or
+ * faults (copied under busguard: a segment truncated now ends the copy, not the run). */
+static bool lg_sum_now(struct model *m, enum arena_side side, struct lg_sum *out)
 {
 	static struct scoreboard_loadgen copy;
+	static struct hist more_h;
 	const struct scoreboard_loadgen *board = model_loadgen_board(m, side), *lg = &copy;
-	/* copied under busguard first: a segment truncated now ends the copy, not the run,
-	 * and never a half-printed object */
 	struct board_copy c = { board, &copy };
-	if (!board || busguard_run(copy_board, &c) < 0) {
-		fprintf(out, "{\"source\": \"none\"");
-		return;
-	}
-	static struct hist h, more_h;
-	hist_snapshot(&h, &lg->latency);
-	uint64_t completed = SB_GET(lg->completed), sent = SB_GET(lg->sent), errors[LERR_COUNT];
-	double rate = SB_GET(lg->rate_milli) / 1000.0;
-	unsigned connections = lg->connections, n = 1;
+	if (!board || busguard_run(copy_board, &c) < 0)
+		return false;
+	hist_snapshot(&out->h, &lg->latency);
+	out->completed = SB_GET(lg->completed);
+	out->sent = SB_GET(lg->sent);
+	out->rate = SB_GET(lg->rate_milli) / 1000.0;
+	out->connections = lg->connections;
+	out->open_loop = lg->open_loop;
+	out->n = 1;
 	for (int e = 0; e < LERR_COUNT; e++)
-		errors[e] = SB_GET(lg->errors[e]);
+		out->errors[e] = SB_GET(lg->errors[e]);
 	const struct scoreboard_loadgen *x;
 	for (unsigned i = 0; i < MODEL_LOADGENS_MAX; i++) {
 		if (!(x = model_more_loadgen_board(m, side, i)))
 			continue;
 		hist_snapshot(&more_h, &x->latency);
-		hist_merge(&h, &more_h);
-		completed += SB_GET(x->completed);
-		sent += SB_GET(x->sent);
-		rate += SB_GET(x->rate_milli) / 1000.0;
-		connections += x->connections;
+		hist_merge(&out->h, &more_h);
+		out->completed += SB_GET(x->completed);
+		out->sent += SB_GET(x->sent);
+		out->rate += SB_GET(x->rate_milli) / 1000.0;
+		out->connections += x->connections;
 		for (int e = 0; e < LERR_COUNT; e++)
-			errors[e] += SB_GET(x->errors[e]);
-		n++;
+			out->errors[e] += SB_GET(x->errors[e]);
+		out->n++;
 	}
-	fprintf(out, "{\"source\": \"scoreboard\", \"loadgens\": %u, \"mode\": \"%s\", \"connections\": %u, "
-		     "\"rate\": %.3f, \"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, \"errors\": {", n,
-		lg->open_loop ? "open" : "closed", connections, rate, duration_s, (unsigned long long)sent,
-		(unsigned long long)completed);
+	out->taken = true;
+	return true;
+}
+
+/* The start of the watch, per side (attach mode): taken once, when the side's first
+ * load generator is first mapped. */
+static struct lg_sum lg_base[SIDE_COUNT];
+/* the errors so far (server and client) at the first second computed, attach mode */
+static uint64_t errors_base[SIDE_COUNT];
+static bool errors_base_taken[SIDE_COUNT];
+
+static void lg_base_take(struct model *m)
+{
+	for (int i = 0; i < SIDE_COUNT; i++)
+		if (!lg_base[i].taken)
+			lg_sum_now(m, i, &lg_base[i]);
+}
+
+static uint64_t since(uint64_t now, uint64_t base)
+{
+	return now > base ? now - base : 0;
+}
+
+static void json_from_board(FILE *out, struct model *m, enum arena_side side, double duration_s)
+{
+	static struct lg_sum now;
+	static struct hist h;
+	if (!lg_sum_now(m, side, &now)) {
+		fprintf(out, "{\"source\": \"none\"");
+		return;
+	}
+	const struct lg_sum *base = lg_base[side].taken ? &lg_base[side] : NULL;
+	uint64_t completed = base ? since(now.completed, base->completed) : now.completed;
+	uint64_t sent = base ? since(now.sent, base->sent) : now.sent;
+	if (base)
+		hist_diff(&h, &now.h, &base->h);
+	else
+		h = now.h;
+	fprintf(out, "{\"source\": \"scoreboard\", \"interval\": %s, \"loadgens\": %u, \"mode\": \"%s\", "
+		     "\"connections\": %u, \"rate\": %.3f, \"duration_s\": %.3f, \"sent\": %llu, \"requests\": %llu, "
+		     "\"errors\": {", base ? "true" : "false", now.n, now.open_loop ? "open" : "closed", now.connections,
+		now.rate, duration_s, (unsigned long long)sent, (unsigned long long)completed);
 	for (int e = 0; e < LERR_COUNT; e++)
 		fprintf(out, "%s\"%s\": %llu", e ? ", " : "", scoreboard_loadgen_error_name(e),
-			(unsigned long long)errors[e]);
+			(unsigned long long)(base ? since(now.errors[e], base->errors[e]) : now.errors[e]));
 	fprintf(out, "}, \"throughput_rps\": %.3f, \"latency_ms\": {\"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, "
 		     "\"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
 		duration_s > 0 ? completed / duration_s : 0, hist_min(&h) / 1e3, hist_mean(&h) / 1e3,
@@ -248,7 +304,7 @@ static void summary_json(FILE *out, struct app *app, double duration_s, const st
 
 /* The model's figure beside the measured one: "80.0/s" then "(79.9/s)". The gap is
  * flagged with '!' beyond the issue's tolerance: 5 % on throughput, 25 % on p99. */
-static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
+void headless_cell_pair(FILE *out, int kind, double v, bool found, double mv, bool mfound, bool blank, double tol)
 {
 	char buf[24], mbuf[24], cell[32];
 	char *(*f)(char *, size_t, double) = kind == 1 ? fmt_rate : kind == 2 ? fmt_ms : NULL;
@@ -271,7 +327,7 @@ static void cell_pair(FILE *out, int kind, double v, bool found, double mv, bool
 
 /* Text from outside (a scenario or recording name) on a terminal: control characters,
  * the start of every escape sequence, print as '?'. */
-static void put_clean(FILE *out, const char *s)
+void headless_put_clean(FILE *out, const char *s)
 {
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
@@ -307,7 +363,7 @@ static void summary_text(FILE *out, struct app *app, double duration_s, const st
 		{ "door max", NULL, "door_max", WHOLE },      /* the kernel's accept queue */
 	};
 	fprintf(out, "\nsummary: ");
-	put_clean(out, app->sc.name);
+	headless_put_clean(out, app->sc.name);
 	char kl[40], kr[40], hl[56], hr[56];
 	snprintf(hl, sizeof hl, "%s (model)", half_key(app, 0, kl, sizeof kl));
 	snprintf(hr, sizeof hr, "%s (model)", half_key(app, 1, kr, sizeof kr));
@@ -324,15 +380,15 @@ static void summary_text(FILE *out, struct app *app, double duration_s, const st
 			/* a peer (issue 14): no model of it, and its line is not seen */
 			bool ours = restaurant_is_ours(app->sc.half[i].kind);
 			bool unseen = !ours && strcmp(rows[r].key, "line_max") == 0;
-			cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
+			headless_cell_pair(out, kind, v, found && !unseen, mv, mfound && ours,
 				  rows[r].kind == LAG && app->sc.half[i].kind != REST_EVENTED, tol);
 		}
 		fputc('\n', out);
 	}
 	bool f1, f2;
 	uint64_t errs[SIDE_COUNT];
-	for (int i = 0; i < SIDE_COUNT; i++)
-		errs[i] = model_snapshot(app->model)->side[i].errors_total;
+	for (int i = 0; i < SIDE_COUNT; i++) /* attached: since the first second watched */
+		errs[i] = since(model_snapshot(app->model)->side[i].errors_total, errors_base[i]);
 	fprintf(out, "%-18s %14llu %14llu\n", "errors", (unsigned long long)errs[0], (unsigned long long)errs[1]);
 	double p99b = json[0] ? headless_json_number(json[0], "latency_ms", "p99", &f1) : 0;
 	double p99e = json[1] ? headless_json_number(json[1], "latency_ms", "p99", &f2) : 0;
@@ -354,6 +410,10 @@ int headless_check_output(FILE *out, const char *what)
 	return 1;
 }
 
+/* --record: the live model beside the run, second by second, as on the screen (the
+ * summary's model is sim_bridge_run over the whole run, independent of it). */
+static struct sim_ghost ghost;
+
 int headless_run(struct app *app, uint32_t duration_s, bool json)
 {
 	int rc = 0;
@@ -369,6 +429,7 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		model_attach_arena(app->model, app->arena, clock_now_ns());
 	}
 	table_header(table, app);
+	sim_ghost_init(&ghost);
 	uint64_t start = clock_now_ns();
 	/* the load generators end on their own after the duration (with --drain 0; their
 	 * closing is bounded by their timeout); attach mode just watches for the duration */
@@ -378,13 +439,23 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 		uint64_t now = clock_now_ns();
 		if (app->arena && arena_poll(app->arena))
 			app_sync_reasons(app);
-		if (model_update(app->model, now)) {
+		bool tick = model_update(app->model, now);
+		if (app->mode == APP_ATTACH)
+			lg_base_take(app->model);
+		for (int i = 0; tick && app->mode == APP_ATTACH && i < SIDE_COUNT; i++)
+			if (!errors_base_taken[i] && model_snapshot(app->model)->side[i].server_up) {
+				errors_base[i] = model_snapshot(app->model)->side[i].errors_total;
+				errors_base_taken[i] = true;
+			}
+		if (tick) {
 			headless_row(table, model_snapshot(app->model));
 			if (fflush(table) != 0 || ferror(table)) {
 				rc = headless_check_output(table, json ? "stderr" : "stdout");
 				break;
 			}
-			if (app->rec && recorder_write(app->rec, model_snapshot(app->model)) < 0) {
+			if (app->mode == APP_LIVE && app->rec) /* the model's second, recorded beside */
+				sim_ghost_update(&ghost, &app->sc, model_snapshot(app->model));
+			if (app_record_tick(app, app->mode == APP_LIVE && app->rec ? &ghost : NULL) < 0) {
 				rc = 1; /* main says what failed, when it closes the recording */
 				break;
 			}
@@ -395,6 +466,7 @@ int headless_run(struct app *app, uint32_t duration_s, bool json)
 			break;
 		clock_sleep_ns(STEP_NS);
 	}
+	sim_ghost_destroy(&ghost);
 	if (app->arena)
 		arena_wait_loadgens(app->arena, app_stop ? 0 : 2000);
 	double ran = (clock_now_ns() - start) / 1e9;

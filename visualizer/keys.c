@@ -3,7 +3,9 @@
  * Live changes go to the running load generators through their control slots, the
  * same change to both restaurants, so the comparison stays fair; nothing restarts
  * unless the key says so (r, 1-9). The scenario in force follows the changes, so
- * that r restarts what is on the screen.
+ * that r restarts what is on the screen. Attached to processes started by hand, the
+ * keys change nothing unless --control was given, and then main puts every load
+ * generator back as it was found when the dashboard ends (control_memo).
  */
 #include "keys.h"
 
@@ -33,6 +35,8 @@ static int change_load(struct app *app, enum load_knob knob, int dir, struct loa
 		case KNOB_PAUSE: c.paused = !c.paused; break;
 		case KNOB_KEEPALIVE: c.keepalive = !c.keepalive; break;
 		}
+		if (app->mode == APP_ATTACH)
+			control_memo_take(&app->memo[i], lg); /* before the first change only */
 		if (control_load_apply(lg, &c) == 0) {
 			*last = c;
 			done++;
@@ -41,8 +45,17 @@ static int change_load(struct app *app, enum load_knob knob, int dir, struct loa
 	return done;
 }
 
+/* Attached without --control: the one line that says why a key did nothing. */
+static int read_only(struct app *app, uint64_t now_ns)
+{
+	app_say(app, now_ns, "read-only: nothing changed (attach with --control to allow changes)");
+	return KEYS_HANDLED | KEYS_REDRAW;
+}
+
 static int load_key(struct app *app, enum load_knob knob, int dir, uint64_t now_ns)
 {
+	if (app->mode == APP_ATTACH && !app->control)
+		return read_only(app, now_ns);
 	if (app->mode == APP_REPLAY) {
 		app_say(app, now_ns, "replay: nothing to change (space pauses, x speed, . step)");
 		return KEYS_HANDLED | KEYS_REDRAW;
@@ -74,12 +87,16 @@ static int load_key(struct app *app, enum load_knob knob, int dir, uint64_t now_
 		app_say(app, now_ns, "keep-alive %s", c.keepalive ? "on" : "off");
 		break;
 	}
+	if (knob != KNOB_PAUSE) /* a recording says what runs from now on (pause is in the rows) */
+		app_scenario_changed(app);
 	return KEYS_HANDLED | KEYS_REDRAW;
 }
 
 /* "The chef faints": the evented loop and one blocking cashier stop for two seconds. */
 static int faint(struct app *app, uint64_t now_ns)
 {
+	if (app->mode == APP_ATTACH && !app->control)
+		return read_only(app, now_ns);
 	int done = 0;
 	for (int i = 0; i < SIDE_COUNT; i++)
 		if (control_freeze(model_server_board(app->model, i), FREEZE_MS, 0) == 0)
@@ -93,6 +110,8 @@ static int faint(struct app *app, uint64_t now_ns)
 
 static int restart(struct app *app, int preset, uint64_t now_ns)
 {
+	if (app->mode == APP_ATTACH && !app->control)
+		return read_only(app, now_ns);
 	if (app->mode != APP_LIVE) {
 		app_say(app, now_ns, "%s", app->mode == APP_ATTACH ? "attached: the processes are not ours to restart"
 								   : "replay: no servers to restart");
@@ -108,6 +127,7 @@ static int restart(struct app *app, int preset, uint64_t now_ns)
 		app->preset = preset;
 	}
 	app_say(app, now_ns, "starting %s...", app->sc.name);
+	app_scenario_changed(app); /* before the restarted clock's first tick */
 	if (app_restart(app, now_ns) == 0)
 		app_say(app, now_ns, "%s %s", preset ? "preset" : "restarted", app->sc.name);
 	return KEYS_HANDLED | KEYS_REDRAW;

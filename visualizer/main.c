@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: dashboard [options]            the lunch rush, live (both servers and their load)\n"
 		"       dashboard --headless --duration 20s [--json]\n"
-		"       dashboard --attach NAME...      watch scoreboards of processes started by hand\n"
+		"       dashboard --attach NAME... [--control]  watch processes started by hand\n"
 		"       dashboard --replay FILE         play a recording back, no server needed\n"
 		"       dashboard --lesson N [--check]  a guided lesson\n"
 		"\n"
@@ -61,6 +61,8 @@ static void usage(FILE *out)
 		"                    the kernel's accept queue (door), /proc of the process tree\n"
 		"  --pid PID         the process of a url: restaurant (twice for two url: halves)\n"
 		"  --gomaxprocs N    GOMAXPROCS of the Go restaurant (scenario key gomaxprocs)\n"
+		"  --control         with --attach: the keys may change the load generators\n"
+		"                    (without it attach is read-only); put back as found on quit\n"
 		"  --record FILE     write one row per second per restaurant (CSV)\n"
 		"  --speed 1|4       replay speed (x1, x4)\n"
 		"  --headless        no screen: a per-second table and a summary\n"
@@ -106,14 +108,14 @@ struct options {
 	uint32_t gomaxprocs;
 	bool gomaxprocs_set;
 	int preset, speed;
-	bool headless, json, attach;
+	bool headless, json, attach, control;
 	uint32_t duration_s;
 };
 
 static int parse_options(int argc, char **argv, struct options *opt, struct app *app)
 {
 	enum { O_SCENARIO = 256, O_PRESET, O_RECORD, O_REPLAY, O_SPEED, O_HEADLESS, O_DURATION, O_JSON, O_BIG,
-	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION, O_LEFT, O_RIGHT, O_PID, O_GOMAXPROCS };
+	       O_ASCII, O_MONO, O_BIN, O_ATTACH, O_VERSION, O_LEFT, O_RIGHT, O_PID, O_GOMAXPROCS, O_CONTROL };
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, NULL, O_SCENARIO }, { "preset", required_argument, NULL, O_PRESET },
 		{ "record", required_argument, NULL, O_RECORD },     { "replay", required_argument, NULL, O_REPLAY },
@@ -124,7 +126,8 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		{ "attach", no_argument, NULL, O_ATTACH },           { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },         { "left", required_argument, NULL, O_LEFT },
 		{ "right", required_argument, NULL, O_RIGHT },       { "pid", required_argument, NULL, O_PID },
-		{ "gomaxprocs", required_argument, NULL, O_GOMAXPROCS }, { NULL, 0, NULL, 0 },
+		{ "gomaxprocs", required_argument, NULL, O_GOMAXPROCS }, { "control", no_argument, NULL, O_CONTROL },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
@@ -155,6 +158,7 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		case O_MONO: app->vopts.color = false; break;
 		case O_BIN: opt->bin = optarg; break;
 		case O_ATTACH: opt->attach = true; break;
+		case O_CONTROL: opt->control = app->control = true; break;
 		case O_LEFT: opt->half[0] = optarg; break;
 		case O_RIGHT: opt->half[1] = optarg; break;
 		case O_PID: {
@@ -186,6 +190,8 @@ static int parse_options(int argc, char **argv, struct options *opt, struct app 
 		return usage_error("%s: name at least one scoreboard", "--attach");
 	if (opt->attach + (opt->replay != NULL) + (opt->scenario_file || opt->preset) > 1)
 		return usage_error("%s: pick one of --attach, --replay, --scenario/--preset", "modes");
+	if (opt->control && !opt->attach)
+		return usage_error("%s goes with --attach (the processes the dashboard starts are its own)", "--control");
 	if (opt->json && !opt->headless)
 		return usage_error("%s goes with --headless", "--json");
 	if ((opt->half[0] || opt->half[1] || opt->npid) && (opt->attach || opt->replay))
@@ -343,6 +349,7 @@ static int setup(struct app *app, struct options *opt, int argc, char **argv)
  * run's failure, said here once with the file's name. Returns rc or 1. */
 static int teardown(struct app *app, const char *record_path, int rc)
 {
+	app_restore_control(app); /* attached with --control: leave them as found */
 	if (app->arena) {
 		arena_destroy(app->arena);
 		free(app->arena);
@@ -357,18 +364,6 @@ static int teardown(struct app *app, const char *record_path, int rc)
 	replay_free(app->replay);
 	model_free(app->model);
 	return rc;
-}
-
-/* --replay --headless: every frame as a table row, to stdout, each write checked. */
-static int replay_rows(struct app *app)
-{
-	for (size_t i = 0; i < replay_frames(app->replay) && !app_stop; i++) {
-		replay_frame(app->replay, i, &app->replay_snap);
-		headless_row(stdout, &app->replay_snap);
-		if (ferror(stdout))
-			break;
-	}
-	return headless_check_output(stdout, "stdout");
 }
 
 int main(int argc, char **argv)
@@ -387,8 +382,11 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (!opt.headless && !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "dashboard: stdout is not a terminal: running headless for %u s\n",
-			opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S);
+		if (opt.replay)
+			fprintf(stderr, "dashboard: stdout is not a terminal: the replay as a table and a summary\n");
+		else
+			fprintf(stderr, "dashboard: stdout is not a terminal: running headless for %u s\n",
+				opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S);
 		opt.headless = true;
 	}
 	app.replay_speed = opt.speed;
@@ -398,7 +396,10 @@ int main(int argc, char **argv)
 		goto out;
 	if (opt.record) {
 		char line[256];
-		scenario_summary(&app.sc, line, sizeof line);
+		if (app.mode == APP_ATTACH) /* not our scenario: the load in force is in the rows */
+			snprintf(line, sizeof line, "%s: attached", app.sc.name);
+		else
+			scenario_summary(&app.sc, line, sizeof line);
 		app.rec = recorder_open(opt.record, line);
 		if (!app.rec) {
 			fprintf(stderr, "dashboard: cannot write %s: %s\n", opt.record, strerror(errno));
@@ -407,7 +408,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opt.headless && app.mode == APP_REPLAY) {
-		rc = replay_rows(&app);
+		rc = headless_replay(&app); /* the table and the summary, as headless mode */
 	} else if (opt.headless) {
 		rc = headless_run(&app, opt.duration_s ? opt.duration_s : DEFAULT_HEADLESS_S, opt.json);
 	} else {

@@ -126,6 +126,18 @@ struct snapshot {
 	uint64_t ticks;           /* ticks computed since the start (or the last reset) */
 	double elapsed_s;         /* since the start */
 	struct side_snapshot side[SIDE_COUNT];
+	/* the model of each restaurant beside it (issue 13): its last simulated second, set
+	 * by the live loops from sim_bridge.h before a tick is recorded and by replay from a
+	 * recording's sim_* columns; the model (model.c) itself leaves it absent */
+	struct side_predicted {
+		bool present;             /* false: no model figure (a peer, attach, an old recording) */
+		double length_s;          /* the simulated window, s */
+		uint64_t arrived, served; /* orders in it */
+		double p50_ms, p99_ms, max_ms, mean_ms;
+		double loop_lag_p99_ms;   /* evented */
+		double busy_pct;          /* cashiers or loops not idle, % */
+		int64_t line;             /* the model's line at the time */
+	} predicted[SIDE_COUNT];
 };
 
 struct model;

@@ -15,9 +15,11 @@
 #include "errmsg.h"
 #include "numclamp.h"
 
-#define RECORD_MAGIC "# lunchrush recording v1"
+#define RECORD_MAGIC "# lunchrush recording v2"
+#define RECORD_MAGIC_V1 "# lunchrush recording v1"   /* no sim_* columns: still replayed */
 #define LINE_MAX_BYTES 4096
-#define REPLAY_TICKS_MAX 1000000   /* 11 days of one tick a second; 8 MB of offsets */
+#define REPLAY_TICKS_MAX 1000000   /* 11 days of one tick a second; 24 MB of index */
+#define REPLAY_SCENARIOS_MAX 100000 /* scenario lines (a key pressed every 10 s for 11 days) */
 
 enum col_type { COL_DOUBLE, COL_I64, COL_U32, COL_LONG, COL_BOOL };
 
@@ -54,6 +56,19 @@ static const struct column {
 	COL(ctx_switches_rps, COL_DOUBLE),
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
+
+/* the model's second (struct side_predicted), after the errors column; all "-" when absent */
+#define SIM(name, field, type) { "sim_" #name, type, offsetof(struct side_predicted, field) }
+static const struct column sim_columns[] = {
+	SIM(length_s, length_s, COL_DOUBLE),   SIM(arrived, arrived, COL_I64),
+	SIM(served, served, COL_I64),          SIM(p50_ms, p50_ms, COL_DOUBLE),
+	SIM(p99_ms, p99_ms, COL_DOUBLE),       SIM(max_ms, max_ms, COL_DOUBLE),
+	SIM(mean_ms, mean_ms, COL_DOUBLE),     SIM(loop_lag_p99_ms, loop_lag_p99_ms, COL_DOUBLE),
+	SIM(busy_pct, busy_pct, COL_DOUBLE),   SIM(line, line, COL_I64),
+};
+#define NSIM (sizeof sim_columns / sizeof sim_columns[0])
+#define FIELDS_V1 (NCOLS + 5)            /* t_s, side, model, the columns, states, errors */
+#define FIELDS (FIELDS_V1 + NSIM)
 /* uint64 totals are stored through the int64 column type: same size, never negative */
 _Static_assert(sizeof(int64_t) == sizeof(uint64_t), "totals share the int64 column type");
 
@@ -64,24 +79,37 @@ static void write_header(FILE *out)
 	fprintf(out, "t_s,side,model");
 	for (size_t i = 0; i < NCOLS; i++)
 		fprintf(out, ",%s", columns[i].name);
-	fprintf(out, ",cashier_states,errors\n");
+	fprintf(out, ",cashier_states,errors");
+	for (size_t i = 0; i < NSIM; i++)
+		fprintf(out, ",%s", sim_columns[i].name);
+	fputc('\n', out);
+}
+
+static void format_field(FILE *out, const struct column *c, const void *base)
+{
+	const char *p = (const char *)base + c->off;
+	switch (c->type) {
+	case COL_DOUBLE: fprintf(out, ",%.3f", *(const double *)p); break;
+	case COL_I64: fprintf(out, ",%lld", (long long)*(const int64_t *)p); break;
+	case COL_U32: fprintf(out, ",%u", *(const uint32_t *)p); break;
+	case COL_LONG: fprintf(out, ",%ld", *(const long *)p); break;
+	case COL_BOOL: fprintf(out, ",%d", *(const bool *)p ? 1 : 0); break;
+	}
 }
 
 void record_format_row(FILE *out, double t_s, enum arena_side side, const struct side_snapshot *ss)
 {
+	record_format_side(out, t_s, side, ss, NULL);
+}
+
+void record_format_side(FILE *out, double t_s, enum arena_side side, const struct side_snapshot *ss,
+			const struct side_predicted *pred)
+{
 	/* a black box (issue 14) has no model: its restaurant's name stands in the column */
 	const char *model = ss->black_box && ss->restaurant[0] ? ss->restaurant : ss->model[0] ? ss->model : "-";
 	fprintf(out, "%.3f,%s,%s", t_s, side_names[side], model);
-	for (size_t i = 0; i < NCOLS; i++) {
-		const char *p = (const char *)ss + columns[i].off;
-		switch (columns[i].type) {
-		case COL_DOUBLE: fprintf(out, ",%.3f", *(const double *)p); break;
-		case COL_I64: fprintf(out, ",%lld", (long long)*(const int64_t *)p); break;
-		case COL_U32: fprintf(out, ",%u", *(const uint32_t *)p); break;
-		case COL_LONG: fprintf(out, ",%ld", *(const long *)p); break;
-		case COL_BOOL: fprintf(out, ",%d", *(const bool *)p ? 1 : 0); break;
-		}
-	}
+	for (size_t i = 0; i < NCOLS; i++)
+		format_field(out, &columns[i], ss);
 	fputc(',', out);
 	uint32_t n = ss->cashiers < SNAP_CASHIERS ? ss->cashiers : SNAP_CASHIERS;
 	for (uint32_t i = 0; i < n; i++)
@@ -100,6 +128,11 @@ void record_format_row(FILE *out, double t_s, enum arena_side side, const struct
 				(unsigned long long)ss->loadgen_errors[e]);
 	if (!any)
 		fputc('-', out);
+	for (size_t i = 0; i < NSIM; i++)
+		if (pred && pred->present)
+			format_field(out, &sim_columns[i], pred);
+		else
+			fputs(",-", out);
 	fputc('\n', out);
 }
 
@@ -150,10 +183,10 @@ static int parse_states(const char *text, struct side_snapshot *ss)
 	return 0;
 }
 
-static int parse_field(const struct column *c, const char *text, struct side_snapshot *ss)
+static int parse_field(const struct column *c, const char *text, void *base)
 {
 	char *end;
-	char *p = (char *)ss + c->off;
+	char *p = (char *)base + c->off;
 	errno = 0;
 	switch (c->type) {
 	case COL_DOUBLE: *(double *)p = strtod(text, &end); break;
@@ -168,19 +201,46 @@ static int parse_field(const struct column *c, const char *text, struct side_sna
 
 int record_parse_row(const char *line, double *t_s, enum arena_side *side, struct side_snapshot *ss)
 {
+	return record_parse_side(line, t_s, side, ss, NULL);
+}
+
+/* The sim_* fields: all "-" (no model that second) or all numbers. */
+static int parse_sim(char **fields, struct side_predicted *pred)
+{
+	size_t dashes = 0;
+	for (size_t i = 0; i < NSIM; i++)
+		dashes += strcmp(fields[i], "-") == 0;
+	if (dashes == NSIM)
+		return 0;
+	for (size_t i = 0; i < NSIM; i++)
+		if (parse_field(&sim_columns[i], fields[i], pred) < 0)
+			return -EINVAL;
+	pred->present = true;
+	return 0;
+}
+
+int record_parse_side(const char *line, double *t_s, enum arena_side *side, struct side_snapshot *ss,
+		      struct side_predicted *pred)
+{
 	char copy[LINE_MAX_BYTES];
+	static struct side_predicted unwanted;
+	if (!pred)
+		pred = &unwanted;
 	snprintf(copy, sizeof copy, "%s", line);
 	copy[strcspn(copy, "\r\n")] = '\0';
 	memset(ss, 0, sizeof *ss);
+	memset(pred, 0, sizeof *pred);
 	ss->present = true;
-	char *fields[NCOLS + 5];
+	char *fields[FIELDS + 1];
 	size_t n = 0;
-	for (char *p = copy; n < NCOLS + 5; n++) { /* strsep keeps empty fields */
+	for (char *p = copy; n < FIELDS + 1; n++) { /* strsep keeps empty fields */
 		fields[n] = strsep(&p, ",");
 		if (!fields[n])
 			break;
 	}
-	if (n != NCOLS + 5)
+	if (n != FIELDS_V1 && n != FIELDS)
+		return -EINVAL;
+	if (n == FIELDS && parse_sim(fields + FIELDS_V1, pred) < 0)
 		return -EINVAL;
 	char *end;
 	*t_s = strtod(fields[0], &end);
@@ -276,7 +336,18 @@ static void fill_tick(FILE *out, const void *arg)
 	const struct snapshot *s = arg;
 	for (int i = 0; i < SIDE_COUNT; i++)
 		if (s->side[i].present)
-			record_format_row(out, s->elapsed_s, i, &s->side[i]);
+			record_format_side(out, s->elapsed_s, i, &s->side[i], &s->predicted[i]);
+}
+
+static void fill_scenario(FILE *out, const void *arg)
+{
+	const char *line = arg;
+	fprintf(out, "# scenario: %.*s\n", (int)strcspn(line, "\r\n"), line); /* one line, always */
+}
+
+int recorder_scenario(struct recorder *r, const char *scenario_line)
+{
+	return append_whole(r, fill_scenario, scenario_line ? scenario_line : "");
 }
 
 struct recorder *recorder_open(const char *path, const char *scenario_line)
@@ -323,11 +394,18 @@ int recorder_close(struct recorder *r)
  * note where each tick starts (8 bytes a tick), and replay_frame reads the rows of the
  * ticks it needs back from the file. Played in order, each frame costs one tick's rows;
  * a jump rebuilds the sparkline history from the MODEL_HISTORY ticks before it. */
+struct replay_tick {
+	off_t at;           /* file offset of the tick's first row */
+	double clock_s;     /* added to its t_s: the run's clock restarted before it */
+	uint32_t scenario;  /* index in scenarios */
+};
+
 struct replay {
 	FILE *f;
-	char scenario[256];
+	char (*scenarios)[256]; /* the first, then one per "# scenario:" line after it */
+	size_t nscenarios, scenarios_cap;
 	char warning[256];
-	off_t *tick_at;     /* file offset of each tick's first row */
+	struct replay_tick *tick;
 	off_t end;          /* end of the last whole row */
 	size_t n, cap;
 	/* the frame built last and the sparkline history up to it, for playing in order */
@@ -336,19 +414,39 @@ struct replay {
 	float ring_rps[SIDE_COUNT][MODEL_HISTORY], ring_p99[SIDE_COUNT][MODEL_HISTORY];
 };
 
-static int note_tick(struct replay *r, off_t at)
+static int note_tick(struct replay *r, off_t at, double clock_s)
 {
 	if (r->n == REPLAY_TICKS_MAX)
 		return -EFBIG;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
-		off_t *t = realloc(r->tick_at, cap * sizeof *t);
+		struct replay_tick *t = realloc(r->tick, cap * sizeof *t);
 		if (!t)
 			return -ENOMEM;
-		r->tick_at = t;
+		r->tick = t;
 		r->cap = cap;
 	}
-	r->tick_at[r->n++] = at;
+	struct replay_tick *t = &r->tick[r->n++];
+	t->at = at;
+	t->clock_s = clock_s;
+	t->scenario = r->nscenarios ? (uint32_t)(r->nscenarios - 1) : 0;
+	return 0;
+}
+
+/* A "# scenario: " line: the ticks after it run this scenario. */
+static int note_scenario(struct replay *r, const char *line)
+{
+	if (r->nscenarios == REPLAY_SCENARIOS_MAX)
+		return -EFBIG;
+	if (r->nscenarios == r->scenarios_cap) {
+		size_t cap = r->scenarios_cap ? r->scenarios_cap * 2 : 8;
+		char (*t)[256] = realloc(r->scenarios, cap * sizeof *t);
+		if (!t)
+			return -ENOMEM;
+		r->scenarios = t;
+		r->scenarios_cap = cap;
+	}
+	snprintf(r->scenarios[r->nscenarios++], sizeof r->scenarios[0], "%.*s", (int)strcspn(line, "\r\n"), line);
 	return 0;
 }
 
@@ -360,12 +458,15 @@ static int read_preamble(struct replay *r, const char *path, char *line, int *li
 		if (!fgets(line, LINE_MAX_BYTES, r->f))
 			return 0;
 		(*lineno)++;
-		if (*lineno == 1 && strncmp(line, RECORD_MAGIC, strlen(RECORD_MAGIC)) != 0)
+		if (*lineno == 1 && strncmp(line, RECORD_MAGIC, strlen(RECORD_MAGIC)) != 0 &&
+		    strncmp(line, RECORD_MAGIC_V1, strlen(RECORD_MAGIC_V1)) != 0)
 			return errmsg_fail(err, errlen, -EINVAL, "%s:1: not a lunchrush recording (no '%s')", path,
 					   RECORD_MAGIC);
-		if (strncmp(line, "# scenario: ", 12) == 0)
-			snprintf(r->scenario, sizeof r->scenario, "%.*s", (int)strcspn(line + 12, "\n"), line + 12);
-		else if (line[0] != '#' && line[0] != '\n')
+		if (strncmp(line, "# scenario: ", 12) == 0) {
+			int rc = r->nscenarios ? 0 : note_scenario(r, line + 12); /* the first names the run */
+			if (rc < 0)
+				return errmsg_fail(err, errlen, rc, "%s:%d: out of memory", path, *lineno);
+		} else if (line[0] != '#' && line[0] != '\n')
 			header = true; /* the column names */
 	}
 	return 0;
@@ -381,7 +482,9 @@ static int index_rows(struct replay *r, const char *path, char *err, size_t errl
 	int rc = read_preamble(r, path, line, &lineno, err, errlen);
 	if (rc < 0)
 		return rc;
-	double last_t = 0;
+	if (r->nscenarios == 0 && (rc = note_scenario(r, "")) < 0)
+		return errmsg_fail(err, errlen, rc, "%s: out of memory", path);
+	double last_t = 0, clock_s = 0;
 	bool seen[SIDE_COUNT] = { false, false };
 	for (;;) {
 		off_t at = ftello(r->f);
@@ -398,6 +501,9 @@ static int index_rows(struct replay *r, const char *path, char *err, size_t errl
 			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: a line longer than %d bytes", path, lineno,
 					   LINE_MAX_BYTES - 1);
 		}
+		if (strncmp(line, "# scenario: ", 12) == 0 && (rc = note_scenario(r, line + 12)) < 0)
+			return errmsg_fail(err, errlen, rc, "%s:%d: %s", path, lineno,
+					   rc == -EFBIG ? "more scenario lines than a replay takes (100,000)" : "out of memory");
 		if (line[0] == '#' || line[0] == '\n') {
 			r->end = ftello(r->f);
 			continue;
@@ -406,10 +512,12 @@ static int index_rows(struct replay *r, const char *path, char *err, size_t errl
 		enum arena_side side;
 		static struct side_snapshot ss;
 		if (record_parse_row(line, &t, &side, &ss) < 0)
-			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: not a row of %zu columns in the recording format",
-					   path, lineno, NCOLS + 5);
+			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: not a row of %zu (or %zu) columns in the "
+					   "recording format", path, lineno, (size_t)FIELDS, (size_t)FIELDS_V1);
 		if (r->n == 0 || t != last_t || seen[side]) {
-			if ((rc = note_tick(r, at)) < 0)
+			if (r->n && t < last_t) /* the run's clock restarted (a preset, r): ours runs on */
+				clock_s += last_t;
+			if ((rc = note_tick(r, at, clock_s)) < 0)
 				return errmsg_fail(err, errlen, rc, "%s:%d: %s", path, lineno,
 						   rc == -EFBIG ? "more ticks than a replay takes (1,000,000)" : "out of memory");
 			seen[0] = seen[1] = false;
@@ -455,7 +563,8 @@ void replay_free(struct replay *r)
 		return;
 	if (r->f)
 		fclose(r->f);
-	free(r->tick_at);
+	free(r->tick);
+	free(r->scenarios);
 	free(r);
 }
 
@@ -466,7 +575,17 @@ size_t replay_frames(const struct replay *r)
 
 const char *replay_scenario(const struct replay *r)
 {
-	return r->scenario;
+	return r->scenarios[0];
+}
+
+size_t replay_frame_scenario_index(const struct replay *r, size_t i)
+{
+	return r->tick[i < r->n ? i : r->n - 1].scenario;
+}
+
+const char *replay_frame_scenario(const struct replay *r, size_t i)
+{
+	return r->scenarios[replay_frame_scenario_index(r, i)];
 }
 
 const char *replay_warning(const struct replay *r)
@@ -479,21 +598,23 @@ const char *replay_warning(const struct replay *r)
 static void read_tick(struct replay *r, size_t k, struct snapshot *out)
 {
 	char line[LINE_MAX_BYTES];
-	off_t stop = k + 1 < r->n ? r->tick_at[k + 1] : r->end;
+	off_t stop = k + 1 < r->n ? r->tick[k + 1].at : r->end;
 	memset(out, 0, sizeof *out);
 	out->ticks = k + 1;
-	if (fseeko(r->f, r->tick_at[k], SEEK_SET) < 0)
+	if (fseeko(r->f, r->tick[k].at, SEEK_SET) < 0)
 		return;
 	while (ftello(r->f) < stop && fgets(line, sizeof line, r->f)) {
 		double t;
 		enum arena_side side;
 		static struct side_snapshot ss;
+		struct side_predicted pred;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (record_parse_row(line, &t, &side, &ss) < 0)
+		if (record_parse_side(line, &t, &side, &ss, &pred) < 0)
 			break;
-		out->elapsed_s = t;
+		out->elapsed_s = t + r->tick[k].clock_s;
 		out->side[side] = ss;
+		out->predicted[side] = pred;
 	}
 }
 

@@ -200,6 +200,8 @@ void sim_ghost_update(struct sim_ghost *g, const struct scenario *sc, const stru
 
 const struct sim_window *sim_ghost_second(const struct sim_ghost *g, enum arena_side side)
 {
+	if (g->replayed)
+		return g->have[side] ? &g->window[side] : NULL;
 	if (!g->live || g->restaurant[side] < 0)
 		return NULL;
 	return sim_live_second(g->live, (unsigned)g->restaurant[side]);
@@ -207,7 +209,48 @@ const struct sim_window *sim_ghost_second(const struct sim_ghost *g, enum arena_
 
 int64_t sim_ghost_line_now(const struct sim_ghost *g, enum arena_side side)
 {
+	if (g->replayed)
+		return g->have[side] ? g->line[side] : -1;
 	if (!g->live || g->restaurant[side] < 0)
 		return -1;
 	return sim_live_line_now(g->live, (unsigned)g->restaurant[side]);
+}
+
+void sim_ghost_predicted(const struct sim_ghost *g, struct snapshot *s)
+{
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		struct side_predicted *p = &s->predicted[i];
+		const struct sim_window *w = sim_ghost_second(g, i);
+		memset(p, 0, sizeof *p);
+		if (!w)
+			continue;
+		*p = (struct side_predicted){
+			.present = true, .length_s = w->length_s, .arrived = w->arrived, .served = w->served,
+			.p50_ms = w->p50_ms, .p99_ms = w->p99_ms, .max_ms = w->max_ms, .mean_ms = w->mean_ms,
+			.loop_lag_p99_ms = w->loop_lag_p99_ms, .busy_pct = w->busy_pct,
+			.line = sim_ghost_line_now(g, i),
+		};
+	}
+}
+
+void sim_ghost_from_snapshot(struct sim_ghost *g, const struct snapshot *s)
+{
+	g->replayed = true;
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		const struct side_predicted *p = &s->predicted[i];
+		struct sim_window *w = &g->window[i];
+		g->have[i] = p->present;
+		memset(w, 0, sizeof *w);
+		w->length_s = p->length_s;
+		w->arrived = p->arrived;
+		w->served = p->served;
+		w->latency_count = p->served;
+		w->p50_ms = p->p50_ms;
+		w->p99_ms = p->p99_ms;
+		w->max_ms = p->max_ms;
+		w->mean_ms = p->mean_ms;
+		w->loop_lag_p99_ms = p->loop_lag_p99_ms;
+		w->busy_pct = p->busy_pct;
+		g->line[i] = p->line;
+	}
 }

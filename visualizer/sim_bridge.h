@@ -53,6 +53,10 @@ struct sim_ghost {
 	bool keepalive, paused;
 	double elapsed_s;                      /* the run's clock at the last update */
 	bool shown;                            /* key m */
+	bool replayed;                         /* the figures below, from a recording */
+	bool have[SIDE_COUNT];
+	struct sim_window window[SIDE_COUNT];  /* replayed: the recorded second */
+	int64_t line[SIDE_COUNT];
 	struct calibration cal;
 	char err[160];
 };
@@ -71,5 +75,13 @@ const struct sim_window *sim_ghost_second(const struct sim_ghost *g, enum arena_
 
 /* The model's line now, -1 when not modelled. */
 int64_t sim_ghost_line_now(const struct sim_ghost *g, enum arena_side side);
+
+/* The model's last second of each side into s->predicted (absent where not modelled):
+ * what --record writes beside the measured tick. */
+void sim_ghost_predicted(const struct sim_ghost *g, struct snapshot *s);
+
+/* Replay: the ghost shows the recorded s->predicted (sim_ghost_second and
+ * sim_ghost_line_now answer from it), no model is run. */
+void sim_ghost_from_snapshot(struct sim_ghost *g, const struct snapshot *s);
 
 #endif

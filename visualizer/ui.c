@@ -39,15 +39,16 @@ static bool update(struct app *app, uint64_t now_ns)
 {
 	if (app->mode == APP_REPLAY) {
 		replay_advance(app, now_ns);
+		sim_ghost_from_snapshot(&ghost, &app->replay_snap); /* the recorded model */
 		return true;
 	}
 	if (app->arena && arena_poll(app->arena))
 		app_sync_reasons(app);
-	if (model_update(app->model, now_ns) && app->rec)
-		if (recorder_write(app->rec, model_snapshot(app->model)) != 0)
-			return false;
+	bool tick = model_update(app->model, now_ns);
 	if (app->mode == APP_LIVE)
 		sim_ghost_update(&ghost, &app->sc, model_snapshot(app->model));
+	if (tick && app_record_tick(app, app->mode == APP_LIVE ? &ghost : NULL) != 0)
+		return false; /* the model's second is recorded beside the measured one */
 	return true;
 }
 
@@ -58,7 +59,7 @@ static void draw(struct app *app, uint64_t now_ns)
 	const struct snapshot *s = app_snapshot(app);
 	app_status(app, s, now_ns, mode, sizeof mode, &st);
 	view_draw(stdscr, s, &st, &app->vopts);
-	if (app->mode == APP_LIVE && !st.help)
+	if (app->mode != APP_ATTACH && !st.help)
 		ghost_draw(stdscr, &ghost, s, &app->vopts);
 	doupdate();
 }
@@ -125,7 +126,7 @@ int ui_run(struct app *app)
 		int ch = wgetch(stdscr);
 		if (ch == ERR)
 			continue;
-		if (ch == 'm' && app->mode == APP_LIVE) {  /* the model's figures on or off */
+		if (ch == 'm' && app->mode != APP_ATTACH) {  /* the model's figures on or off */
 			ghost.shown = !ghost.shown;
 			app_say(app, clock_now_ns(), "model %s", ghost.shown ? "shown" : "hidden (m shows it)");
 			dirty = true;

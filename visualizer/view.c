@@ -391,9 +391,11 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 		return;
 	}
 	int hw = (cols - 1) / 2, hh = rows - BOTTOM_ROWS;
+	/* a replay's frame (attach sets a key line of its own too, so the mode says it) */
+	bool replay = st->mode && strncmp(st->mode, "replay", 6) == 0;
 	struct half halves[SIDE_COUNT] = {
-		{ w, 0, 0, hw, hh, o, viewkit_glyphs(o), st->keys != NULL },
-		{ w, 0, hw + 1, cols - hw - 1, hh, o, viewkit_glyphs(o), st->keys != NULL },
+		{ w, 0, 0, hw, hh, o, viewkit_glyphs(o), replay },
+		{ w, 0, hw + 1, cols - hw - 1, hh, o, viewkit_glyphs(o), replay },
 	};
 	struct shared_scales sc;
 	shared_scales(s, &sc);
@@ -415,7 +417,7 @@ void view_draw(WINDOW *w, const struct snapshot *s, const struct view_status *st
 		draw_banner(w, rows - 3, cols, s, o);
 	draw_status(w, rows, cols, st, o);
 	if (st->help)
-		legend_help(w, rows, cols, o, st->keys != NULL);
+		legend_help(w, rows, cols, o, replay);
 	picker_draw(w, st, o); /* the preset's story, the preset menu */
 	wnoutrefresh(w);
 }

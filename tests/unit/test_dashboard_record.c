@@ -1,6 +1,9 @@
 /* test_dashboard_record.c: a recording read back gives the snapshots that were
  * written (to the format's three decimals), the sparkline history included; files
- * that are not recordings are refused with the line that is wrong. */
+ * that are not recordings are refused with the line that is wrong. A scenario change
+ * while recording is a new scenario line that replay follows, its clock running on
+ * (issue 18); the model's second round-trips beside the measured one, and a v1
+ * recording without it replays with the model absent (issue 13). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -207,6 +210,127 @@ static void test_record_refuses_other_files(void **state)
 	assert_null(replay_open("/nonexistent/rec.csv", err, sizeof err));
 }
 
+static void temp_path(char *path, size_t len)
+{
+	snprintf(path, len, "/tmp/test_dashboard_record.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static struct replay *must_open(const char *path)
+{
+	char err[256] = "";
+	struct replay *rp = replay_open(path, err, sizeof err);
+	if (!rp)
+		print_error("replay_open: %s\n", err);
+	assert_non_null(rp);
+	return rp;
+}
+
+/* A preset pressed after three ticks: the run's clock restarts at 1 s under the new
+ * scenario. Replay names each frame's scenario and its clock never goes back. */
+static void test_record_scenario_change_is_followed(void **state)
+{
+	(void)state;
+	char path[64];
+	temp_path(path, sizeof path);
+	struct recorder *r = recorder_open(path, "lunch rush: 120/s, cook 50 ms");
+	assert_non_null(r);
+	static struct snapshot s;
+	for (int t = 0; t < 3; t++) {
+		fill(&s, t);
+		assert_int_equal(recorder_write(r, &s), 0);
+	}
+	assert_int_equal(recorder_scenario(r, "slow kitchen: 120/s, cook 200 ms"), 0);
+	for (int t = 0; t < 2; t++) {
+		fill(&s, t); /* 1 s, 2 s again: the clock restarted with the preset */
+		assert_int_equal(recorder_write(r, &s), 0);
+	}
+	assert_int_equal(recorder_close(r), 0);
+	struct replay *rp = must_open(path);
+	unlink(path);
+	assert_int_equal(replay_frames(rp), 5);
+	assert_string_equal(replay_scenario(rp), "lunch rush: 120/s, cook 50 ms");
+	static const char *const want[5] = { "lunch rush", "lunch rush", "lunch rush", "slow kitchen", "slow kitchen" };
+	double last = 0;
+	for (size_t i = 0; i < 5; i++) {
+		replay_frame(rp, i, &s);
+		const char *name = replay_frame_scenario(rp, i);
+		print_message("frame %zu: %.1f s, %s\n", i, s.elapsed_s, name);
+		assert_int_equal(strncmp(name, want[i], strlen(want[i])), 0);
+		assert_int_equal(replay_frame_scenario_index(rp, i), i < 3 ? 0 : 1);
+		assert_true(s.elapsed_s > last);
+		last = s.elapsed_s;
+	}
+	assert_near(last, 5.0, "the clock ran on"); /* 1, 2, 3, then 3 + 1, 3 + 2 */
+	replay_free(rp);
+}
+
+/* The model's second beside the measured one, present on one side and not the other. */
+static void test_record_model_round_trip(void **state)
+{
+	(void)state;
+	char path[64];
+	temp_path(path, sizeof path);
+	struct recorder *r = recorder_open(path, "lunch rush: 120/s");
+	assert_non_null(r);
+	static struct snapshot s, got;
+	fill(&s, 0);
+	s.predicted[SIDE_BLOCKING] = (struct side_predicted){ .present = true, .length_s = 1, .arrived = 121,
+		.served = 80, .p50_ms = 1500.25, .p99_ms = 4700.5, .max_ms = 4800, .mean_ms = 1600.125,
+		.busy_pct = 100, .line = 41 };
+	assert_int_equal(recorder_write(r, &s), 0);
+	assert_int_equal(recorder_close(r), 0);
+	struct replay *rp = must_open(path);
+	unlink(path);
+	replay_frame(rp, 0, &got);
+	const struct side_predicted *a = &s.predicted[SIDE_BLOCKING], *b = &got.predicted[SIDE_BLOCKING];
+	assert_true(b->present);
+	assert_near(b->length_s, a->length_s, "length");
+	assert_int_equal(b->arrived, a->arrived);
+	assert_int_equal(b->served, a->served);
+	assert_near(b->p50_ms, a->p50_ms, "model p50");
+	assert_near(b->p99_ms, a->p99_ms, "model p99");
+	assert_near(b->mean_ms, a->mean_ms, "model mean");
+	assert_near(b->busy_pct, a->busy_pct, "model busy");
+	assert_int_equal(b->line, a->line);
+	assert_false(got.predicted[SIDE_EVENTED].present); /* "-": absent, not zero */
+	assert_near(got.side[SIDE_BLOCKING].p99_ms, s.side[SIDE_BLOCKING].p99_ms, "measured p99");
+	replay_free(rp);
+}
+
+/* A v1 recording (before the sim_* columns) still replays, its model absent. */
+static void test_record_v1_replays_without_model(void **state)
+{
+	(void)state;
+	char path[64];
+	temp_path(path, sizeof path);
+	static struct snapshot s, got;
+	fill(&s, 0);
+	char *row = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&row, &len);
+	record_format_row(mem, 1.0, SIDE_BLOCKING, &s.side[SIDE_BLOCKING]);
+	fclose(mem);
+	char *sim = strstr(row, ",-,-,-,-,-,-,-,-,-,-\n"); /* the sim_* columns, written "-" */
+	assert_non_null(sim);
+	strcpy(sim, "\n");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "# lunchrush recording v1\n# scenario: old: 120/s\nt_s,side,model\n%s", row);
+	fclose(f);
+	free(row);
+	struct replay *rp = must_open(path);
+	unlink(path);
+	assert_int_equal(replay_frames(rp), 1);
+	replay_frame(rp, 0, &got);
+	assert_false(got.predicted[SIDE_BLOCKING].present);
+	assert_near(got.side[SIDE_BLOCKING].p99_ms, s.side[SIDE_BLOCKING].p99_ms, "p99");
+	assert_string_equal(replay_frame_scenario(rp, 0), "old: 120/s");
+	replay_free(rp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +338,9 @@ int main(void)
 		cmocka_unit_test(test_record_row_alone),
 		cmocka_unit_test(test_record_refuses_other_files),
 		cmocka_unit_test(test_record_black_box_half),
+		cmocka_unit_test(test_record_scenario_change_is_followed),
+		cmocka_unit_test(test_record_model_round_trip),
+		cmocka_unit_test(test_record_v1_replays_without_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

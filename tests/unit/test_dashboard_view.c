@@ -634,6 +634,7 @@ static void test_view_replay_frame_has_no_verdict(void **state)
 	}
 	struct view_status st = status();
 	st.keys = " space pause  q quit";
+	st.mode = "replay x1 3/10";
 	const char *t = draw(36, 120, &s, st, (struct view_opts){ .color = true });
 	fputs(t, stderr);
 	assert_on_screen(t, "Little L=316 λW=168 (server, recorded)");
