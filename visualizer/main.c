@@ -74,8 +74,9 @@ static void usage(FILE *out)
 		"  --bin DIR         where blocking, evented, loadgen are (default: beside dashboard)\n"
 		"  -h, --help        this help;  -V, --version  the version\n"
 		"\n"
-		"keys: +/- rate  [ ] cook  { } cpu  space pause  k keep-alive  1-9 presets\n"
-		"      f the chef faints  r restart  ? help  q quit\n", nginx);
+		"keys: +/- rate  [ ] cook  { } work/order (CPU per order)  space pause  k keep-alive\n"
+		"      1-9 presets  p the preset menu  f the chef faints  r restart  m the model\n"
+		"      e explain the scene  ? help and the words on screen  q quit\n", nginx);
 }
 
 /* One line and the way on (common/cli.h); the whole help only on --help. */
