@@ -15,13 +15,14 @@
 #include "errmsg.h"
 #include "numclamp.h"
 
-#define RECORD_MAGIC "# lunchrush recording v2"
-#define RECORD_MAGIC_V1 "# lunchrush recording v1"   /* no sim_* columns: still replayed */
+#define RECORD_MAGIC "# lunchrush recording v3"
+#define RECORD_MAGIC_V2 "# lunchrush recording v2"   /* no verdict columns: replayed without verdicts */
+#define RECORD_MAGIC_V1 "# lunchrush recording v1"   /* no sim_* columns either: still replayed */
 #define LINE_MAX_BYTES 4096
 #define REPLAY_TICKS_MAX 1000000   /* 11 days of one tick a second; 24 MB of index */
 #define REPLAY_SCENARIOS_MAX 100000 /* scenario lines (a key pressed every 10 s for 11 days) */
 
-enum col_type { COL_DOUBLE, COL_I64, COL_U32, COL_LONG, COL_BOOL };
+enum col_type { COL_DOUBLE, COL_I64, COL_U32, COL_LONG, COL_BOOL, COL_U8 };
 
 /* columns after t_s and side: name, type, where in struct side_snapshot */
 #define COL(name, type) { #name, type, offsetof(struct side_snapshot, name) }
@@ -67,8 +68,19 @@ static const struct column sim_columns[] = {
 	SIM(busy_pct, busy_pct, COL_DOUBLE),   SIM(line, line, COL_I64),
 };
 #define NSIM (sizeof sim_columns / sizeof sim_columns[0])
+/* v3: the model's verdicts of the tick (verdict.h) and what they were judged from, after
+ * the sim_* columns, so that a replay says what the live screen said (issue 18) */
+static const struct column verdict_columns[] = {
+	COL(verdict_little, COL_U8),      COL(verdict_pace, COL_U8),
+	COL(verdict_speed, COL_U8),       COL(verdict_window_ticks, COL_U32),
+	COL(verdict_l, COL_DOUBLE),       COL(verdict_lw, COL_DOUBLE),
+	COL(in_flight, COL_I64),          COL(latency_count, COL_I64),
+	COL(loop_lag_count, COL_I64),
+};
+#define NVERDICT (sizeof verdict_columns / sizeof verdict_columns[0])
 #define FIELDS_V1 (NCOLS + 5)            /* t_s, side, model, the columns, states, errors */
-#define FIELDS (FIELDS_V1 + NSIM)
+#define FIELDS_V2 (FIELDS_V1 + NSIM)
+#define FIELDS (FIELDS_V2 + NVERDICT)
 /* uint64 totals are stored through the int64 column type: same size, never negative */
 _Static_assert(sizeof(int64_t) == sizeof(uint64_t), "totals share the int64 column type");
 
@@ -82,6 +94,8 @@ static void write_header(FILE *out)
 	fprintf(out, ",cashier_states,errors");
 	for (size_t i = 0; i < NSIM; i++)
 		fprintf(out, ",%s", sim_columns[i].name);
+	for (size_t i = 0; i < NVERDICT; i++)
+		fprintf(out, ",%s", verdict_columns[i].name);
 	fputc('\n', out);
 }
 
@@ -94,6 +108,7 @@ static void format_field(FILE *out, const struct column *c, const void *base)
 	case COL_U32: fprintf(out, ",%u", *(const uint32_t *)p); break;
 	case COL_LONG: fprintf(out, ",%ld", *(const long *)p); break;
 	case COL_BOOL: fprintf(out, ",%d", *(const bool *)p ? 1 : 0); break;
+	case COL_U8: fprintf(out, ",%u", *(const uint8_t *)p); break;
 	}
 }
 
@@ -133,6 +148,8 @@ void record_format_side(FILE *out, double t_s, enum arena_side side, const struc
 			format_field(out, &sim_columns[i], pred);
 		else
 			fputs(",-", out);
+	for (size_t i = 0; i < NVERDICT; i++)
+		format_field(out, &verdict_columns[i], ss);
 	fputc('\n', out);
 }
 
@@ -194,6 +211,13 @@ static int parse_field(const struct column *c, const char *text, void *base)
 	case COL_U32: *(uint32_t *)p = (uint32_t)strtoul(text, &end, 10); break;
 	case COL_LONG: *(long *)p = strtol(text, &end, 10); break;
 	case COL_BOOL: *(bool *)p = strtol(text, &end, 10) != 0; break;
+	case COL_U8: {
+		unsigned long v = strtoul(text, &end, 10);
+		if (v > UINT8_MAX)
+			return -EINVAL;
+		*(uint8_t *)p = (uint8_t)v;
+		break;
+	}
 	default: return -EINVAL;
 	}
 	return end == text || *end || errno ? -EINVAL : 0;
@@ -238,9 +262,9 @@ int record_parse_side(const char *line, double *t_s, enum arena_side *side, stru
 		if (!fields[n])
 			break;
 	}
-	if (n != FIELDS_V1 && n != FIELDS)
+	if (n != FIELDS_V1 && n != FIELDS_V2 && n != FIELDS)
 		return -EINVAL;
-	if (n == FIELDS && parse_sim(fields + FIELDS_V1, pred) < 0)
+	if (n >= FIELDS_V2 && parse_sim(fields + FIELDS_V1, pred) < 0)
 		return -EINVAL;
 	char *end;
 	*t_s = strtod(fields[0], &end);
@@ -265,6 +289,10 @@ int record_parse_side(const char *line, double *t_s, enum arena_side *side, stru
 			return -EINVAL;
 	if (parse_states(fields[3 + NCOLS], ss) < 0 || parse_errors(fields[4 + NCOLS], ss) < 0)
 		return -EINVAL;
+	/* v1 and v2 rows have no verdicts: window 0 says so (the view shows the recorded L) */
+	for (size_t i = 0; n == FIELDS && i < NVERDICT; i++)
+		if (parse_field(&verdict_columns[i], fields[FIELDS_V2 + i], ss) < 0)
+			return -EINVAL;
 	return 0;
 }
 
@@ -459,6 +487,7 @@ static int read_preamble(struct replay *r, const char *path, char *line, int *li
 			return 0;
 		(*lineno)++;
 		if (*lineno == 1 && strncmp(line, RECORD_MAGIC, strlen(RECORD_MAGIC)) != 0 &&
+		    strncmp(line, RECORD_MAGIC_V2, strlen(RECORD_MAGIC_V2)) != 0 &&
 		    strncmp(line, RECORD_MAGIC_V1, strlen(RECORD_MAGIC_V1)) != 0)
 			return errmsg_fail(err, errlen, -EINVAL, "%s:1: not a lunchrush recording (no '%s')", path,
 					   RECORD_MAGIC);
@@ -512,8 +541,8 @@ static int index_rows(struct replay *r, const char *path, char *err, size_t errl
 		enum arena_side side;
 		static struct side_snapshot ss;
 		if (record_parse_row(line, &t, &side, &ss) < 0)
-			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: not a row of %zu (or %zu) columns in the "
-					   "recording format", path, lineno, (size_t)FIELDS, (size_t)FIELDS_V1);
+			return errmsg_fail(err, errlen, -EINVAL, "%s:%d: not a row of %zu (or %zu, %zu) columns in "
+					   "the recording format", path, lineno, (size_t)FIELDS, (size_t)FIELDS_V2, (size_t)FIELDS_V1);
 		if (r->n == 0 || t != last_t || seen[side]) {
 			if (r->n && t < last_t) /* the run's clock restarted (a preset, r): ours runs on */
 				clock_s += last_t;

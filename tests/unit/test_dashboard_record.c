@@ -313,7 +313,7 @@ static void test_record_v1_replays_without_model(void **state)
 	FILE *mem = open_memstream(&row, &len);
 	record_format_row(mem, 1.0, SIDE_BLOCKING, &s.side[SIDE_BLOCKING]);
 	fclose(mem);
-	char *sim = strstr(row, ",-,-,-,-,-,-,-,-,-,-\n"); /* the sim_* columns, written "-" */
+	char *sim = strstr(row, ",-,-,-,-,-,-,-,-,-,-,"); /* the sim_* columns, written "-", then v3's */
 	assert_non_null(sim);
 	strcpy(sim, "\n");
 	FILE *f = fopen(path, "w");
@@ -331,6 +331,64 @@ static void test_record_v1_replays_without_model(void **state)
 	replay_free(rp);
 }
 
+/* v3 (issue 18): the model's verdicts are recorded, so a replay says what the live
+ * screen said; a v2 row (without them) replays with no verdict, not a made-up one. */
+static void test_record_verdicts_round_trip(void **state)
+{
+	(void)state;
+	char path[64];
+	temp_path(path, sizeof path);
+	struct recorder *r = recorder_open(path, "lunch rush: 120/s");
+	assert_non_null(r);
+	static struct snapshot s, got;
+	fill(&s, 0);
+	struct side_snapshot *b = &s.side[SIDE_BLOCKING];
+	b->verdict_little = 2;
+	b->verdict_pace = 2;
+	b->verdict_speed = 1;
+	b->verdict_window_ticks = 10;
+	b->verdict_l = 741.5;
+	b->verdict_lw = 467.25;
+	b->in_flight = 4;
+	b->latency_count = 80;
+	b->loop_lag_count = 0;
+	assert_int_equal(recorder_write(r, &s), 0);
+	assert_int_equal(recorder_close(r), 0);
+	struct replay *rp = must_open(path);
+	replay_frame(rp, 0, &got);
+	const struct side_snapshot *g = &got.side[SIDE_BLOCKING];
+	assert_int_equal(g->verdict_little, 2);
+	assert_int_equal(g->verdict_pace, 2);
+	assert_int_equal(g->verdict_speed, 1);
+	assert_int_equal(g->verdict_window_ticks, 10);
+	assert_near(g->verdict_l, 741.5, "L");
+	assert_near(g->verdict_lw, 467.25, "lambda W");
+	assert_int_equal(g->in_flight, 4);
+	assert_int_equal(g->latency_count, 80);
+	replay_free(rp);
+
+	/* the same row as v2 wrote it: without the last nine columns */
+	char *row = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&row, &len);
+	record_format_row(mem, 1.0, SIDE_BLOCKING, b);
+	fclose(mem);
+	for (int i = 0; i < 9; i++)
+		*strrchr(row, ',') = '\0';
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "# lunchrush recording v2\n# scenario: old: 120/s\nt_s,side,model\n%s\n", row);
+	fclose(f);
+	free(row);
+	rp = must_open(path);
+	unlink(path);
+	replay_frame(rp, 0, &got);
+	assert_int_equal(got.side[SIDE_BLOCKING].verdict_window_ticks, 0);
+	assert_int_equal(got.side[SIDE_BLOCKING].verdict_little, 0);
+	assert_near(got.side[SIDE_BLOCKING].p99_ms, b->p99_ms, "p99");
+	replay_free(rp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_record_scenario_change_is_followed),
 		cmocka_unit_test(test_record_model_round_trip),
 		cmocka_unit_test(test_record_v1_replays_without_model),
+		cmocka_unit_test(test_record_verdicts_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
