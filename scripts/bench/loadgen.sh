@@ -25,7 +25,7 @@ LG_BENCH_RATES=${LG_BENCH_RATES:-"50000 100000"}
 # One run of bin/loadgen on the client core; appends a row to loadgen.csv:
 # table,rep,variant,asked_rps,rps,p99_ms,unc_p99_ms,lag_p99_ms,conns_max,saturated,cpu_us_per_req
 lg_bench_run() { # table rep variant asked_rps loadgen-args...
-	local table=$1 rep=$2 variant=$3 asked=$4 out times
+	local table=$1 rep=$2 variant=$3 asked=$4 out
 	shift 4
 	local url="http://127.0.0.1:${SRV_PORT[lg-evented]}/order?cook_ms=0&work_us=0"
 	# bash's `times` around the run: the user and system time of this shell's finished
