@@ -4,11 +4,13 @@
  * at once (or after --think-ms); after a failed connect it backs off 10 ms so that a
  * dead server costs errors at a bounded rate, not a spinning core.
  * Open loop: arrivals come from the schedule through a timerfd armed to the
- * nanosecond (libev's own timers round to the millisecond); an arrival takes an idle
- * connection, else opens one, else waits in line. A freed connection goes to the
- * first customer in line. Latency is always taken from the customer's start, so a
- * stalled server shows in full (no coordinated omission); the uncorrected latency,
- * from the actual send, is recorded beside it for lesson 7.
+ * nanosecond (libev's own timers round to the millisecond), or, for a gap shorter than
+ * what a wake-up costs this machine (wake.h), by polling the loop until its time (see
+ * open_run). An arrival takes an idle connection, else opens one, else waits in
+ * line. A freed connection goes to the first customer in line. Latency is always
+ * taken from the customer's start, so a stalled server shows in full (no coordinated
+ * omission); the uncorrected latency, from the actual send, is recorded beside it
+ * for lesson 7.
  *
  * When the window (-d) ends, no new customer starts, but those still waiting are
  * awaited for up to --drain and their latency counted: without this, a server that
