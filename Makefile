@@ -85,7 +85,7 @@ Q :=
 say :=
 endif
 
-.PHONY: all deps test test-suite demo bench bench-fair lesson fuzz memcheck soak clean tests peers
+.PHONY: all deps test test-suite demo bench bench-fair bench-loadgen lesson fuzz memcheck soak clean tests peers
 .DEFAULT_GOAL := all
 
 all: $(BINARIES)
@@ -159,6 +159,10 @@ bench: all
 bench-fair: DEPS_PKGS = $(BENCH_PKGS)
 bench-fair: all
 	@BENCH_FAIR_ONLY=1 scripts/bench.sh
+
+bench-loadgen: DEPS_PKGS = $(BENCH_PKGS)
+bench-loadgen: all
+	@BENCH_LOADGEN_ONLY=1 scripts/bench.sh
 
 # The lessons menu, or one lesson: make lesson N=3
 lesson: all

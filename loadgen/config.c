@@ -40,6 +40,7 @@ void config_defaults(struct lg_config *cfg)
 	cfg->cook_ms = PARAM_ABSENT;
 	cfg->work_us = PARAM_ABSENT;
 	cfg->hlog_interval_ns = LG_HLOG_INTERVAL_DEFAULT_NS;
+	cfg->poll_ns = LG_POLL_AUTO;
 }
 
 /* The shared parsers of common/units.c, with the load generator's bare unit (seconds)
@@ -135,6 +136,8 @@ static int check_mode(struct lg_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen, "--arrival-slack-us is for the open loop (-R)");
 	if (cfg->slack_ns > LG_SLACK_MAX_NS)
 		return fail(err, errlen, "--arrival-slack-us is at most 10000 (10 ms)");
+	if (cfg->mode == LG_CLOSED && cfg->poll_ns != LG_POLL_AUTO)
+		return fail(err, errlen, "--arrival-poll-us is for the open loop (-R)");
 	if (cfg->threads < 1 || cfg->threads > LG_THREADS_MAX)
 		return fail(err, errlen, "--threads must be 1 to %d", LG_THREADS_MAX);
 	uint32_t conns = cfg->mode == LG_OPEN ? cfg->max_conns : cfg->connections;

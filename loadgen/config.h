@@ -29,6 +29,8 @@
 #define LG_HLOG_INTERVAL_MIN_NS (10ULL * 1000000ULL)
 #define LG_RATE_MAX 1e7                                 /* arrivals per second, -R and the control slot */
 #define LG_SLACK_MAX_NS (10ULL * 1000000ULL)            /* --arrival-slack-us at most 10 ms */
+#define LG_POLL_AUTO UINT64_MAX                         /* --arrival-poll-us not given: measured */
+#define LG_POLL_MAX_NS (1000ULL * 1000ULL)              /* --arrival-poll-us at most 1 ms */
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
 
@@ -55,6 +57,7 @@ struct lg_config {
 	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
 	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
 	uint64_t slack_ns;         /* open loop: arrivals taken on a grid this wide (0: each on time) */
+	uint64_t poll_ns;          /* open loop: gaps up to this long polled, not slept (LG_POLL_AUTO) */
 	bool keepalive;
 
 	struct query query;        /* the URL's query and --param, without cook_ms/work_us */

@@ -24,6 +24,7 @@ enum {
 	OPT_PARAM, OPT_TRICKLE, OPT_JSON, OPT_SERIES, OPT_PERCENTILES, OPT_SCOREBOARD, OPT_ALLOW_REMOTE,
 	OPT_HLOG, OPT_HLOG_INTERVAL, OPT_START_AT,
 	OPT_SLACK,
+	OPT_POLL,
 	OPT_MIX,
 };
 
@@ -52,6 +53,7 @@ static const struct option options[] = {
 	{ "hlog-interval", required_argument, NULL, OPT_HLOG_INTERVAL },
 	{ "start-at", required_argument, NULL, OPT_START_AT },
 	{ "arrival-slack-us", required_argument, NULL, OPT_SLACK },
+	{ "arrival-poll-us", required_argument, NULL, OPT_POLL },
 	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -71,6 +73,8 @@ static void usage(FILE *out)
 	      "      --max-conns N      connections at most (default 10000, within ulimit -n)\n"
 	      "      --arrival-slack-us U  take arrivals on a U us grid: each sent up to U us late\n"
 	      "                         (counted in its latency), fewer wakeups (default 0)\n"
+	      "      --arrival-poll-us U  poll, not sleep, for a gap to the next arrival up to U\n"
+	      "                         us (default: what a wake-up costs here, measured)\n"
 	      "Both:\n"
 	      "  -d, --duration T       10s, 500ms, 2m or seconds (default 10s, at most 1h)\n"
 	      "  -n, --requests N       stop after N orders (with -d, whichever comes first)\n"
@@ -119,7 +123,7 @@ static const char *value_kind(int opt)
 		return "a rate above 0 such as 500 or 20k";
 	case OPT_THINK: case OPT_TRICKLE:
 		return "a time such as 20 (ms), 20ms or 1s";
-	case OPT_SLACK:
+	case OPT_SLACK: case OPT_POLL:
 		return "a time such as 100 (us), 100us or 1ms";
 	case 'd': case OPT_WARMUP: case OPT_TIMEOUT: case OPT_DRAIN: case OPT_HLOG_INTERVAL:
 		return "a time such as 10 (s), 500ms, 1.5s or 2m";
@@ -198,6 +202,11 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		if (units_parse_duration_in(arg, UNITS_NS_PER_US, 0, LG_SLACK_MAX_NS / 1000, &n))
 			return -1;
 		cfg->slack_ns = n * 1000;
+		return 0;
+	case OPT_POLL:
+		if (units_parse_duration_in(arg, UNITS_NS_PER_US, 0, LG_POLL_MAX_NS / 1000, &n))
+			return -1;
+		cfg->poll_ns = n * 1000;
 		return 0;
 	case OPT_SCOREBOARD:
 		cfg->scoreboard_name = arg;

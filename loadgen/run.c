@@ -27,6 +27,7 @@
 #include "hlog.h"
 #include "report.h"
 #include "startat.h"
+#include "wake.h"
 #include "worker.h"
 
 #define TICK_NS (50 * NS_PER_MS)
@@ -440,6 +441,7 @@ static int setup(struct run *r, const struct lg_config *cfg)
 		.cook_ms = cfg->cook_ms, .work_us = cfg->work_us,
 		.paused = false, .keepalive = cfg->keepalive,
 	};
+	r->shared.poll_ns = cfg->mode != LG_OPEN ? 0 : cfg->poll_ns != LG_POLL_AUTO ? cfg->poll_ns : wake_cost_ns();
 	r->snap = malloc(sizeof *r->snap);
 	r->sum = malloc(sizeof *r->sum);
 	r->series_prev = malloc(sizeof *r->series_prev);

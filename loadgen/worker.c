@@ -4,11 +4,13 @@
  * at once (or after --think-ms); after a failed connect it backs off 10 ms so that a
  * dead server costs errors at a bounded rate, not a spinning core.
  * Open loop: arrivals come from the schedule through a timerfd armed to the
- * nanosecond (libev's own timers round to the millisecond); an arrival takes an idle
- * connection, else opens one, else waits in line. A freed connection goes to the
- * first customer in line. Latency is always taken from the customer's start, so a
- * stalled server shows in full (no coordinated omission); the uncorrected latency,
- * from the actual send, is recorded beside it for lesson 7.
+ * nanosecond (libev's own timers round to the millisecond), or, for a gap shorter than
+ * what a wake-up costs this machine (wake.h), by polling the loop until its time (see
+ * open_run). An arrival takes an idle connection, else opens one, else waits in
+ * line. A freed connection goes to the first customer in line. Latency is always
+ * taken from the customer's start, so a stalled server shows in full (no coordinated
+ * omission); the uncorrected latency, from the actual send, is recorded beside it
+ * for lesson 7.
  *
  * When the window (-d) ends, no new customer starts, but those still waiting are
  * awaited for up to --drain and their latency counted: without this, a server that
@@ -304,24 +306,43 @@ static void open_arrive(struct lg_worker *w, uint64_t t, uint64_t now)
 		push_free(w, c);
 }
 
-/* Arm the timerfd for the next arrival, or disarm it. Setting it also clears its
- * expiration count, so the callback never needs to read it. With --arrival-slack-us
- * the time is rounded up to the slack's grid (from the run's start), so the arrivals
- * of one grid cell are taken in one wakeup: fewer sleeps, fewer wakeups of the
- * server, each customer sent up to the slack late and its latency still taken from
- * its own time (the delay is counted, and shows in client_lag_ms). */
+/* When the next arrival is to be taken, or UINT64_MAX when none is to come. With
+ * --arrival-slack-us the time is rounded up to the slack's grid (from the run's start),
+ * so the arrivals of one grid cell are taken in one wakeup: fewer sleeps, fewer wakeups
+ * of the server, each customer sent up to the slack late and its latency still taken
+ * from its own time (the delay is counted, and shows in client_lag_ms). */
+static uint64_t next_take_ns(const struct lg_worker *w)
+{
+	uint64_t next = schedule_peek(&w->sched);
+	if (w->arrivals_done || w->stopping || w->ctl.paused || next == UINT64_MAX || w->start_ns + next >= w->end_ns)
+		return UINT64_MAX;
+	uint64_t slack = w->cfg->slack_ns;
+	return w->start_ns + (slack ? (next + slack - 1) / slack * slack : next);
+}
+
+/* Arm the timerfd to at (UINT64_MAX: disarm it), unless it is armed so already: one
+ * system call saved per sleep that follows a poll. Setting it also clears its
+ * expiration count, so the callback never needs to read it. */
+static void arm_timer(struct lg_worker *w, uint64_t at)
+{
+	uint64_t want = at == UINT64_MAX ? 0 : at;
+	struct itimerspec its = { 0 };
+	if (w->armed_ns == want)
+		return;
+	its.it_value.tv_sec = (time_t)(want / NS_PER_SEC);
+	its.it_value.tv_nsec = (long)(want % NS_PER_SEC);
+	timerfd_settime(w->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+	w->armed_ns = want;
+}
+
+/* The timer for the next arrival, or none when the loop will poll for it (see
+ * open_run) or none is to come. */
 static void arm_arrivals(struct lg_worker *w)
 {
-	struct itimerspec its = { 0 };
-	uint64_t next = schedule_peek(&w->sched);
-	if (!w->arrivals_done && !w->stopping && !w->ctl.paused && next != UINT64_MAX &&
-	    w->start_ns + next < w->end_ns) {
-		uint64_t slack = w->cfg->slack_ns;
-		uint64_t at = w->start_ns + (slack ? (next + slack - 1) / slack * slack : next);
-		its.it_value.tv_sec = (time_t)(at / NS_PER_SEC);
-		its.it_value.tv_nsec = (long)(at % NS_PER_SEC);
-	}
-	timerfd_settime(w->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+	uint64_t at = next_take_ns(w);
+	if (at != UINT64_MAX && at <= clock_now_ns() + w->shared->poll_ns)
+		at = UINT64_MAX; /* polled for: a timer would only fire after it was taken */
+	arm_timer(w, at);
 }
 
 /* Every arrival due by now and before the window's end, late ones included (a loop
@@ -362,17 +383,59 @@ static bool take_arrivals(struct lg_worker *w, uint64_t now, uint64_t slice_end)
 	return false;
 }
 
-/* The timerfd fired: the arrivals due. Arming it again for an arrival already due
- * makes it fire at once, after the loop's other events. */
+/* The timerfd fired: the arrivals due. It is expired now, so it is set again (or
+ * disarmed), which also clears its readiness. */
 static void on_arrivals(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct lg_worker *w = io->data;
 	uint64_t now = clock_now_ns();
 	(void)loop;
 	(void)revents;
+	w->armed_ns = UINT64_MAX; /* expired: whatever is asked next differs */
 	take_arrivals(w, now, now + ARRIVAL_SLICE_NS);
 	arm_arrivals(w);
 	check_done(w);
+}
+
+/* libev's turn ran callbacks: the loop was not idle (for the poll's accounting). */
+static void invoke_pending(struct ev_loop *loop)
+{
+	struct lg_worker *w = ev_userdata(loop);
+	if (ev_pending_count(loop))
+		w->loop_busy = true;
+	ev_invoke_pending(loop);
+}
+
+/* The open loop's own wait. A gap to the next arrival longer than a wake-up costs
+ * (shared->poll_ns, measured: wake.h) is slept through, on the timerfd; a shorter one
+ * is polled through, libev's turns without sleeping (responses read as they come),
+ * and the arrival taken when its time comes: each customer is sent at its time, not
+ * later, and the loop pays for a gap the least of what sleeping or polling costs.
+ * After a slice of arrivals the loop always gets a turn, so a loop that is behind
+ * still reads its responses. The time polled with nothing to do is counted apart
+ * (polled_ns): it is the loop waiting, not working. */
+static void open_run(struct lg_worker *w)
+{
+	while (!w->stopping) {
+		uint64_t at = next_take_ns(w);
+		uint64_t now = clock_now_ns();
+		if (at == UINT64_MAX || at > now + w->shared->poll_ns) {
+			arm_timer(w, at);
+			ev_run(w->loop, EVRUN_ONCE);
+			continue;
+		}
+		w->loop_busy = false;
+		ev_run(w->loop, EVRUN_NOWAIT);
+		uint64_t after = clock_now_ns();
+		if (!w->loop_busy)
+			w->polled_ns += after - now;
+		if (w->stopping)
+			break;
+		if (after >= at && next_take_ns(w) == at) {
+			take_arrivals(w, after, after + ARRIVAL_SLICE_NS);
+			check_done(w);
+		}
+	}
 }
 
 /* ---- what the connections report ---- */
@@ -479,7 +542,8 @@ static uint64_t thread_cpu_ns(void)
  * stop): the drain after the window, mostly waiting, would dilute a saturated window. */
 static void take_cpu(struct lg_worker *w, uint64_t now)
 {
-	w->cpu_ns = thread_cpu_ns() - w->cpu0_ns;
+	uint64_t cpu = thread_cpu_ns() - w->cpu0_ns;
+	w->cpu_ns = cpu > w->polled_ns ? cpu - w->polled_ns : 0;
 	w->wall_ns = now - w->wall0_ns;
 }
 
@@ -652,7 +716,9 @@ static void *worker_main(void *arg)
 	}
 	/* a stop or control change sent before the loop ran is taken now */
 	on_wake(w->loop, &w->wake, 0);
-	if (!w->stopping)
+	if (!w->stopping && open_loop(w))
+		open_run(w);
+	else if (!w->stopping)
 		ev_run(w->loop, 0);
 
 	w->ended_ns = clock_now_ns();
@@ -696,6 +762,10 @@ int worker_init(struct lg_worker *w, const struct lg_config *cfg, struct lg_shar
 	pthread_mutex_unlock(&shared->mu);
 
 	w->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+	if (w->loop) {
+		ev_set_userdata(w->loop, w);
+		ev_set_invoke_pending_cb(w->loop, invoke_pending);
+	}
 	w->conns = calloc(w->nconns, sizeof *w->conns);
 	w->rbuf = malloc(RBUF_LEN);
 	w->all = malloc(sizeof *w->all);

@@ -38,6 +38,8 @@ struct lg_shared {
 	struct lg_control ctl;     /* under mu */
 	uint64_t seq;              /* under mu: bumped with every change */
 	int stop;                  /* atomic: stop now (SIGINT, SIGTERM, SIGHUP) */
+	uint64_t poll_ns;          /* set before the workers start: the open loop polls for a
+	                              gap up to this long rather than sleep (wake.h) */
 };
 
 struct lg_worker {
@@ -62,6 +64,9 @@ struct lg_worker {
 	struct line line;          /* open loop: customers waiting for a connection */
 	struct schedule sched;
 	int timerfd;               /* open loop: the next arrival, to the nanosecond */
+	uint64_t armed_ns;         /* what timerfd is armed to; 0: disarmed */
+	uint64_t polled_ns;        /* open loop: time spent polling with nothing to do */
+	bool loop_busy;            /* a callback ran in the loop's last turn */
 	ev_io arrival_io;
 	ev_timer end_timer;
 	ev_timer drain_timer;      /* the end of the wait after the window (--drain) */

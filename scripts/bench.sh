@@ -10,6 +10,8 @@
 # its kind" (fair.csv, fair.md; FAIR_REPS, FAIR_CONCS, FAIR_DURATION_S to change its size).
 # BENCH_REPORT_ONLY=1 redoes summary, ratios, bars, charts and report.md from the runs.csv
 # and logs/meta.env already in the output folder, without running anything.
+# BENCH_LOADGEN_ONLY=1 (make bench-loadgen) runs only the load generator's own cost
+# (loadgen.csv, loadgen.md; LG_BENCH_REPS, LG_BENCH_DURATION_S, LG_BENCH_RATES).
 set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -24,6 +26,7 @@ BIN=${BIN:-bin}
 . "$BENCH_DIR/report.sh"
 . "$BENCH_DIR/charts.sh"
 . "$BENCH_DIR/fair.sh"
+. "$BENCH_DIR/loadgen.sh"
 
 if [ -n "${BENCH_SMOKE:-}" ] && [ "${BENCH_SMOKE}" != 0 ]; then
 	MODE=smoke BENCH_COMMAND="BENCH_SMOKE=1 scripts/bench.sh"
@@ -123,11 +126,17 @@ if [ -n "${BENCH_FAIR_ONLY:-}" ] && [ "$BENCH_FAIR_ONLY" != 0 ]; then
 	sed -n '/^## The targets/,/targets, /p' "$OUT/fair.md" >&2
 	exit 0
 fi
+if [ -n "${BENCH_LOADGEN_ONLY:-}" ] && [ "$BENCH_LOADGEN_ONLY" != 0 ]; then
+	bench_loadgen || exit 1
+	sed -n '/^### Targets/,/targets, /p' "$OUT/loadgen.md" >&2
+	exit 0
+fi
 bench_plan_count
 bench_log "$MODE matrix: $CELLS_PLANNED cells x $REPS runs of ${DURATION_S} s (+${WARMUP_S} s warm-up) into $OUT"
 for g in "${BENCH_GROUPS[@]}"; do bench_group "$g"; done
 bench_sweep
 [ "$MODE" = smoke ] || bench_fair
+[ "$MODE" = smoke ] || bench_loadgen
 secs=$(awk -v t0="$BENCH_T0" -v t1="$EPOCHREALTIME" 'BEGIN { printf "%d", t1 - t0 }')
 BENCH_ELAPSED="$((secs / 60)) min $((secs % 60)) s"
 RESTARTS=${RESTARTS:-0}

@@ -214,6 +214,7 @@ struct proc {
 	int code;                /* exit code; -1 when killed by a signal */
 	int signo;               /* the signal that killed it, 0 if none */
 	long maxrss_kb;
+	double cpu_ms;           /* user + system time */
 	double t0_ms, ms;
 };
 
@@ -297,6 +298,8 @@ static int proc_wait(struct proc *p, int timeout_ms)
 	}
 	p->ms = tc_now_ms() - p->t0_ms;
 	p->maxrss_kb = ru.ru_maxrss;
+	p->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	p->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	p->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	if (p->out_fd >= 0)
@@ -729,6 +732,43 @@ static void test_loadgen_arrival_slack_counted(void **state)
 	assert_true(p50[1] > p50[0]);
 }
 
+/* --arrival-poll-us: a gap shorter than the bound is polled through, not slept. The
+ * same even schedule (a gap of 500 us) polled (bound 1 ms) and slept (bound 0): polled,
+ * the process stays on its core for most of the second yet each arrival is taken at
+ * its time, never before (a customer taken early would show as a huge lag), and the
+ * time it polled with nothing to do is not taken for work: client_cpu_pct stays low
+ * and the run is not called saturated; slept, it costs a fraction of the CPU. */
+static void test_loadgen_arrival_poll_on_time(void **state)
+{
+	static struct proc p;
+	struct hostile h;
+	char u[80];
+	double cpu_ms[2];
+	(void)state;
+	if (!test_bin_built("loadgen"))
+		skip();
+	hostile_start(&h, &(struct hostile_mode){ .final = OK_200 });
+	url(u, sizeof u, h.port);
+	for (int i = 0; i < 2; i++) {
+		char *argv[] = { (char *)lg(), "-R", "2000", "--arrivals", "even", "-d", "1s", "--arrival-poll-us",
+				 i ? "1000" : "0", "--json", u, NULL };
+		proc_run(&p, argv, 15000);
+		assert_int_equal(p.code, 0);
+		cpu_ms[i] = p.cpu_ms;
+		print_message("poll %s us: %.0f ms of CPU, busy %.0f %% of the core, arrivals late by p50 %.3f ms, "
+			      "p99 %.3f ms, %s\n", i ? "1000" : "0", p.cpu_ms, jnum(p.out, "client_cpu_pct"),
+			      jnum(p.out, "client_lag_ms.p50"), jnum(p.out, "client_lag_ms.p99"),
+			      strstr(p.out, "\"client_saturated\":false") ? "not saturated" : "SATURATED");
+		assert_true(jnum(p.out, "requests") >= 1500);
+		assert_true(jnum(p.out, "client_lag_ms.p50") < 1.0);
+	}
+	hostile_stop(&h);
+	assert_true(cpu_ms[1] >= 300.0);           /* it polled: awake through the gaps */
+	assert_true(cpu_ms[0] < cpu_ms[1] / 2);   /* sleeping through them costs less */
+	assert_true(jnum(p.out, "client_cpu_pct") < 60.0);
+	assert_non_null(strstr(p.out, "\"client_saturated\":false"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_sighup_drains),
 		cmocka_unit_test(test_loadgen_client_watches_itself),
 		cmocka_unit_test(test_loadgen_arrival_slack_counted),
+		cmocka_unit_test(test_loadgen_arrival_poll_on_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
