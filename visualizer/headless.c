@@ -64,10 +64,15 @@ static void table_side(FILE *out, const struct side_snapshot *ss, bool lag)
 	char line[24] = "-"; /* a black box has no line we can see */
 	if (!ss->black_box)
 		snprintf(line, sizeof line, "%lld", (long long)ss->in_line);
+	/* no answer this second (or no lag sample: a frozen loop) is "-", never 0.00ms; a
+	 * recording from before the counts were kept has only the figures to go by */
+	bool no_latency = ss->latency_count == 0 && ss->p99_ms == 0;
+	bool no_lag = ss->black_box || (ss->loop_lag_count == 0 && ss->loop_lag_p99_ms == 0);
 	fprintf(out, " %7.1f %7.1f %5s %8s %8s", ss->offered_rps > 0 ? ss->offered_rps : ss->arrival_rps,
-		ss->throughput_rps, line, fmt_ms(a, sizeof a, ss->p50_ms), fmt_ms(b, sizeof b, ss->p99_ms));
+		ss->throughput_rps, line, no_latency ? "-" : fmt_ms(a, sizeof a, ss->p50_ms),
+		no_latency ? "-" : fmt_ms(b, sizeof b, ss->p99_ms));
 	if (lag)
-		fprintf(out, " %8s", ss->black_box ? "-" : fmt_ms(c, sizeof c, ss->loop_lag_p99_ms));
+		fprintf(out, " %8s", no_lag ? "-" : fmt_ms(c, sizeof c, ss->loop_lag_p99_ms));
 	fprintf(out, " %4llu |", (unsigned long long)ss->errors_total);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../visualizer/headless.h"
 #include "../../visualizer/record.h"
 
 static struct snapshot written[3];
@@ -389,6 +390,43 @@ static void test_record_verdicts_round_trip(void **state)
 	replay_free(rp);
 }
 
+/* The headless table (and a replay into a pipe) says "-" for a second without an answer
+ * or without a loop-lag sample (a frozen loop), never "0.00ms" (issue 18). */
+static void test_headless_row_no_data_is_a_dash(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	fill(&s, 0);
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		s.side[i].server_up = true;
+		s.side[i].black_box = false;
+		s.side[i].latency_count = 0;
+		s.side[i].p50_ms = s.side[i].p99_ms = 0;
+		s.side[i].loop_lag_count = 0;
+		s.side[i].loop_lag_p99_ms = 0;
+	}
+	char *row = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&row, &len);
+	headless_row(mem, &s);
+	fclose(mem);
+	print_message("%s", row);
+	assert_null(strstr(row, "0.00ms"));
+	assert_non_null(strstr(row, "       -        - "));
+	free(row);
+	s.side[SIDE_EVENTED].latency_count = 3;
+	s.side[SIDE_EVENTED].p50_ms = 50.2;
+	s.side[SIDE_EVENTED].p99_ms = 51.5;
+	s.side[SIDE_EVENTED].loop_lag_count = 100;
+	s.side[SIDE_EVENTED].loop_lag_p99_ms = 0.004;
+	mem = open_memstream(&row, &len);
+	headless_row(mem, &s);
+	fclose(mem);
+	assert_non_null(strstr(row, "51.5ms"));
+	assert_non_null(strstr(row, "0.00ms")); /* a lag measured as next to nothing is a figure */
+	free(row);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_record_model_round_trip),
 		cmocka_unit_test(test_record_v1_replays_without_model),
 		cmocka_unit_test(test_record_verdicts_round_trip),
+		cmocka_unit_test(test_headless_row_no_data_is_a_dash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
