@@ -19,28 +19,14 @@
 #include "clock.h"
 #include "hist.h"
 #include "model_outside.h"
+#include "model_read.h"
 #include "model_words.h"
 #include "numclamp.h"
 #include "procstat.h"
 
 #define MODEL_RETRY_NS (200 * NS_PER_MS)
 
-/* Counters and histograms of a server at one instant. */
-struct srv_reading {
-	uint64_t at_ns;
-	uint64_t arrived, served, errors;
-	uint64_t busy_ns;          /* summed over the cashier slots, current periods included */
-	uint32_t cashiers;
-	struct hist latency;
-	struct hist loop_lag;
-};
-
-struct lg_reading {
-	uint64_t at_ns;
-	uint64_t arrived, completed, errors;
-	struct hist latency;
-	uint32_t more_mapped;      /* bit i: more[i] was summed in */
-};
+/* struct srv_reading and struct lg_reading: model_read.h (model_window.c reads with them too) */
 
 /* A further load generator summed into a side (model_attach_more_loadgen). */
 struct more_lg {
@@ -437,6 +423,7 @@ static void read_server(const struct scoreboard_server *b, uint64_t now_ns, stru
 	}
 	hist_snapshot(&r->latency, &b->latency);
 	hist_snapshot(&r->loop_lag, &b->loop_lag);
+	r->unavailable = SB_GET(b->errors[SERR_UNAVAILABLE]);
 }
 
 static void read_loadgen_gauges(const struct scoreboard_loadgen *b, struct side_snapshot *ss)
@@ -462,6 +449,8 @@ static void read_loadgen(const struct scoreboard_loadgen *b, uint64_t now_ns, st
 	r->completed = SB_GET(b->completed);
 	r->errors = sum_u64(b->errors, LERR_COUNT);
 	hist_snapshot(&r->latency, &b->latency);
+	r->timeouts = SB_GET(b->errors[LERR_TIMEOUT]);
+	hist_snapshot(&r->uncorrected, &b->uncorrected);
 }
 
 /* The further load generators' gauges and totals on top of the first's. The rate in
@@ -495,6 +484,9 @@ static void add_more_readings(struct side_state *st, struct lg_reading *r)
 		r->errors += sum_u64(b->errors, LERR_COUNT);
 		hist_snapshot(&st->scratch, &b->latency);
 		hist_merge(&r->latency, &st->scratch);
+		r->timeouts += SB_GET(b->errors[LERR_TIMEOUT]);
+		hist_snapshot(&st->scratch, &b->uncorrected);
+		hist_merge(&r->uncorrected, &st->scratch);
 	}
 }
 
@@ -739,4 +731,82 @@ bool model_update(struct model *m, uint64_t now_ns)
 	if (computed)
 		m->snap.ticks++;
 	return computed;
+}
+
+/* ---- the same readers for a whole window (model_read.h, model_window.c) ---- */
+
+struct counters_call {
+	struct side_state *st;
+	uint64_t now_ns;
+	struct model_reading *r;
+};
+
+static void counters_call(void *ctx)
+{
+	struct counters_call *c = ctx;
+	struct side_state *st = c->st;
+	struct model_reading *r = c->r;
+	if (st->srv) {
+		read_server(st->srv, c->now_ns, &r->srv);
+		r->pid = SB_GET(st->srv->hdr.pid);
+		r->server = true;
+	}
+	if (st->lg) {
+		read_loadgen(st->lg, c->now_ns, &r->lg);
+		add_more_readings(st, &r->lg);
+		r->loadgen = true;
+	}
+}
+
+/* Whatever is mapped now, its writer live or not: a lesson's window reads a board to its
+ * end even while its writer is frozen (lesson 7's fainting chef). */
+int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, struct model_reading *r)
+{
+	if ((unsigned)side >= SIDE_COUNT)
+		return -EINVAL;
+	r->at_ns = now_ns;
+	r->server = r->loadgen = false;
+	r->pid = 0;
+	struct counters_call c = { &m->s[side], now_ns, r };
+	if (busguard_run(counters_call, &c) < 0) {
+		memset(r, 0, sizeof *r);
+		r->at_ns = now_ns;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+struct scene_call {
+	struct side_state *st;
+	struct model_scene *out;
+};
+
+static void scene_call(void *ctx)
+{
+	struct scene_call *c = ctx;
+	struct side_state *st = c->st;
+	struct side_snapshot *ss = &c->out->ss;
+	if (st->srv) {
+		read_gauges(st->srv, ss);
+		c->out->server = true;
+	}
+	if (st->lg) {
+		read_loadgen_gauges(st->lg, ss);
+		add_more_gauges(st, ss);
+		ss->in_flight = SB_GET(st->lg->in_flight); /* as outside_gauges reads it */
+		c->out->loadgen = true;
+	}
+}
+
+int model_read_scene(struct model *m, enum arena_side side, struct model_scene *out)
+{
+	memset(out, 0, sizeof *out);
+	if ((unsigned)side >= SIDE_COUNT)
+		return -EINVAL;
+	struct scene_call c = { &m->s[side], out };
+	if (busguard_run(scene_call, &c) < 0) {
+		out->server = out->loadgen = false;
+		return -EFAULT;
+	}
+	return 0;
 }
