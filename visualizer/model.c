@@ -735,31 +735,32 @@ bool model_update(struct model *m, uint64_t now_ns)
 
 /* ---- the same readers for a whole window (model_read.h, model_window.c) ---- */
 
-struct counters_call {
+struct window_read_call {
 	struct side_state *st;
 	uint64_t now_ns;
-	struct model_reading *r;
+	struct model_reading *r;   /* model_read_counters, or */
+	struct model_scene *sc;    /* model_read_scene */
 };
 
-static void counters_call(void *ctx)
+static void server_counters_call(void *ctx)
 {
-	struct counters_call *c = ctx;
-	struct side_state *st = c->st;
-	struct model_reading *r = c->r;
-	if (st->srv) {
-		read_server(st->srv, c->now_ns, &r->srv);
-		r->pid = SB_GET(st->srv->hdr.pid);
-		r->server = true;
-	}
-	if (st->lg) {
-		read_loadgen(st->lg, c->now_ns, &r->lg);
-		add_more_readings(st, &r->lg);
-		r->loadgen = true;
-	}
+	struct window_read_call *c = ctx;
+	read_server(c->st->srv, c->now_ns, &c->r->srv);
+	c->r->pid = SB_GET(c->st->srv->hdr.pid);
+	c->r->server = true;
+}
+
+static void loadgen_counters_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	read_loadgen(c->st->lg, c->now_ns, &c->r->lg);
+	add_more_readings(c->st, &c->r->lg);
+	c->r->loadgen = true;
 }
 
 /* Whatever is mapped now, its writer live or not: a lesson's window reads a board to its
- * end even while its writer is frozen (lesson 7's fainting chef). */
+ * end even while its writer is frozen (lesson 7's fainting chef). Each board under its
+ * own guard: a server's segment that shrank does not take the load generator's half. */
 int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, struct model_reading *r)
 {
 	if ((unsigned)side >= SIDE_COUNT)
@@ -767,35 +768,35 @@ int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, 
 	r->at_ns = now_ns;
 	r->server = r->loadgen = false;
 	r->pid = 0;
-	struct counters_call c = { &m->s[side], now_ns, r };
-	if (busguard_run(counters_call, &c) < 0) {
-		memset(r, 0, sizeof *r);
-		r->at_ns = now_ns;
-		return -EFAULT;
+	struct window_read_call c = { &m->s[side], now_ns, r, NULL };
+	int rc = 0;
+	if (c.st->srv && busguard_run(server_counters_call, &c) < 0) {
+		r->server = false;
+		r->pid = 0;
+		rc = -EFAULT;
 	}
-	return 0;
+	if (c.st->lg && busguard_run(loadgen_counters_call, &c) < 0) {
+		r->loadgen = false;
+		rc = -EFAULT;
+	}
+	return rc;
 }
 
-struct scene_call {
-	struct side_state *st;
-	struct model_scene *out;
-};
-
-static void scene_call(void *ctx)
+static void server_scene_call(void *ctx)
 {
-	struct scene_call *c = ctx;
-	struct side_state *st = c->st;
-	struct side_snapshot *ss = &c->out->ss;
-	if (st->srv) {
-		read_gauges(st->srv, ss);
-		c->out->server = true;
-	}
-	if (st->lg) {
-		read_loadgen_gauges(st->lg, ss);
-		add_more_gauges(st, ss);
-		ss->in_flight = SB_GET(st->lg->in_flight); /* as outside_gauges reads it */
-		c->out->loadgen = true;
-	}
+	struct window_read_call *c = ctx;
+	read_gauges(c->st->srv, &c->sc->ss);
+	c->sc->server = true;
+}
+
+static void loadgen_scene_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	struct side_snapshot *ss = &c->sc->ss;
+	read_loadgen_gauges(c->st->lg, ss);
+	add_more_gauges(c->st, ss);
+	ss->in_flight = SB_GET(c->st->lg->in_flight); /* as outside_gauges reads it */
+	c->sc->loadgen = true;
 }
 
 int model_read_scene(struct model *m, enum arena_side side, struct model_scene *out)
@@ -803,10 +804,15 @@ int model_read_scene(struct model *m, enum arena_side side, struct model_scene *
 	memset(out, 0, sizeof *out);
 	if ((unsigned)side >= SIDE_COUNT)
 		return -EINVAL;
-	struct scene_call c = { &m->s[side], out };
-	if (busguard_run(scene_call, &c) < 0) {
-		out->server = out->loadgen = false;
-		return -EFAULT;
+	struct window_read_call c = { &m->s[side], 0, NULL, out };
+	int rc = 0;
+	if (c.st->srv && busguard_run(server_scene_call, &c) < 0) {
+		out->server = false;
+		rc = -EFAULT;
 	}
-	return 0;
+	if (c.st->lg && busguard_run(loadgen_scene_call, &c) < 0) {
+		out->loadgen = false;
+		rc = -EFAULT;
+	}
+	return rc;
 }

@@ -47,16 +47,17 @@ struct model_reading {
 	struct lg_reading lg;
 };
 
-/* Read every board the model has mapped for side now, as a tick does, under busguard.
- * A board not mapped leaves its flag false. 0, -EINVAL (bad side) or -EFAULT (a
- * segment shrank during the read: r is cleared but for at_ns). Costs four histogram
- * copies (about 100 KiB): at the ends of a window, not ten times a second. */
+/* Read every board the model has mapped for side now, as a tick does, each under its
+ * own busguard. A board not mapped, or whose segment shrank during the read, leaves its
+ * flag false; the other board's reading stands. 0, -EINVAL (bad side) or -EFAULT (a
+ * segment shrank). Costs four histogram copies (about 110 KiB): at the ends of a
+ * window, not ten times a second. */
 int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, struct model_reading *r);
 
 /* The scene of one side now, as the update reads it: read_gauges' fields of ss (the
  * line, counter, kitchen, handing over, connections, the pid) when the server's board
  * is mapped, outside (every load generator) and in_flight (the first) when the load
- * generator's is. 0, -EINVAL or -EFAULT (then both flags are false). */
+ * generator's is, each board under its own busguard as above. 0, -EINVAL or -EFAULT. */
 struct model_scene {
 	bool server, loadgen;      /* which boards were read */
 	struct side_snapshot ss;
