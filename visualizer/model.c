@@ -739,7 +739,8 @@ struct window_read_call {
 	struct side_state *st;
 	uint64_t now_ns;
 	struct model_reading *r;   /* model_read_counters, or */
-	struct model_scene *sc;    /* model_read_scene */
+	struct side_snapshot *ss;  /* model_read_scene, */
+	bool *server, *loadgen;    /* ... and what it read */
 };
 
 static void server_counters_call(void *ctx)
@@ -768,7 +769,7 @@ int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, 
 	r->at_ns = now_ns;
 	r->server = r->loadgen = false;
 	r->pid = 0;
-	struct window_read_call c = { &m->s[side], now_ns, r, NULL };
+	struct window_read_call c = { &m->s[side], now_ns, r, NULL, NULL, NULL };
 	int rc = 0;
 	if (c.st->srv && busguard_run(server_counters_call, &c) < 0) {
 		r->server = false;
@@ -785,33 +786,33 @@ int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, 
 static void server_scene_call(void *ctx)
 {
 	struct window_read_call *c = ctx;
-	read_gauges(c->st->srv, &c->sc->ss);
-	c->sc->server = true;
+	read_gauges(c->st->srv, c->ss);
+	*c->server = true;
 }
 
 static void loadgen_scene_call(void *ctx)
 {
 	struct window_read_call *c = ctx;
-	struct side_snapshot *ss = &c->sc->ss;
-	read_loadgen_gauges(c->st->lg, ss);
-	add_more_gauges(c->st, ss);
-	ss->in_flight = SB_GET(c->st->lg->in_flight); /* as outside_gauges reads it */
-	c->sc->loadgen = true;
+	read_loadgen_gauges(c->st->lg, c->ss);
+	add_more_gauges(c->st, c->ss);
+	c->ss->in_flight = SB_GET(c->st->lg->in_flight); /* as outside_gauges reads it */
+	*c->loadgen = true;
 }
 
-int model_read_scene(struct model *m, enum arena_side side, struct model_scene *out)
+int model_read_scene(struct model *m, enum arena_side side, struct side_snapshot *ss, bool *server, bool *loadgen)
 {
-	memset(out, 0, sizeof *out);
+	memset(ss, 0, sizeof *ss);
+	*server = *loadgen = false;
 	if ((unsigned)side >= SIDE_COUNT)
 		return -EINVAL;
-	struct window_read_call c = { &m->s[side], 0, NULL, out };
+	struct window_read_call c = { &m->s[side], 0, NULL, ss, server, loadgen };
 	int rc = 0;
 	if (c.st->srv && busguard_run(server_scene_call, &c) < 0) {
-		out->server = false;
+		*server = false;
 		rc = -EFAULT;
 	}
 	if (c.st->lg && busguard_run(loadgen_scene_call, &c) < 0) {
-		out->loadgen = false;
+		*loadgen = false;
 		rc = -EFAULT;
 	}
 	return rc;

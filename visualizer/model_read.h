@@ -12,8 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "hist.h"
-#include "model.h"
+
+/* model.h's, declared here so that this header does not include model.h: model.c
+ * includes this one, and no two files include each other (STYLE.md 2b). */
+struct model;
+struct side_snapshot;
 
 /* Counters and histograms of a server at one instant. */
 struct srv_reading {
@@ -56,12 +61,9 @@ int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, 
 
 /* The scene of one side now, as the update reads it: read_gauges' fields of ss (the
  * line, counter, kitchen, handing over, connections, the pid) when the server's board
- * is mapped, outside (every load generator) and in_flight (the first) when the load
- * generator's is, each board under its own busguard as above. 0, -EINVAL or -EFAULT. */
-struct model_scene {
-	bool server, loadgen;      /* which boards were read */
-	struct side_snapshot ss;
-};
-int model_read_scene(struct model *m, enum arena_side side, struct model_scene *out);
+ * is mapped (*server set), outside (every load generator) and in_flight (the first)
+ * when the load generator's is (*loadgen set), each board under its own busguard as
+ * above; ss is cleared first. 0, -EINVAL or -EFAULT. */
+int model_read_scene(struct model *m, enum arena_side side, struct side_snapshot *ss, bool *server, bool *loadgen);
 
 #endif

@@ -102,10 +102,11 @@ static bool sample_process(struct window_acc *a, pid_t pid)
 	return true;
 }
 
-static void sample_side(struct window_acc *a, const struct model_scene *sc, int32_t peer_pid, double t)
+/* One sample of a side's scene (ss, of the boards read: server, loadgen). */
+static void sample_side(struct window_acc *a, const struct side_snapshot *ss, bool server, bool loadgen,
+			int32_t peer_pid, double t)
 {
-	const struct side_snapshot *ss = &sc->ss;
-	if (sc->server) {
+	if (server) {
 		double line = (double)ss->in_line;
 		/* in double: hostile gauges near INT64_MAX must not overflow a signed sum */
 		double in_sys = line + (double)ss->at_counter + (double)ss->in_kitchen + (double)ss->handing_over;
@@ -120,7 +121,7 @@ static void sample_side(struct window_acc *a, const struct model_scene *sc, int3
 	} else if (peer_pid > 0 && sample_process(a, peer_pid)) {
 		a->process = true;
 	}
-	if (sc->loadgen) {
+	if (loadgen) {
 		double backlog = (double)ss->outside + (double)ss->in_flight;
 		a->lg_samples++;
 		a->backlog_sum += backlog;
@@ -134,11 +135,12 @@ void model_window_sample(struct model_window *w, struct model *m, uint64_t now_n
 {
 	double t = (now_ns - w->begin_ns) / 1e9;
 	const struct snapshot *snap = model_snapshot(m);
-	struct model_scene sc;
+	struct side_snapshot scene;
 	for (int i = 0; i < SIDE_COUNT; i++) {
 		const struct side_snapshot *ss = &snap->side[i];
-		model_read_scene(m, i, &sc); /* a board that shrank is left out (its flag false) */
-		sample_side(&w->side[i], &sc, ss->black_box ? ss->pid : 0, t);
+		bool server, loadgen;
+		model_read_scene(m, i, &scene, &server, &loadgen); /* a board that shrank is left out */
+		sample_side(&w->side[i], &scene, server, loadgen, ss->black_box ? ss->pid : 0, t);
 	}
 }
 
