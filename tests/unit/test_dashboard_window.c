@@ -4,7 +4,8 @@
  * As in test_dashboard_model.c the test plays the writer of a server and a load
  * generator scoreboard and drives the clock, so every count, percentile, mean and
  * least-squares slope of a window has an exact expected value. The server board's
- * pid is the test's own, so /proc is read for real.
+ * pid is the test's own, so /proc is read for real. Also the machine's busy time from
+ * /proc/stat (procstat.h), which a lesson step counts its free cores from.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "../../lessons/engine/lesson_measure.h"
 #include "../../visualizer/model.h"
 #include "../../visualizer/model_window.h"
+#include "../../visualizer/procstat.h"
 #include "scoreboard.h"
 
 struct fixture {
@@ -455,6 +458,26 @@ static void test_measure_names_the_window(void **state)
 	measure_free(ms);
 }
 
+/* The machine's busy time counts user, nice, system and steal, not idle, iowait, irq or
+ * softirq (lesson_run.c's free cores); a text that is not /proc/stat is refused. */
+static void test_procstat_machine_busy(void **state)
+{
+	(void)state;
+	uint64_t ns;
+	long hz = sysconf(_SC_CLK_TCK);
+	assert_int_equal(procstat_parse_machine_busy("cpu  100 20 30 5000 40 6 7 8 0 0\ncpu0 1 2 3 4\n", &ns), 0);
+	print_message("busy %llu ns at %ld ticks a second\n", (unsigned long long)ns, hz);
+	assert_int_equal(ns, (100 + 20 + 30 + 8) * (1000000000ULL / (uint64_t)hz));
+	assert_int_equal(procstat_parse_machine_busy("cpu  1 2 3 4 5\n", &ns), 0); /* an old kernel: no steal */
+	assert_int_equal(ns, 6 * (1000000000ULL / (uint64_t)hz));
+	assert_int_equal(procstat_parse_machine_busy("intr 1 2 3\n", &ns), -EPROTO);
+	assert_int_equal(procstat_parse_machine_busy("cpu 1 2\n", &ns), -EPROTO);
+	uint64_t a, b;
+	assert_int_equal(procstat_machine_busy(&a), 0);
+	assert_int_equal(procstat_machine_busy(&b), 0);
+	assert_true(b >= a); /* only grows */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_survives_truncated_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_agrees_with_tick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measure_names_the_window, setup, teardown),
+		cmocka_unit_test(test_procstat_machine_busy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
