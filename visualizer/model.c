@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "hist.h"
 #include "model_outside.h"
+#include "model_read.h"
 #include "model_words.h"
 #include "numclamp.h"
 #include "procstat.h"
@@ -26,22 +27,7 @@
 
 #define MODEL_RETRY_NS (200 * NS_PER_MS)
 
-/* Counters and histograms of a server at one instant. */
-struct srv_reading {
-	uint64_t at_ns;
-	uint64_t arrived, served, errors;
-	uint64_t busy_ns;          /* summed over the cashier slots, current periods included */
-	uint32_t cashiers;
-	struct hist latency;
-	struct hist loop_lag;
-};
-
-struct lg_reading {
-	uint64_t at_ns;
-	uint64_t arrived, completed, errors;
-	struct hist latency;
-	uint32_t more_mapped;      /* bit i: more[i] was summed in */
-};
+/* struct srv_reading and struct lg_reading: model_read.h (model_window.c reads with them too) */
 
 /* A further load generator summed into a side (model_attach_more_loadgen). */
 struct more_lg {
@@ -440,6 +426,7 @@ static void read_server(const struct scoreboard_server *b, uint64_t now_ns, stru
 	}
 	hist_snapshot(&r->latency, &b->latency);
 	hist_snapshot(&r->loop_lag, &b->loop_lag);
+	r->unavailable = SB_GET(b->errors[SERR_UNAVAILABLE]);
 }
 
 static void read_loadgen_gauges(const struct scoreboard_loadgen *b, struct side_snapshot *ss)
@@ -465,6 +452,8 @@ static void read_loadgen(const struct scoreboard_loadgen *b, uint64_t now_ns, st
 	r->completed = SB_GET(b->completed);
 	r->errors = sum_u64(b->errors, LERR_COUNT);
 	hist_snapshot(&r->latency, &b->latency);
+	r->timeouts = SB_GET(b->errors[LERR_TIMEOUT]);
+	hist_snapshot(&r->uncorrected, &b->uncorrected);
 }
 
 /* The further load generators' gauges and totals on top of the first's. The rate in
@@ -498,6 +487,9 @@ static void add_more_readings(struct side_state *st, struct lg_reading *r)
 		r->errors += sum_u64(b->errors, LERR_COUNT);
 		hist_snapshot(&st->scratch, &b->latency);
 		hist_merge(&r->latency, &st->scratch);
+		r->timeouts += SB_GET(b->errors[LERR_TIMEOUT]);
+		hist_snapshot(&st->scratch, &b->uncorrected);
+		hist_merge(&r->uncorrected, &st->scratch);
 	}
 }
 
@@ -745,4 +737,89 @@ bool model_update(struct model *m, uint64_t now_ns)
 	if (computed)
 		m->snap.ticks++;
 	return computed;
+}
+
+/* ---- the same readers for a whole window (model_read.h, model_window.c) ---- */
+
+struct window_read_call {
+	struct side_state *st;
+	uint64_t now_ns;
+	struct model_reading *r;   /* model_read_counters, or */
+	struct side_snapshot *ss;  /* model_read_scene, */
+	bool *server, *loadgen;    /* ... and what it read */
+};
+
+static void server_counters_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	read_server(c->st->srv, c->now_ns, &c->r->srv);
+	c->r->pid = SB_GET(c->st->srv->hdr.pid);
+	c->r->server = true;
+}
+
+static void loadgen_counters_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	read_loadgen(c->st->lg, c->now_ns, &c->r->lg);
+	add_more_readings(c->st, &c->r->lg);
+	c->r->loadgen = true;
+}
+
+/* Whatever is mapped now, its writer live or not: a lesson's window reads a board to its
+ * end even while its writer is frozen (lesson 7's fainting chef). Each board under its
+ * own guard: a server's segment that shrank does not take the load generator's half. */
+int model_read_counters(struct model *m, enum arena_side side, uint64_t now_ns, struct model_reading *r)
+{
+	if ((unsigned)side >= SIDE_COUNT)
+		return -EINVAL;
+	r->at_ns = now_ns;
+	r->server = r->loadgen = false;
+	r->pid = 0;
+	struct window_read_call c = { &m->s[side], now_ns, r, NULL, NULL, NULL };
+	int rc = 0;
+	if (c.st->srv && busguard_run(server_counters_call, &c) < 0) {
+		r->server = false;
+		r->pid = 0;
+		rc = -EFAULT;
+	}
+	if (c.st->lg && busguard_run(loadgen_counters_call, &c) < 0) {
+		r->loadgen = false;
+		rc = -EFAULT;
+	}
+	return rc;
+}
+
+static void server_scene_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	read_gauges(c->st->srv, c->ss);
+	*c->server = true;
+}
+
+static void loadgen_scene_call(void *ctx)
+{
+	struct window_read_call *c = ctx;
+	read_loadgen_gauges(c->st->lg, c->ss);
+	add_more_gauges(c->st, c->ss);
+	c->ss->in_flight = SB_GET(c->st->lg->in_flight); /* as outside_gauges reads it */
+	*c->loadgen = true;
+}
+
+int model_read_scene(struct model *m, enum arena_side side, struct side_snapshot *ss, bool *server, bool *loadgen)
+{
+	memset(ss, 0, sizeof *ss);
+	*server = *loadgen = false;
+	if ((unsigned)side >= SIDE_COUNT)
+		return -EINVAL;
+	struct window_read_call c = { &m->s[side], 0, NULL, ss, server, loadgen };
+	int rc = 0;
+	if (c.st->srv && busguard_run(server_scene_call, &c) < 0) {
+		*server = false;
+		rc = -EFAULT;
+	}
+	if (c.st->lg && busguard_run(loadgen_scene_call, &c) < 0) {
+		*loadgen = false;
+		rc = -EFAULT;
+	}
+	return rc;
 }

@@ -155,3 +155,30 @@ int procstat_read_tree(pid_t pid, struct procstat *out, uint32_t *processes)
 	}
 	return 0;
 }
+
+int procstat_parse_machine_busy(const char *text, uint64_t *busy_ns)
+{
+	unsigned long long v[8] = { 0 };
+	*busy_ns = 0;
+	int n = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		       &v[6], &v[7]);
+	long hz = sysconf(_SC_CLK_TCK);
+	if (n < 5 || hz <= 0)
+		return -EPROTO;
+	static const int busy_cols[] = { 0, 1, 2, 7 }; /* user, nice, system, steal */
+	unsigned long long ticks = 0;
+	for (size_t i = 0; i < sizeof busy_cols / sizeof busy_cols[0]; i++)
+		ticks += v[busy_cols[i]];
+	*busy_ns = ticks * (1000000000ULL / (unsigned long long)hz);
+	return 0;
+}
+
+int procstat_machine_busy(uint64_t *busy_ns)
+{
+	char buf[1024]; /* the first line is all that is read */
+	*busy_ns = 0;
+	ssize_t n = textfile_read("/proc/stat", buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	return procstat_parse_machine_busy(buf, busy_ns);
+}

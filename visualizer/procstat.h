@@ -26,4 +26,13 @@ int procstat_read(pid_t pid, struct procstat *out);
  * when pid itself is gone). */
 int procstat_read_tree(pid_t pid, struct procstat *out, uint32_t *processes);
 
+/* The whole machine's busy CPU time from the first line of /proc/stat ("cpu user nice
+ * system idle iowait irq softirq steal ..."): user + nice + system + steal, in ns. Not
+ * idle and iowait, nor irq and softirq, which the kernel charges to no process and
+ * which our own loopback traffic causes. What a lesson step's free cores are counted
+ * from (lesson_run.c). 0, or a negative errno (-EPROTO: not that line). */
+int procstat_machine_busy(uint64_t *busy_ns);
+/* The same from the text of /proc/stat; exposed for tests. */
+int procstat_parse_machine_busy(const char *text, uint64_t *busy_ns);
+
 #endif

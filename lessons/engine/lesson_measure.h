@@ -2,9 +2,10 @@
  *
  * The model (model.h) gives figures per one-second tick for the screen; a lesson's claim
  * wants the figure over the whole measured window (eight seconds of p99, not the last
- * second's). So this reads the same scoreboards the model mapped: counters and
- * histograms at the start and at the end of the window (differences, never resets),
- * gauges sampled about ten times a second, and /proc for the server process.
+ * second's). The model measures that window too (visualizer/model_window.h: counters
+ * and histograms at both ends, gauges sampled about ten times a second, /proc for the
+ * server process), with the readers its tick uses; this names the figures the lessons
+ * check (lesson_vars.c has the table of names). One reader of the boards, not two.
  * No ncurses.
  */
 #ifndef LUNCHRUSH_LESSON_MEASURE_H

@@ -134,15 +134,18 @@ const struct snapshot *lesson_runner_poll(struct lesson_runner *r)
 	return model_snapshot(r->model);
 }
 
-/* Every board of the running sides is mapped (the model retries once a second); a peer
- * restaurant (restaurant.h) has only its load generator's. */
+/* Every board of the running sides is mapped and its writer live, as the model's last
+ * update saw them (it retries the unmapped ones five times a second); a peer restaurant
+ * (restaurant.h) has only its load generator's. */
 static bool boards_ready(struct lesson_runner *r)
 {
 	bool on[SIDE_COUNT] = { r->arena.sc.blocking, r->arena.sc.evented };
-	for (int i = 0; i < SIDE_COUNT; i++)
-		if (on[i] && ((restaurant_is_ours(r->arena.sc.half[i].kind) && !model_server_board(r->model, i)) ||
-			      !model_loadgen_board(r->model, i)))
+	const struct snapshot *snap = model_snapshot(r->model);
+	for (int i = 0; i < SIDE_COUNT; i++) {
+		const struct side_snapshot *ss = &snap->side[i];
+		if (on[i] && ((restaurant_is_ours(r->arena.sc.half[i].kind) && !ss->server_up) || !ss->loadgen_up))
 			return false;
+	}
 	return true;
 }
 
@@ -178,20 +181,9 @@ struct cpu_account {
 
 static void cpu_account_read(const struct lesson_runner *r, struct cpu_account *a)
 {
-	unsigned long long v[8] = { 0 };
-	FILE *f = fopen("/proc/stat", "r");
-	int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7]) : 0;
-	if (f)
-		fclose(f);
-	long hz = sysconf(_SC_CLK_TCK);
-	a->ok = n >= 5 && hz > 0;
-	a->busy_s = 0;
-	/* user, nice, system, steal: not idle and iowait, nor irq and softirq, which the
-	 * kernel charges to no process and which our own loopback traffic causes */
-	static const int busy_cols[] = { 0, 1, 2, 7 };
-	for (size_t i = 0; i < sizeof busy_cols / sizeof busy_cols[0]; i++)
-		a->busy_s += (double)v[busy_cols[i]] / (double)(hz > 0 ? hz : 100);
+	uint64_t busy_ns;
+	a->ok = procstat_machine_busy(&busy_ns) == 0;
+	a->busy_s = busy_ns / 1e9;
 	pid_t pids[2 * SIDE_COUNT + 1 + SIDE_COUNT];
 	int k = 0;
 	for (int i = 0; i < SIDE_COUNT; i++) {
