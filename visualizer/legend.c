@@ -80,25 +80,6 @@ static int count(const char *const *l)
 	return n;
 }
 
-static void frame(WINDOW *f, int bh, int bw, const struct view_opts *o)
-{
-	const char *hz = o->ascii ? "-" : "\u2500", *vt = o->ascii ? "|" : "\u2502";
-	const char *corner[4] = { o->ascii ? "+" : "\u250c", o->ascii ? "+" : "\u2510", o->ascii ? "+" : "\u2514",
-				  o->ascii ? "+" : "\u2518" };
-	for (int x = 1; x < bw - 1; x++) {
-		mvwaddstr(f, 0, x, hz);
-		mvwaddstr(f, bh - 1, x, hz);
-	}
-	for (int y = 1; y < bh - 1; y++) {
-		mvwaddstr(f, y, 0, vt);
-		mvwaddstr(f, y, bw - 1, vt);
-	}
-	mvwaddstr(f, 0, 0, corner[0]);
-	mvwaddstr(f, 0, bw - 1, corner[1]);
-	mvwaddstr(f, bh - 1, 0, corner[2]);
-	mvwaddstr(f, bh - 1, bw - 1, corner[3]);
-}
-
 /* The legend from row y, column x, at most rows rows of width w; the cashier glyphs
  * drawn with the set in use. Returns the rows used. */
 static int draw_legend(WINDOW *f, int y, int x, int w, int rows, const struct view_opts *o)
@@ -133,7 +114,7 @@ void legend_help(WINDOW *w, int rows, int cols, const struct view_opts *o, bool 
 	if (!f)
 		return;
 	werase(f);
-	frame(f, bh, bw, o);
+	vk_frame(f, bh, bw, o);
 	vk_put(f, 1, 2, bw - 4, viewkit_attr(o, VA_TITLE), "lunchrush dashboard: %s", replay ? "replay keys" : "keys");
 	int kw = wide ? 52 : bw - 4;
 	for (int i = 0; i < nk && i + 2 < bh - 1; i++)

@@ -51,26 +51,6 @@ const char *picker_story_line(int n, char *buf, size_t len)
 	return buf;
 }
 
-/* A frame of box-drawing lines (or ASCII) round the whole of w. */
-static void frame(WINDOW *w, int h, int wd, const struct view_opts *o)
-{
-	const char *hz = o->ascii ? "-" : "\u2500", *vt = o->ascii ? "|" : "\u2502";
-	const char *corner[4] = { o->ascii ? "+" : "\u250c", o->ascii ? "+" : "\u2510", o->ascii ? "+" : "\u2514",
-				  o->ascii ? "+" : "\u2518" };
-	for (int x = 1; x < wd - 1; x++) {
-		mvwaddstr(w, 0, x, hz);
-		mvwaddstr(w, h - 1, x, hz);
-	}
-	for (int y = 1; y < h - 1; y++) {
-		mvwaddstr(w, y, 0, vt);
-		mvwaddstr(w, y, wd - 1, vt);
-	}
-	mvwaddstr(w, 0, 0, corner[0]);
-	mvwaddstr(w, 0, wd - 1, corner[1]);
-	mvwaddstr(w, h - 1, 0, corner[2]);
-	mvwaddstr(w, h - 1, wd - 1, corner[3]);
-}
-
 /* The menu: a title, one row per preset (name, then its story on the next row), the
  * keys. Costs one derwin per frame, as the help box. */
 static void draw_menu(WINDOW *w, int rows, int cols, const struct picker *p, const struct view_opts *o)
@@ -81,7 +61,7 @@ static void draw_menu(WINDOW *w, int rows, int cols, const struct picker *p, con
 	if (!box)
 		return;
 	werase(box);
-	frame(box, bh, bw, o);
+	vk_frame(box, bh, bw, o);
 	vk_put(box, 1, 2, bw - 4, viewkit_attr(o, VA_TITLE), " presets: each restarts both restaurants ");
 	bool two_rows = bh >= 2 * SCENARIO_PRESETS + 5; /* else the story follows the name */
 	for (int n = 1, y = 2; n <= SCENARIO_PRESETS && y < bh - 2; n++) {

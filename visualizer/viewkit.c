@@ -193,3 +193,22 @@ int vk_bigtext(WINDOW *w, int y, int x, int maxw, const char *text, const struct
 	wattr_off(w, attr, NULL);
 	return col;
 }
+
+void vk_frame(WINDOW *w, int h, int wd, const struct view_opts *o)
+{
+	const char *hz = o->ascii ? "-" : "\u2500", *vt = o->ascii ? "|" : "\u2502";
+	const char *corner[4] = { o->ascii ? "+" : "\u250c", o->ascii ? "+" : "\u2510", o->ascii ? "+" : "\u2514",
+				  o->ascii ? "+" : "\u2518" };
+	for (int x = 1; x < wd - 1; x++) {
+		mvwaddstr(w, 0, x, hz);
+		mvwaddstr(w, h - 1, x, hz);
+	}
+	for (int y = 1; y < h - 1; y++) {
+		mvwaddstr(w, y, 0, vt);
+		mvwaddstr(w, y, wd - 1, vt);
+	}
+	mvwaddstr(w, 0, 0, corner[0]);
+	mvwaddstr(w, 0, wd - 1, corner[1]);
+	mvwaddstr(w, h - 1, 0, corner[2]);
+	mvwaddstr(w, h - 1, wd - 1, corner[3]);
+}

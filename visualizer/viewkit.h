@@ -39,6 +39,9 @@ int vk_put(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
 void vk_sparkline(WINDOW *w, int y, int x, int width, int height, const float *v, int n,
 		  const struct glyphs *g, attr_t attr);
 
+/* A frame of box-drawing lines (ASCII under --ascii) round the whole of w, h x wd. */
+void vk_frame(WINDOW *w, int h, int wd, const struct view_opts *o);
+
 /* Draw text of digits, '.', ':', '-', '/', 'm', 's' and spaces five rows high; other
  * characters are drawn small at the bottom row. Returns the columns used. */
 int vk_bigtext(WINDOW *w, int y, int x, int maxw, const char *text, const struct glyphs *g, attr_t attr);
