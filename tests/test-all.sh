@@ -31,17 +31,20 @@ jobs=-j$(nproc 2>/dev/null || echo 2)
 # namespaces and the dashboard's terminal rather than memory or threads, to keep make test
 # within 10 minutes on two cores; the plain build runs them all. TSan also leaves out the
 # single-threaded load generator's hostile servers and the single-threaded simulator's
-# long theory checks (ASan runs those); neither sanitizer runs the load generator's long
-# coordinated-omission file (its code runs under ASan in test_loadgen_hostile). make fuzz
-# gives each harness 60 s; make test 1 s. The tmux lesson UI and preset menu, attach, the
-# summary on a terminal and
-# the Little's-law relations are the plain build's too: they test timing and terminals.
+# long theory checks (ASan runs those). ASan leaves the blocking-only and evented-only
+# files to TSan (every server still runs under ASan in test_server_*, test_same_answers and
+# the fuzz harnesses) and the dashboard's file runs to the plain build (recordings are
+# parsed under ASan in the unit tests and the replay fuzz harness). Neither sanitizer runs
+# the load generator's long coordinated-omission file (its code runs under ASan in
+# test_loadgen_hostile). make fuzz gives each harness 60 s; make test 1 s. The tmux lesson
+# UI, the preset menu, attach, the summary on a terminal and the Little's-law relations are
+# the plain build's too: they test timing and terminals.
 SAN_SKIP="test_dashboard test_server_limits test_loadgen_safety test_loadgen_multihost test_dashboard_peers test_dashboard_lesson_ui test_loadgen_summary test_server_littles_law test_dashboard_attach test_dashboard_presets"
 stage "include cycles" scripts/check-deps.sh
 # the hostile servers of the load generator run in the ASan+UBSan build, where a lie that
 # corrupts memory is also caught: once is enough for 16 s of test
 SKIP="test_loadgen_hostile" stage "plain build" $MAKE --no-print-directory "$jobs" test-suite
-SKIP="$SAN_SKIP test_loadgen" stage "ASan+UBSan" $MAKE --no-print-directory "$jobs" SAN=address,undefined test-suite
+SKIP="$SAN_SKIP test_loadgen test_dashboard_files test_blocking test_evented" stage "ASan+UBSan" $MAKE --no-print-directory "$jobs" SAN=address,undefined test-suite
 SKIP="$SAN_SKIP test_loadgen test_loadgen_hostile test_simulate_model test_dashboard_files" stage "TSan" $MAKE --no-print-directory "$jobs" SAN=thread test-suite
 FUZZ_SECONDS=${FUZZ_SECONDS:-1} stage "fuzz (libFuzzer, ${FUZZ_SECONDS:-1}s a harness)" scripts/fuzz.sh
 [ -x lessons/check-all.sh ] && stage "lesson checks" lessons/check-all.sh
