@@ -80,21 +80,9 @@ static void draw_restarting(struct app *app, int ch, uint64_t now_ns)
 	doupdate();
 }
 
-static void screen_open(struct app *app)
-{
-	set_escdelay(25);
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	view_setup(&app->vopts);
-}
-
 int ui_run(struct app *app)
 {
-	screen_open(app);
+	view_screen_open(&app->vopts);
 	if (app->mode == APP_REPLAY) {
 		replay_frame(app->replay, 0, &app->replay_snap);
 		app->replay_next_ns = clock_now_ns() + NS_PER_SEC / (uint64_t)app->replay_speed;

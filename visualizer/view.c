@@ -39,6 +39,18 @@ struct spots {
 	int used[PART_COUNT];
 };
 
+void view_screen_open(struct view_opts *o)
+{
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	view_setup(o);
+}
+
 void view_setup(struct view_opts *o)
 {
 	if (!o->color || !has_colors()) {

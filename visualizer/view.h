@@ -42,6 +42,10 @@ struct view_status {
  * cleared when it has none). */
 void view_setup(struct view_opts *o);
 
+/* The terminal as the dashboard and the lessons use it: curses started, keys unbuffered
+ * and unechoed, the arrow keys decoded (Esc after 25 ms), no cursor, then view_setup. */
+void view_screen_open(struct view_opts *o);
+
 /* The smallest window the layout is readable in. */
 void view_min_size(const struct view_opts *o, int *rows, int *cols);
 

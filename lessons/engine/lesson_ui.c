@@ -95,14 +95,7 @@ void lesson_screen_open(struct view_opts *vo)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	set_escdelay(25);
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	view_setup(vo);
+	view_screen_open(vo);
 	screen_is_open = true;
 }
 
