@@ -22,9 +22,7 @@
  * number) is what the measurement is held "against". */
 static const char *rhs_label(const char *rhs_name)
 {
-	const char *p = rhs_name, *dot = strchr(p, '.');
-	if (dot && strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0 && strncmp(p, "measured.", 9) != 0)
-		p = dot + 1; /* STEP.theory... */
+	const char *p = lesson_name_after_step(rhs_name);
 	if (strncmp(p, "theory.", 7) == 0)
 		return "theory";
 	if (strncmp(p, "model.", 6) == 0)

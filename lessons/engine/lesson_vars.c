@@ -391,6 +391,22 @@ static int side_value(struct lesson_ctx *c, int si, char **part, int n, double *
 	return *out = *(const double *)((const char *)&r->theory[side] + f->off), 0;
 }
 
+/* The words a name may begin with; any other first word of a dotted name is a step's id. */
+static bool is_kind(const char *word, size_t len)
+{
+	static const char *const kinds[] = { "measured", "theory", "scenario", "model" };
+	for (size_t i = 0; i < COUNT(kinds); i++)
+		if (strlen(kinds[i]) == len && strncmp(word, kinds[i], len) == 0)
+			return true;
+	return false;
+}
+
+const char *lesson_name_after_step(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	return dot && !is_kind(name, (size_t)(dot - name)) ? dot + 1 : name;
+}
+
 /* model.SIDE.FIELD of step si: the model is run for the scenario and window the step
  * had, once, and again only when either changed. */
 static int model_value(struct lesson_ctx *c, int si, char **part, int n, double *out, char *err, size_t errlen)
@@ -487,8 +503,7 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
 	}
 	int si = c->current;
 	char **p = part;
-	if (n >= 2 && strcmp(part[0], "measured") != 0 && strcmp(part[0], "theory") != 0 &&
-	    strcmp(part[0], "scenario") != 0 && strcmp(part[0], "model") != 0) {
+	if (n >= 2 && !is_kind(part[0], strlen(part[0]))) {
 		si = lesson_step_index(c->lesson, part[0], c->current + 1);
 		if (si < 0) {
 			snprintf(err, errlen, "no step with id '%s' before this check", part[0]);
@@ -518,10 +533,7 @@ int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t er
  * student's guess. This lookup refuses the rest before handing on. */
 static int theory_only_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen)
 {
-	const char *p = name;
-	const char *dot = strchr(p, '.');
-	if (dot && strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0)
-		p = dot + 1; /* STEP.theory... */
+	const char *p = lesson_name_after_step(name);
 	if (strncmp(p, "theory.", 7) != 0 && strncmp(p, "model.", 6) != 0) {
 		snprintf(err, errlen, "'%s': predict_theory may name only theory.* (or model.*) figures: what is "
 			 "shown under \"Theory says\" must be theory", name);

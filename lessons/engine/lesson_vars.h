@@ -101,6 +101,10 @@ struct lesson_ctx {
 	bool *referenced;             /* validate: marks the steps named by id (or NULL) */
 };
 
+/* name without its "STEP." prefix, when it has one ("few.theory.blocking.x" ->
+ * "theory.blocking.x"); name itself otherwise. */
+const char *lesson_name_after_step(const char *name);
+
 /* expr_lookup_fn for lesson_expr.h. */
 int lesson_lookup(void *ctx, const char *name, double *out, char *err, size_t errlen);
 
