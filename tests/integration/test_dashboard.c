@@ -137,34 +137,9 @@ static void test_dashboard_headless_lunch_rush(void **state)
 
 static char tmux_sock[64];
 
-/* Run a shell command, its stdout into out. Returns the exit status. */
-static int sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t cap, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t n = 0;
-	if (out && cap) {
-		n = fread(out, 1, cap - 1, p);
-		out[n] = '\0';
-	} else {
-		char sink[4096];
-		while (fread(sink, 1, sizeof sink, p) > 0)
-			;
-	}
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void capture(char *buf, size_t cap)
 {
-	sh(buf, cap, "tmux -L %s capture-pane -p -t dash 2>/dev/null", tmux_sock);
+	tc_sh(buf, cap, "tmux -L %s capture-pane -p -t dash 2>/dev/null", tmux_sock);
 }
 
 static uint64_t board_rate_milli(const char *name)
@@ -203,16 +178,16 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	(void)state;
 	if (!have_binaries())
 		skip();
-	if (sh(NULL, 0, "command -v tmux") != 0) {
+	if (tc_sh(NULL, 0, "command -v tmux") != 0) {
 		print_message("skipped: tmux is not installed (make test installs it)\n");
 		skip();
 	}
 	char dash[PATH_MAX], screen[16384], out[256];
 	assert_non_null(realpath(test_bin("dashboard"), dash));
 	snprintf(tmux_sock, sizeof tmux_sock, "lunchrush-test-%d", (int)getpid());
-	assert_int_equal(sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s dash -x 100 -y 30 '%s' 2>&1", tmux_sock,
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s dash -x 100 -y 30 '%s' 2>&1", tmux_sock,
 			    dash), 0);
-	sh(out, sizeof out, "tmux -L %s display -p -t dash '#{pane_pid}'", tmux_sock);
+	tc_sh(out, sizeof out, "tmux -L %s display -p -t dash '#{pane_pid}'", tmux_sock);
 	pid_t dpid = atoi(out);
 	assert_true(dpid > 0);
 
@@ -244,7 +219,7 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	assert_true(find_board(lg_e, sizeof lg_e, dpid, "-evented-load"));
 	uint64_t before = board_rate_milli(lg_b);
 	assert_int_equal(before, 120000);
-	sh(NULL, 0, "tmux -L %s send-keys -t dash +", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t dash +", tmux_sock);
 	t0 = tc_now_ms();
 	while ((board_rate_milli(lg_b) == before || board_rate_milli(lg_e) == before) && tc_now_ms() - t0 < 3000)
 		usleep(50000);
@@ -257,7 +232,7 @@ static void test_dashboard_tmux_keys_and_quit(void **state)
 	assert_non_null(strstr(screen, "130.0/s"));
 
 	/* 'q': the dashboard and every child it started are gone */
-	sh(NULL, 0, "tmux -L %s send-keys -t dash q", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t dash q", tmux_sock);
 	assert_true(proc_wait_gone(dpid, 8000));
 	for (int i = 0; i < nkids; i++) {
 		if (!proc_wait_gone(kids[i], 2000))
@@ -272,7 +247,7 @@ static int tmux_teardown(void **state)
 {
 	(void)state;
 	if (tmux_sock[0])
-		sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", tmux_sock);
+		tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", tmux_sock);
 	tmux_sock[0] = '\0';
 	return 0;
 }
@@ -298,7 +273,7 @@ static void test_dashboard_killed_takes_children(void **state)
 		assert_true(proc_wait_gone(kids[i], 8000));
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	sh(NULL, 0, "%s", cmd);
+	tc_sh(NULL, 0, "%s", cmd);
 }
 
 int main(void)

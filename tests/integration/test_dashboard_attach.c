@@ -33,31 +33,6 @@ static struct child server, loadgen;
 static char srv_name[80], lg_name[80], tmux_sock[64];
 static bool started;
 
-/* Run a shell command, its stdout into out. Returns the exit status. */
-static int sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t cap, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t n = 0;
-	if (out && cap) {
-		n = fread(out, 1, cap - 1, p);
-		out[n] = '\0';
-	} else {
-		char sink[4096];
-		while (fread(sink, 1, sizeof sink, p) > 0)
-			;
-	}
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* What the test reads of the load generator: its control slot and what it has in force. */
 struct lg_state {
 	uint64_t ctl_seq, rate_milli, completed;
@@ -151,7 +126,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	if (tmux_sock[0])
-		sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", tmux_sock);
+		tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", tmux_sock);
 	if (loadgen.pid > 0)
 		child_stop(&loadgen, SIGTERM, 5000);
 	if (server.pid > 0)
@@ -165,7 +140,7 @@ static bool have_tmux(void)
 {
 	if (!started)
 		return false;
-	if (sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
+	if (tc_sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
 		print_message("skipped: tmux is not installed (make test installs it)\n");
 		return false;
 	}
@@ -178,16 +153,16 @@ static pid_t attach_in_tmux(const char *name, const char *extra, char *screen, s
 {
 	char dash[PATH_MAX], out[64];
 	assert_non_null(realpath(test_bin("dashboard"), dash));
-	assert_int_equal(sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s %s -x 100 -y 30 '%s --attach %s %s%s' 2>&1",
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s %s -x 100 -y 30 '%s --attach %s %s%s' 2>&1",
 			    tmux_sock, name, dash, srv_name, lg_name, extra), 0);
-	sh(out, sizeof out, "tmux -L %s display -p -t %s '#{pane_pid}'", tmux_sock, name);
+	tc_sh(out, sizeof out, "tmux -L %s display -p -t %s '#{pane_pid}'", tmux_sock, name);
 	pid_t pid = atoi(out);
 	assert_true(pid > 0);
 	double end = tc_now_ms() + 8000;
 	bool drawn = false;
 	while (!drawn && tc_now_ms() < end) {
 		tc_sleep_ms(100);
-		sh(screen, cap, "tmux -L %s capture-pane -p -t %s 2>/dev/null", tmux_sock, name);
+		tc_sh(screen, cap, "tmux -L %s capture-pane -p -t %s 2>/dev/null", tmux_sock, name);
 		drawn = strstr(screen, "attached") && strstr(screen, "EVENTED") && !strstr(screen, "outside -");
 	}
 	if (!drawn)
@@ -207,18 +182,18 @@ static void test_attach_keys_change_nothing_without_control(void **state)
 	assert_true(lg_read(&before));
 	uint64_t srv_before = srv_ctl_seq();
 	assert_non_null(strstr(screen, "read-only"));
-	sh(NULL, 0, "tmux -L %s send-keys -t ro ' ' + ] } k f", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t ro ' ' + ] } k f", tmux_sock);
 	double end = tc_now_ms() + 3000;
 	bool said = false;
 	while (!said && tc_now_ms() < end) {
 		tc_sleep_ms(100);
-		sh(screen, sizeof screen, "tmux -L %s capture-pane -p -t ro 2>/dev/null", tmux_sock);
+		tc_sh(screen, sizeof screen, "tmux -L %s capture-pane -p -t ro 2>/dev/null", tmux_sock);
 		said = strstr(screen, "the keys change nothing (--control allows changes)") != NULL;
 	}
 	if (!said)
 		print_error("no word of --control on the screen:\n%s\n", screen);
 	assert_true(said);
-	sh(NULL, 0, "tmux -L %s send-keys -t ro q", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t ro q", tmux_sock);
 	assert_true(proc_wait_gone(pid, 5000));
 	assert_true(lg_read(&after));
 	print_message("load generator ctl_seq %llu -> %llu, paused %u, rate_milli %llu; server ctl_seq %llu -> %llu\n",
@@ -241,10 +216,10 @@ static void test_attach_control_puts_the_load_back(void **state)
 	static const char *const session[2] = { "ctlq", "ctlterm" };
 	for (int k = 0; k < 2; k++) {
 		pid_t pid = attach_in_tmux(session[k], " --control", screen, sizeof screen);
-		sh(NULL, 0, "tmux -L %s send-keys -t %s ' ' +", tmux_sock, session[k]);
+		tc_sh(NULL, 0, "tmux -L %s send-keys -t %s ' ' +", tmux_sock, session[k]);
 		assert_true(lg_wait(1, RATE_MILLI + 10000, 3000)); /* paused, 110/s: the keys took */
 		if (k == 0)
-			sh(NULL, 0, "tmux -L %s send-keys -t %s q", tmux_sock, session[k]);
+			tc_sh(NULL, 0, "tmux -L %s send-keys -t %s q", tmux_sock, session[k]);
 		else
 			kill(pid, SIGTERM);
 		assert_true(proc_wait_gone(pid, 5000));

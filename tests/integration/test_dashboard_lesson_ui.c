@@ -24,35 +24,12 @@
 static char sock[64];
 static char dir[] = "/tmp/lunchrush-lesson-ui-XXXXXX";
 
-static int sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t cap, const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	char sink[4096];
-	size_t n = 0;
-	if (out && cap) {
-		n = fread(out, 1, cap - 1, p);
-		out[n] = '\0';
-	} else
-		while (fread(sink, 1, sizeof sink, p) > 0)
-			;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* Wait until the screen shows `want` (5 s at most); the screen is left in buf. */
 static bool wait_for(const char *want, char *buf, size_t cap)
 {
 	double t0 = tc_now_ms();
 	do {
-		sh(buf, cap, "tmux -L %s capture-pane -p -J -t les 2>/dev/null", sock);
+		tc_sh(buf, cap, "tmux -L %s capture-pane -p -J -t les 2>/dev/null", sock);
 		if (strstr(buf, want))
 			return true;
 		tc_sleep_ms(100);
@@ -63,7 +40,7 @@ static bool wait_for(const char *want, char *buf, size_t cap)
 
 static void keys(const char *k)
 {
-	sh(NULL, 0, "tmux -L %s send-keys -t les %s", sock, k);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t les %s", sock, k);
 	tc_sleep_ms(150);
 }
 
@@ -77,7 +54,7 @@ static void write_file(const char *path, const char *text)
 
 static void start(const char *dash)
 {
-	assert_int_equal(sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s les -x 120 -y 36 "
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s les -x 120 -y 36 "
 				     "'XDG_STATE_HOME=%s %s --lesson %s/01-t.md --lessons %s --replay %s/t.rec' 2>&1",
 			    sock, dir, dash, dir, dir, dir), 0);
 }
@@ -87,7 +64,7 @@ static void test_lesson_ui_predictions(void **state)
 	(void)state;
 	if (!test_bin_built("dashboard"))
 		skip();
-	if (sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
+	if (tc_sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
 		print_message("skipped: tmux is not installed (make test installs it)\n");
 		skip();
 	}
@@ -134,12 +111,12 @@ static void test_lesson_ui_predictions(void **state)
 	tc_sleep_ms(300);
 	snprintf(path, sizeof path, "%s/lunchrush/progress", dir);
 	char progress[512] = "";
-	sh(progress, sizeof progress, "cat %s", path);
+	tc_sh(progress, sizeof progress, "cat %s", path);
 	print_message("progress after a skipped prediction: %s", progress);
 	assert_non_null(strstr(progress, "01-t started"));
 
 	/* 2: a number runs the step, its hint shows, ? shows the glossary, and it is done */
-	sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
+	tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
 	start(dash);
 	assert_true(wait_for("Enter: make your prediction", screen, sizeof screen));
 	keys("Enter");
@@ -158,7 +135,7 @@ static void test_lesson_ui_predictions(void **state)
 	assert_true(wait_for("lunchrush lessons", screen, sizeof screen));
 	keys("q");
 	tc_sleep_ms(300);
-	sh(progress, sizeof progress, "cat %s", path);
+	tc_sh(progress, sizeof progress, "cat %s", path);
 	print_message("progress after a made prediction: %s", progress);
 	assert_non_null(strstr(progress, "01-t done"));
 }
@@ -167,9 +144,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	if (sock[0])
-		sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
+		tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
 	if (strstr(dir, "XXXXXX") == NULL)
-		sh(NULL, 0, "rm -rf '%s'", dir);
+		tc_sh(NULL, 0, "rm -rf '%s'", dir);
 	return 0;
 }
 

@@ -21,36 +21,13 @@
 
 static char sock[64];
 
-static int sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t cap, const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	char sink[4096];
-	size_t n = 0;
-	if (out && cap) {
-		n = fread(out, 1, cap - 1, p);
-		out[n] = '\0';
-	} else
-		while (fread(sink, 1, sizeof sink, p) > 0)
-			;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* Wait until the screen shows `want` (10 s at most: a restart starts four processes);
  * the screen is left in buf. */
 static bool wait_for(const char *want, char *buf, size_t cap)
 {
 	double t0 = tc_now_ms();
 	do {
-		sh(buf, cap, "tmux -L %s capture-pane -p -t dash 2>/dev/null", sock);
+		tc_sh(buf, cap, "tmux -L %s capture-pane -p -t dash 2>/dev/null", sock);
 		if (strstr(buf, want))
 			return true;
 		tc_sleep_ms(100);
@@ -61,7 +38,7 @@ static bool wait_for(const char *want, char *buf, size_t cap)
 
 static void keys(const char *k)
 {
-	sh(NULL, 0, "tmux -L %s send-keys -t dash %s", sock, k);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t dash %s", sock, k);
 	tc_sleep_ms(200);
 }
 
@@ -70,16 +47,16 @@ static void test_dashboard_preset_menu(void **state)
 	(void)state;
 	if (!test_bin_built("dashboard"))
 		skip();
-	if (sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
+	if (tc_sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
 		print_message("skipped: tmux is not installed (make test installs it)\n");
 		skip();
 	}
 	char dash[PATH_MAX], screen[32768], out[64];
 	assert_non_null(realpath(test_bin("dashboard"), dash));
 	snprintf(sock, sizeof sock, "lunchrush-presets-%d", (int)getpid());
-	assert_int_equal(sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s dash -x 120 -y 36 '%s --preset 2' 2>&1",
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s dash -x 120 -y 36 '%s --preset 2' 2>&1",
 			    sock, dash), 0);
-	sh(out, sizeof out, "tmux -L %s display -p -t dash '#{pane_pid}'", sock);
+	tc_sh(out, sizeof out, "tmux -L %s display -p -t dash '#{pane_pid}'", sock);
 	pid_t dpid = atoi(out);
 	assert_true(dpid > 0);
 
@@ -96,7 +73,7 @@ static void test_dashboard_preset_menu(void **state)
 	keys("+");
 	keys("Escape");
 	tc_sleep_ms(300);
-	sh(screen, sizeof screen, "tmux -L %s capture-pane -p -t dash", sock);
+	tc_sh(screen, sizeof screen, "tmux -L %s capture-pane -p -t dash", sock);
 	assert_null(strstr(screen, "presets: each restarts"));
 	assert_non_null(strstr(screen, "| 20.0/s |"));   /* the '+' went to the menu, not the load */
 
@@ -115,7 +92,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	if (sock[0])
-		sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
+		tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", sock);
 	return 0;
 }
 

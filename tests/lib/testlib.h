@@ -81,6 +81,11 @@ double tc_now_ms(void);
 /* Sleep ms milliseconds, resumed after a signal. */
 void tc_sleep_ms(int ms);
 
+/* Run a shell command (printf-style, at most 4 KiB) and wait for it: its standard output
+ * into out (cap bytes with the NUL, cut beyond; NULL: read and dropped). Its exit status,
+ * or -1 when it could not run or did not exit. */
+int tc_sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* True when $LUNCHRUSH_BIN/NAME is there to run; otherwise says it is not built (for a
  * test that then skips). */
 bool test_bin_built(const char *name);
