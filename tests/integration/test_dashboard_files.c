@@ -196,18 +196,6 @@ static void test_dashboard_refuses_a_scenario_that_writes_files(void **state)
 
 static char tmux_sock[64];
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* Rows recorded in path after its line holding `after` (NULL: from the start). */
 static int rows_after(const char *path, const char *after)
 {
@@ -239,7 +227,7 @@ static void test_dashboard_preset_key_while_recording(void **state)
 	(void)state;
 	if (!have_binaries())
 		skip();
-	if (sh("command -v tmux >/dev/null") != 0) {
+	if (tc_sh(NULL, 0, "command -v tmux >/dev/null") != 0) {
 		print_message("skipped: tmux is not installed (make test installs it)\n");
 		skip();
 	}
@@ -248,14 +236,14 @@ static void test_dashboard_preset_key_while_recording(void **state)
 	snprintf(rec, sizeof rec, "%s/preset.csv", dir);
 	snprintf(tmux_sock, sizeof tmux_sock, "lunchrush-tdf-%d", (int)getpid());
 	/* preset 2 (20/s), then key 3 (80/s): two light runs */
-	assert_int_equal(sh("tmux -L %s -f /dev/null new-session -d -s rec -x 100 -y 30 '%s --preset 2 --record %s'",
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s rec -x 100 -y 30 '%s --preset 2 --record %s'",
 			    tmux_sock, dash, rec), 0);
 	assert_true(wait_rows(rec, NULL, 2 * 2, 10000)); /* two ticks, both sides */
-	sh("tmux -L %s send-keys -t rec 3", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t rec 3", tmux_sock);
 	bool more = wait_rows(rec, "# scenario: at capacity", 2 * 2, 10000);
-	sh("tmux -L %s send-keys -t rec q", tmux_sock);
+	tc_sh(NULL, 0, "tmux -L %s send-keys -t rec q", tmux_sock);
 	double end = tc_now_ms() + 5000;
-	while (sh("tmux -L %s has-session -t rec 2>/dev/null", tmux_sock) == 0 && tc_now_ms() < end)
+	while (tc_sh(NULL, 0, "tmux -L %s has-session -t rec 2>/dev/null", tmux_sock) == 0 && tc_now_ms() < end)
 		tc_sleep_ms(50);
 	assert_true(more);
 
@@ -285,20 +273,14 @@ static void test_dashboard_preset_key_while_recording(void **state)
 
 	/* on the screen, played at x4: the status bar names the frame's scenario, and the
 	 * title rows carry the recorded model's figures (wide enough for ghost.c to draw) */
-	assert_int_equal(sh("tmux -L %s -f /dev/null new-session -d -s play -x 160 -y 36 '%s --replay %s --speed 4'",
+	assert_int_equal(tc_sh(NULL, 0, "tmux -L %s -f /dev/null new-session -d -s play -x 160 -y 36 '%s --replay %s --speed 4'",
 			    tmux_sock, dash, rec), 0);
 	static char screen[32768];
 	bool named = false, model = false;
 	end = tc_now_ms() + 5000;
 	while (!(named && model) && tc_now_ms() < end) {
 		tc_sleep_ms(100);
-		char cmd[256];
-		snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p -t play 2>/dev/null", tmux_sock);
-		FILE *p = popen(cmd, "r");
-		assert_non_null(p);
-		size_t n = fread(screen, 1, sizeof screen - 1, p);
-		screen[n] = '\0';
-		pclose(p);
+		assert_true(tc_sh(screen, sizeof screen, "tmux -L %s capture-pane -p -t play 2>/dev/null", tmux_sock) >= 0);
 		named = strstr(screen, " at capacity | replay") != NULL;
 		model = strstr(screen, " model ") != NULL && strstr(screen, " model ") < strchr(screen, '\n');
 	}
@@ -312,7 +294,7 @@ static int tmux_teardown(void **state)
 {
 	(void)state;
 	if (tmux_sock[0])
-		sh("tmux -L %s kill-server 2>/dev/null", tmux_sock);
+		tc_sh(NULL, 0, "tmux -L %s kill-server 2>/dev/null", tmux_sock);
 	tmux_sock[0] = '\0';
 	return 0;
 }
