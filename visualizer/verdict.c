@@ -3,12 +3,11 @@
  */
 #include "verdict.h"
 
-#include <stdint.h>
-
 #include <math.h>
 #include <string.h>
 
 #include "model.h"
+#include "numclamp.h"
 
 #define LITTLE_TOL_OUT 0.25   /* a holding verdict breaks beyond this share ... */
 #define LITTLE_TOL_IN 0.15    /* ... and comes back within this one (hysteresis) */
@@ -184,9 +183,9 @@ static void input_of(const struct side_snapshot *ss, struct verdict_input *in)
 	in->outside = ss->outside;
 	in->in_flight = ss->in_flight;
 	in->door = ss->door;
-	/* summed in double: a hostile or torn segment's gauges may be near INT64_MAX */
-	double inside = (double)ss->in_line + (double)ss->at_counter + (double)ss->in_kitchen + (double)ss->handing_over;
-	in->in_server = inside >= 9e18 ? INT64_MAX : inside <= -9e18 ? INT64_MIN : (int64_t)inside;
+	/* a hostile or torn segment's gauges may be near INT64_MAX: a saturating sum */
+	in->in_server = clamp_add_i64(clamp_add_i64(ss->in_line, ss->at_counter),
+				      clamp_add_i64(ss->in_kitchen, ss->handing_over));
 	in->offered_rps = ss->offered_rps > 0 || ss->loadgen_up ? ss->offered_rps : ss->arrival_rps;
 	in->throughput_rps = ss->throughput_rps;
 	in->completed_rps = ss->completed_rps;

@@ -19,8 +19,9 @@
 #include "lesson_doc.h"
 #include "../../visualizer/scenario.h"
 
-/* One restaurant as the model has it over the window. Means only: they add up exactly
- * from the model's seconds (a percentile of the window would need its histogram). */
+/* One restaurant as the model has it over the window. Means only: a window's counts and
+ * areas are exact differences of two runs' totals (a percentile of the window would need
+ * its own histogram). */
 struct model_side {
 	bool present;
 	double window_s;        /* the simulated window, s */
