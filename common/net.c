@@ -285,3 +285,17 @@ long net_raise_nofile(void)
 	}
 	return rl.rlim_cur == RLIM_INFINITY ? NET_NOFILE_CAP : (long)rl.rlim_cur;
 }
+
+void net_reserve_fds(long n)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (rlim_t)n > rl.rlim_cur)
+		n = (long)rl.rlim_cur;
+	if (n <= 3 || fcntl((int)(n - 1), F_GETFD) >= 0) /* open already: the table holds it */
+		return;
+	/* dup2 onto the highest descriptor wanted makes the table that large; closing it
+	 * leaves the table as it is */
+	int fd = dup2(STDERR_FILENO, (int)(n - 1));
+	if (fd >= 0 && fd != STDERR_FILENO)
+		close(fd);
+}

@@ -41,6 +41,7 @@ void config_defaults(struct lg_config *cfg)
 	cfg->work_us = PARAM_ABSENT;
 	cfg->hlog_interval_ns = LG_HLOG_INTERVAL_DEFAULT_NS;
 	cfg->poll_ns = LG_POLL_AUTO;
+	cfg->slack_ns = LG_SLACK_AUTO;
 }
 
 /* The shared parsers of common/units.c, with the load generator's bare unit (seconds)
@@ -132,9 +133,9 @@ static int check_mode(struct lg_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen, "--think-ms is for the closed loop (-c), not with -R");
 	if (cfg->mode == LG_CLOSED && cfg->set_max_conns)
 		return fail(err, errlen, "--max-conns is for the open loop (-R); use -c in a closed loop");
-	if (cfg->mode == LG_CLOSED && cfg->slack_ns)
+	if (cfg->mode == LG_CLOSED && cfg->slack_ns != LG_SLACK_AUTO)
 		return fail(err, errlen, "--arrival-slack-us is for the open loop (-R)");
-	if (cfg->slack_ns > LG_SLACK_MAX_NS)
+	if (cfg->slack_ns != LG_SLACK_AUTO && cfg->slack_ns > LG_SLACK_MAX_NS)
 		return fail(err, errlen, "--arrival-slack-us is at most 10000 (10 ms)");
 	if (cfg->mode == LG_CLOSED && cfg->poll_ns != LG_POLL_AUTO)
 		return fail(err, errlen, "--arrival-poll-us is for the open loop (-R)");

@@ -30,6 +30,7 @@
 #define LG_RATE_MAX 1e7                                 /* arrivals per second, -R and the control slot */
 #define LG_SLACK_MAX_NS (10ULL * 1000000ULL)            /* --arrival-slack-us at most 10 ms */
 #define LG_POLL_AUTO UINT64_MAX                         /* --arrival-poll-us not given: measured */
+#define LG_SLACK_AUTO UINT64_MAX                        /* --arrival-slack-us auto: wake_grid_ns */
 #define LG_POLL_MAX_NS (1000ULL * 1000ULL)              /* --arrival-poll-us at most 1 ms */
 
 enum lg_mode { LG_CLOSED = 0, LG_OPEN };
@@ -56,7 +57,8 @@ struct lg_config {
 	uint64_t drain_ns;         /* the wait after the window for its customers; see worker.c */
 	uint64_t think_ns;         /* closed loop: pause between a customer's orders */
 	uint64_t trickle_ns;       /* send requests one byte at a time, this far apart */
-	uint64_t slack_ns;         /* open loop: arrivals taken on a grid this wide (0: each on time) */
+	uint64_t slack_ns;         /* open loop: arrivals taken on a grid this wide (0: each on
+	                              time; LG_SLACK_AUTO: wake_grid_ns of the rate) */
 	uint64_t poll_ns;          /* open loop: gaps up to this long polled, not slept (LG_POLL_AUTO) */
 	bool keepalive;
 

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -118,6 +120,10 @@ static int open_socket(struct lg_conn *c, uint64_t now_ns)
 	c->io_events = 0;
 	STAT_ADD(*c->env->conns_open, 1);
 	net_set_nodelay(fd);
+	if (c->env->rx_stamps) {
+		int one = 1;
+		(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one); /* else times are taken at the read */
+	}
 	c->state = CONN_CONNECTING;
 	c->t_send_ns = now_ns;
 	watch(c, EV_WRITE);
@@ -227,10 +233,46 @@ static void on_eof_or_error(struct lg_conn *c, int err_no)
 	fail_io(c, LERR_READ, err_no);
 }
 
+/* A read that also takes the kernel's receive time of the bytes it returns (the
+ * newest segment's, so for a response that completes in this read, when its last byte
+ * came), turned from the realtime clock the kernel stamps with into the monotonic one
+ * the customers' times are in. A stamp from the future (the realtime clock stepped)
+ * is not used. */
+static ssize_t read_stamped(struct lg_conn *c)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { c->env->rbuf, c->env->rbuf_len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+	ssize_t n = recvmsg(c->fd, &msg, 0);
+	c->t_rx_ns = 0;
+	if (n <= 0)
+		return n;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		struct timespec ts, real_now;
+		memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+		uint64_t now = clock_now_ns();
+		clock_gettime(CLOCK_REALTIME, &real_now);
+		int64_t age = ((int64_t)real_now.tv_sec - ts.tv_sec) * (int64_t)NS_PER_SEC + (real_now.tv_nsec - ts.tv_nsec);
+		if (age >= 0 && (uint64_t)age < now)
+			c->t_rx_ns = now - (uint64_t)age;
+	}
+	return n;
+}
+
+uint64_t conn_response_time(const struct lg_conn *c, uint64_t now_ns)
+{
+	return c->t_rx_ns >= c->t_send_ns && c->t_rx_ns <= now_ns ? c->t_rx_ns : now_ns;
+}
+
 /* One read per readable event: level-triggered epoll calls again if more is there. */
 static void on_readable(struct lg_conn *c)
 {
-	ssize_t n = read(c->fd, c->env->rbuf, c->env->rbuf_len);
+	ssize_t n = c->env->rx_stamps ? read_stamped(c) : read(c->fd, c->env->rbuf, c->env->rbuf_len);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;

@@ -43,6 +43,8 @@ struct conn_env {
 	char *rbuf;                /* one read buffer per thread: responses are parsed at once */
 	size_t rbuf_len;
 	uint64_t trickle_ns;       /* > 0: one byte per trickle_ns */
+	bool rx_stamps;            /* ask the kernel when each read's bytes came (SO_TIMESTAMPNS):
+	                              a loop that reads late still times the response exactly */
 	int64_t *conns_open;       /* gauge, bumped on socket and close */
 	void *owner;               /* the worker */
 	/* A whole response came. The connection is already closed unless reusable. */
@@ -77,6 +79,8 @@ struct lg_conn {
 	uint32_t pos;              /* position in the worker's idle or closed stack */
 	struct response_parser rp;
 	uint64_t rbytes;           /* bytes of the current response read so far, head and body */
+	uint64_t t_rx_ns;          /* with rx_stamps: when the last read's bytes reached the
+	                              socket (monotonic); 0: not known */
 	int kind;                  /* --mix: the kind of the order on it; -1: none */
 };
 
@@ -97,5 +101,10 @@ static inline bool conn_busy(const struct lg_conn *c)
 {
 	return c->state == CONN_CONNECTING || c->state == CONN_WRITING || c->state == CONN_READING;
 }
+
+/* When the response just completed on c came: the kernel's receive time of its last
+ * bytes when rx_stamps is on and the stamp is sane (not before the send, not after
+ * now_ns), else now_ns. */
+uint64_t conn_response_time(const struct lg_conn *c, uint64_t now_ns);
 
 #endif

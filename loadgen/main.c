@@ -71,8 +71,10 @@ static void usage(FILE *out)
 	      "      --arrivals KIND    poisson (default) or even\n"
 	      "      --seed N           the schedule's seed: same seed, same arrivals (default 1)\n"
 	      "      --max-conns N      connections at most (default 10000, within ulimit -n)\n"
-	      "      --arrival-slack-us U  take arrivals on a U us grid: each sent up to U us late\n"
-	      "                         (counted in its latency), fewer wakeups (default 0)\n"
+	      "      --arrival-slack-us U|auto  take arrivals on a U us grid: each sent up to U us\n"
+	      "                         late (counted in its latency), fewer wakeups; auto (the\n"
+	      "                         default): none where waking for each arrival costs\n"
+	      "                         under 5 % of a core, else a grid of 5 mean gaps, <= 250 us\n"
 	      "      --arrival-poll-us U  poll, not sleep, for a gap to the next arrival up to U\n"
 	      "                         us (default: what a wake-up costs here, measured)\n"
 	      "Both:\n"
@@ -199,6 +201,10 @@ static int take_option(struct lg_config *cfg, int opt, const char *arg)
 		cfg->percentiles_path = arg;
 		return 0;
 	case OPT_SLACK:
+		if (strcmp(arg, "auto") == 0) {
+			cfg->slack_ns = LG_SLACK_AUTO;
+			return 0;
+		}
 		if (units_parse_duration_in(arg, UNITS_NS_PER_US, 0, LG_SLACK_MAX_NS / 1000, &n))
 			return -1;
 		cfg->slack_ns = n * 1000;
@@ -275,5 +281,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loadgen: %u connections need more descriptors than ulimit -n (%ld) allows: "
 			"raise `ulimit -n`; the run goes on and counts EMFILE errors\n",
 			cfg.mode == LG_OPEN ? cfg.max_conns : cfg.connections, nofile);
+	/* the connections and the loops' own descriptors (epoll, timers, outputs) */
+	net_reserve_fds((long)(cfg.mode == LG_OPEN ? cfg.max_conns : cfg.connections) + 64);
 	return run_load(&cfg);
 }

@@ -142,6 +142,8 @@ static void summary_client(FILE *out, const struct lg_report *r)
 		report_format_ms(p99, sizeof p99, (double)hist_percentile(r->client_lag, 99.0));
 		report_format_ms(max, sizeof max, (double)r->client_lag->max_us);
 		fprintf(out, " arrivals taken late by p50 %s ms, p99 %s ms, max %s ms;", p50, p99, max);
+		if (r->arrival_grid_us > 0)
+			fprintf(out, " on a %.0f us grid;", r->arrival_grid_us);
 	}
 	fprintf(out, " busiest thread %.0f %% of a core\n", r->client_cpu_pct);
 	if (!r->client_saturated)
@@ -358,6 +360,7 @@ void report_json(FILE *out, const struct lg_report *r)
 		fprintf(out, ",\"client_lag_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,\"count\":%llu}",
 			ms(hist_percentile(h, 50.0)), ms(hist_percentile(h, 99.0)), ms(h->count ? h->max_us : 0),
 			(unsigned long long)h->count);
+		fprintf(out, ",\"arrival_grid_us\":%.0f", r->arrival_grid_us);
 	}
 	fprintf(out, ",\"client_cpu_pct\":%.1f,\"client_saturated\":%s}\n", r->client_cpu_pct,
 		r->client_saturated ? "true" : "false");

@@ -40,6 +40,7 @@ struct lg_report {
 	/* the load generator watching itself (issue 17) */
 	const struct hist *client_lag; /* open loop: how late each arrival was taken, us; NULL: n/a */
 	double client_cpu_pct;     /* the busiest thread's CPU time, % of its wall time */
+	double arrival_grid_us;    /* open loop: the widest grid arrivals were taken on (0: on time) */
 	bool client_saturated;     /* lag p99 over LG_CLIENT_LAG_BOUND_MS (+ the slack), or a thread at LG_CLIENT_CPU_BOUND_PCT */
 	int stop_signal;           /* the signal that stopped the run early (SIGTERM...), 0: none */
 	const struct mix *mix;     /* --mix: the kinds, latency per kind in stats->kind_latency; NULL: none */

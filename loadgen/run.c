@@ -355,11 +355,13 @@ static void watch_client(struct run *r, struct lg_report *rep)
 		double pct = w->wall_ns ? 100.0 * (double)w->cpu_ns / (double)w->wall_ns : 0.0;
 		if (pct > rep->client_cpu_pct)
 			rep->client_cpu_pct = pct;
+		if ((double)w->slack_max_ns / 1e3 > rep->arrival_grid_us)
+			rep->arrival_grid_us = (double)w->slack_max_ns / 1e3;
 	}
 	if (r->cfg->mode == LG_OPEN)
 		rep->client_lag = &r->client_lag;
 	double lag_p99_ms = (double)hist_percentile(&r->client_lag, 99.0) / 1000.0;
-	double bound_ms = LG_CLIENT_LAG_BOUND_MS + (double)r->cfg->slack_ns / 1e6; /* the slack asked for is no lag */
+	double bound_ms = LG_CLIENT_LAG_BOUND_MS + rep->arrival_grid_us / 1e3; /* the grid's own delay is no lag */
 	rep->client_saturated = lag_p99_ms > bound_ms || rep->client_cpu_pct >= LG_CLIENT_CPU_BOUND_PCT;
 }
 
@@ -441,7 +443,8 @@ static int setup(struct run *r, const struct lg_config *cfg)
 		.cook_ms = cfg->cook_ms, .work_us = cfg->work_us,
 		.paused = false, .keepalive = cfg->keepalive,
 	};
-	r->shared.poll_ns = cfg->mode != LG_OPEN ? 0 : cfg->poll_ns != LG_POLL_AUTO ? cfg->poll_ns : wake_cost_ns();
+	r->shared.wake_ns = cfg->mode != LG_OPEN ? 0 : wake_cost_ns();
+	r->shared.poll_ns = cfg->mode != LG_OPEN ? 0 : cfg->poll_ns != LG_POLL_AUTO ? cfg->poll_ns : r->shared.wake_ns;
 	r->snap = malloc(sizeof *r->snap);
 	r->sum = malloc(sizeof *r->sum);
 	r->series_prev = malloc(sizeof *r->series_prev);

@@ -19,4 +19,15 @@
  * 1 ms in all), within [WAKE_COST_MIN_NS, WAKE_COST_MAX_NS]. */
 uint64_t wake_cost_ns(void);
 
+/* The open loop's grid by default (--arrival-slack-us auto): none while waking for
+ * every arrival costs less than a twentieth of the thread's core (rate x wake_ns < 0.05);
+ * above that, arrivals are taken on a grid of WAKE_GRID_ARRIVALS mean gaps, at most
+ * WAKE_GRID_MAX_NS, so that a wake-up is shared by about that many arrivals (and the
+ * server's wake-up by as many requests). Each customer is sent up to the grid late,
+ * its latency still taken from its own time. rate: this thread's arrivals per second. */
+#define WAKE_GRID_ARRIVALS 5.0
+#define WAKE_GRID_MAX_NS 250000ULL
+#define WAKE_GRID_CORE_SHARE 0.05
+uint64_t wake_grid_ns(double rate, uint64_t wake_ns);
+
 #endif

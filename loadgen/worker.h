@@ -38,6 +38,7 @@ struct lg_shared {
 	struct lg_control ctl;     /* under mu */
 	uint64_t seq;              /* under mu: bumped with every change */
 	int stop;                  /* atomic: stop now (SIGINT, SIGTERM, SIGHUP) */
+	uint64_t wake_ns;          /* set before the workers start: what a wake-up costs (wake.h) */
 	uint64_t poll_ns;          /* set before the workers start: the open loop polls for a
 	                              gap up to this long rather than sleep (wake.h) */
 };
@@ -66,6 +67,11 @@ struct lg_worker {
 	int timerfd;               /* open loop: the next arrival, to the nanosecond */
 	uint64_t armed_ns;         /* what timerfd is armed to; 0: disarmed */
 	uint64_t polled_ns;        /* open loop: time spent polling with nothing to do */
+	uint64_t open_ms;          /* open loop: the millisecond `opened` counts in */
+	uint32_t opened;           /* connections opened in it (OPENS_PER_MS) */
+	bool behind;               /* open loop: the last arrival was taken late (BEHIND_NS) */
+	uint64_t slack_ns;         /* open loop: the grid arrivals are taken on now (0: none) */
+	uint64_t slack_max_ns;     /* the widest it was, for the report */
 	bool loop_busy;            /* a callback ran in the loop's last turn */
 	ev_io arrival_io;
 	ev_timer end_timer;

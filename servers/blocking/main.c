@@ -33,7 +33,10 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL); /* inherited by every thread */
 
 	cpuwork_calibrate();
-	net_raise_nofile();
+	long nofile = net_raise_nofile();
+	/* before any thread: the connections (or, without --max-conns, the limit) and
+	 * the server's own descriptors */
+	net_reserve_fds(cfg.max_conns ? (long)cfg.max_conns + 64 : nofile);
 	if (blocking_server_new(&cfg, &srv) != 0)
 		return 1;
 	if (blocking_server_start(srv) != 0) {

@@ -201,7 +201,10 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
-	net_raise_nofile();
+	long nofile = net_raise_nofile();
+	/* before any thread: the connections (or, without --max-conns, the limit) and
+	 * the server's own descriptors */
+	net_reserve_fds(cfg.max_conns ? (long)cfg.max_conns + 64 : nofile);
 	cpuwork_calibrate();
 	return run(&cfg) == 0 ? 0 : 1;
 }
