@@ -71,6 +71,7 @@
 static void on_response(struct lg_conn *c, int status, bool reusable);
 static void on_failure(struct lg_conn *c, enum loadgen_error kind, int err_no);
 static void on_sent(struct lg_conn *c);
+static void open_for_line(struct lg_worker *w, uint64_t now);
 static void on_retry(struct lg_conn *c);
 static void on_idle_closed(struct lg_conn *c);
 static void on_pause_over(struct ev_loop *loop, ev_timer *t, int revents);
