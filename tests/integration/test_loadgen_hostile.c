@@ -726,6 +726,7 @@ static void test_loadgen_arrival_slack_counted(void **state)
 		print_message("slack %s us: arrivals late by p50 %.3f ms, p99 %.3f ms; latency p50 %.3f ms\n",
 			      i ? "2000" : "0", p50[i], jnum(p.out, "client_lag_ms.p99"), jnum(p.out, "latency_ms.p50"));
 		assert_true(jnum(p.out, "requests") >= 1500);
+		assert_true(jnum(p.out, "arrival_grid_us") == (i ? 2000.0 : 0.0)); /* the grid it was on, reported */
 	}
 	hostile_stop(&h);
 	assert_true(p50[1] >= 0.4);
@@ -750,8 +751,8 @@ static void test_loadgen_arrival_poll_on_time(void **state)
 	hostile_start(&h, &(struct hostile_mode){ .final = OK_200 });
 	url(u, sizeof u, h.port);
 	for (int i = 0; i < 2; i++) {
-		char *argv[] = { (char *)lg(), "-R", "2000", "--arrivals", "even", "-d", "1s", "--arrival-poll-us",
-				 i ? "1000" : "0", "--json", u, NULL };
+		char *argv[] = { (char *)lg(), "-R", "2000", "--arrivals", "even", "-d", "1s", "--arrival-slack-us", "0",
+				 "--arrival-poll-us", i ? "1000" : "0", "--json", u, NULL };
 		proc_run(&p, argv, 15000);
 		assert_int_equal(p.code, 0);
 		cpu_ms[i] = p.cpu_ms;
@@ -769,6 +770,60 @@ static void test_loadgen_arrival_poll_on_time(void **state)
 	assert_non_null(strstr(p.out, "\"client_saturated\":false"));
 }
 
+/* On a grid the loop sleeps to the next cell without waking for each response and
+ * reads them there, late: a response's time is the kernel's receive stamp of its last
+ * bytes, not the read. A server that answers at once, arrivals 2.5 ms apart on a 5 ms
+ * grid: from the send, the latency stays that of the answer (read at the next cell
+ * it would be about 5 ms); from the schedule, it holds the grid's delay as well. */
+static void test_loadgen_grid_reads_are_stamped(void **state)
+{
+	static struct proc p;
+	struct hostile h;
+	char u[80];
+	(void)state;
+	if (!test_bin_built("loadgen"))
+		skip();
+	hostile_start(&h, &(struct hostile_mode){ .final = OK_200 });
+	char *argv[] = { (char *)lg(), "-R", "400", "--arrivals", "even", "-d", "1s", "--arrival-slack-us", "5000",
+			 "--json", url(u, sizeof u, h.port), NULL };
+	proc_run(&p, argv, 15000);
+	hostile_stop(&h);
+	double unc = jnum(p.out, "uncorrected_latency_ms.mean"), lat = jnum(p.out, "latency_ms.mean");
+	print_message("5 ms grid, an answer at once: mean latency from the send %.3f ms, from the schedule %.3f ms, "
+		      "arrivals late by p50 %.3f ms\n", unc, lat, jnum(p.out, "client_lag_ms.p50"));
+	assert_int_equal(p.code, 0);
+	assert_true(jnum(p.out, "requests") >= 350);
+	assert_true(unc < 1.5);
+	assert_true(lat - unc > 0.5);
+}
+
+/* A server that accepts (its backlog does) and never answers, 50,000 arrivals a second
+ * for 100 ms: every connection stays busy, and a loop that opened one for each arrival
+ * would open 5,000 (a storm that, against a server that only hiccups, makes the next
+ * hiccup). New connections come at most OPENS_PER_MS (16) a millisecond: the others
+ * wait in line, counted. */
+static void test_loadgen_opens_at_a_bounded_pace(void **state)
+{
+	static struct proc p;
+	uint16_t port;
+	char u[80];
+	(void)state;
+	if (!test_bin_built("loadgen"))
+		skip();
+	int fd = tc_listen_loopback(4096, &port);
+	assert_true(fd >= 0);
+	char *argv[] = { (char *)lg(), "-R", "50000", "--arrivals", "even", "-d", "100ms", "--timeout", "2s",
+			 "--drain", "0", "--json", url(u, sizeof u, port), NULL };
+	proc_run(&p, argv, 15000);
+	close(fd);
+	print_message("silent server, -R 50000 -d 100ms: %.0f arrived, %.0f connections at most, %.0f waiting at most\n",
+		      jnum(p.out, "arrived"), jnum(p.out, "conns_max"), jnum(p.out, "waiting_max"));
+	assert_true(jnum(p.out, "arrived") >= 4000);
+	assert_true(jnum(p.out, "conns_max") >= 16);
+	assert_true(jnum(p.out, "conns_max") <= 16 * (100 + 20)); /* 100 ms and the run's ends */
+	assert_true(jnum(p.out, "waiting_max") >= 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +839,8 @@ int main(void)
 		cmocka_unit_test(test_loadgen_client_watches_itself),
 		cmocka_unit_test(test_loadgen_arrival_slack_counted),
 		cmocka_unit_test(test_loadgen_arrival_poll_on_time),
+		cmocka_unit_test(test_loadgen_grid_reads_are_stamped),
+		cmocka_unit_test(test_loadgen_opens_at_a_bounded_pace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

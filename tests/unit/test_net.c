@@ -2,12 +2,14 @@
  * listening on a free port, and the accept queue read from TCP_INFO. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -241,6 +243,52 @@ static void test_net_raise_nofile(void **state)
 	assert_int_equal(net_raise_nofile(), n); /* already raised: unchanged */
 }
 
+/* The descriptor size of this process's table, from /proc/self/status (FDSize). */
+static long fd_table_size(void)
+{
+	char line[256];
+	long n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "FDSize: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* net_reserve_fds grows the table at once (so that it never grows under threads), and
+ * leaves a descriptor already open at the top alone. */
+static void test_net_reserve_fds(void **state)
+{
+	(void)state;
+	long limit = net_raise_nofile();
+	if (limit < 3000)
+		skip();
+	long before = fd_table_size();
+	net_reserve_fds(3000);
+	long after = fd_table_size();
+	printf("descriptor table: %ld slots before, %ld after net_reserve_fds(3000)\n", before, after);
+	assert_true(after >= 3000);
+	assert_int_equal(fcntl(2999, F_GETFD), -1); /* the probe was closed again */
+
+	/* an open descriptor where the probe would go stays open */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, 3999), 3999);
+	net_reserve_fds(4000);
+	assert_true(fcntl(3999, F_GETFD) >= 0);
+	int type = 0;
+	socklen_t len = sizeof type;
+	assert_int_equal(getsockopt(3999, SOL_SOCKET, SO_TYPE, &type, &len), 0); /* still the socket */
+	assert_int_equal(type, SOCK_STREAM);
+	close(3999);
+	close(fd);
+	net_reserve_fds(limit + 1000); /* past the limit: as far as the limit, no error */
+	assert_true(fd_table_size() >= 4000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_net_connect_refused),
 		cmocka_unit_test(test_net_set_options),
 		cmocka_unit_test(test_net_raise_nofile),
+		cmocka_unit_test(test_net_reserve_fds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
