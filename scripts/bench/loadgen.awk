@@ -83,15 +83,17 @@ END {
 	print "The clients:"
 	print ""
 	print "- `closed`: -c 100 --think-ms 5 (its throughput is the one the open loops are asked for)"
-	print "- `open`: -R at that throughput, the defaults: each arrival sent at its time; a gap shorter than a"
+	print "- `open`: -R at that throughput, the defaults: at such rates arrivals are taken on a grid of 5 mean"
+	print "  gaps (at most 250 us; none where waking for each arrival costs under 5 % of a core), each sent"
+	print "  up to the grid late (counted in its latency and in the client lag); the loop sleeps from cell"
+	print "  to cell and reads the responses there, each timed by the kernel's receive stamp"
+	print "- `open, on time`: --arrival-slack-us 0: each arrival sent at its time; a gap shorter than a"
 	print "  wake-up costs (measured at start) polled through, a longer one slept"
-	print "- `open, poll 0`: --arrival-poll-us 0: every gap slept (the open loop before the poll)"
-	print "- `open, slack 250 us`: --arrival-slack-us 250: arrivals taken on a 250 us grid, each sent up to"
-	print "  250 us late (counted in its latency and in the client lag)"
+	print "- `open, on time, poll 0`: also --arrival-poll-us 0: every gap slept (the open loop before both)"
 }
 
 function what(v) {
-	if (v == "open-poll0") return "open, poll 0"
-	if (v == "open-slack250") return "open, slack 250 us"
+	if (v == "open-ontime") return "open, on time"
+	if (v == "open-poll0") return "open, on time, poll 0"
 	return v
 }

@@ -7,12 +7,13 @@
 # the machine's drift:
 #   1. client CPU per request, closed loop against open loop at the same throughput: the
 #      closed loop (-c 100 --think-ms 5) sets the throughput, the open loop is asked for it
-#      with the defaults (each arrival sent at its time, short gaps polled), with
-#      --arrival-poll-us 0 (every gap slept: the loop before this table existed) and with
-#      --arrival-slack-us 250 (arrivals taken on a 250 us grid, each sent up to 250 us late);
+#      with the defaults (at such rates a grid of 5 mean gaps, at most 250 us, read on the
+#      grid: wake.h), with --arrival-slack-us 0 (each arrival sent at its time, short gaps
+#      polled) and with --arrival-slack-us 0 --arrival-poll-us 0 (every gap slept: the
+#      loop before either existed);
 #   2. -R 50000 and -R 100000: the rate achieved against the rate asked, the p99 from the
 #      schedule and from the send (the uncorrected latency), the client's own lag, the
-#      connections it opened, whether it said it was saturated; defaults and poll 0.
+#      connections it opened, whether it said it was saturated; defaults and on time.
 # The client's CPU is its user + system time (bash's times of the child), divided by the
 # requests it counted. Writes loadgen.csv (every run) and loadgen.md.
 
@@ -64,15 +65,15 @@ lg_bench_table1() { # rep
 	x=$(awk -F, -v r="$rep" '$1 == "same" && $2 == r && $3 == "closed" { print $5 }' "$OUT/loadgen.csv")
 	[ -n "$x" ] && [ "$x" != 0 ] || return 0
 	lg_bench_run same "$rep" open "$x" -R "$x"
-	lg_bench_run same "$rep" open-poll0 "$x" -R "$x" --arrival-poll-us 0
-	lg_bench_run same "$rep" open-slack250 "$x" -R "$x" --arrival-slack-us 250
+	lg_bench_run same "$rep" open-ontime "$x" -R "$x" --arrival-slack-us 0
+	lg_bench_run same "$rep" open-poll0 "$x" -R "$x" --arrival-slack-us 0 --arrival-poll-us 0
 }
 
 lg_bench_table2() { # rep
 	local rep=$1 r
 	for r in $LG_BENCH_RATES; do
 		lg_bench_run rate "$rep" open "$r" -R "$r"
-		lg_bench_run rate "$rep" open-poll0 "$r" -R "$r" --arrival-poll-us 0
+		lg_bench_run rate "$rep" open-ontime "$r" -R "$r" --arrival-slack-us 0
 	done
 }
 
