@@ -19,39 +19,44 @@
 #include "order_desk.h"
 #include "restaurant.h"
 
-void cashier_set_state(struct cashier *c, enum cashier_state st)
+void cashier_set_state(struct cashier *c, enum cashier_state st, uint64_t now_ns)
 {
 	if (c->sc)
-		scoreboard_cashier_set(c->sc, st, clock_now_ns());
+		scoreboard_cashier_set(c->sc, st, now_ns);
 }
 
 /* "The chef faints": a freeze asked for this slot is served before the next order,
  * in slices so that a shutdown is not held up by it. */
-void cashier_freeze_if_asked(struct cashier *c)
+bool cashier_freeze_if_asked(struct cashier *c)
 {
 	struct blocking_server *s = c->srv;
 	uint32_t ms;
 
 	if (c->slot < 0)
-		return;
+		return false;
+	/* a plain load first: the exchange, a locked write, only when a freeze is there */
+	if (__atomic_load_n(&s->freeze_ms[c->slot], __ATOMIC_ACQUIRE) == 0)
+		return false;
 	ms = __atomic_exchange_n(&s->freeze_ms[c->slot], 0, __ATOMIC_ACQ_REL);
 	if (ms == 0)
-		return;
-	cashier_set_state(c, CASHIER_FROZEN);
+		return false;
+	cashier_set_state(c, CASHIER_FROZEN, clock_now_ns());
 	clock_sleep_unless((uint64_t)ms * NS_PER_MS, (uint64_t)SERVER_FREEZE_SLICE_MS * NS_PER_MS, &s->stopping);
-	cashier_set_state(c, CASHIER_IDLE);
+	cashier_set_state(c, CASHIER_IDLE, clock_now_ns());
+	return true;
 }
 
-/* Hand over a response; false (connection closed, failure counted) when it cannot. */
-static bool hand_over(struct cashier *c, struct conn *conn, size_t len)
+/* Hand over a response, from now_ns; false (connection closed, failure counted) when
+ * it cannot. */
+static bool hand_over(struct cashier *c, struct conn *conn, size_t len, uint64_t now_ns)
 {
 	struct blocking_server *s = c->srv;
 	uint32_t ms = s->cfg.send_timeout_ms;
 	int err;
 
-	cashier_set_state(c, CASHIER_HANDING_OVER);
+	cashier_set_state(c, CASHIER_HANDING_OVER, now_ns);
 	order_desk_move(&s->board, STAGE_NONE, STAGE_HANDOVER);
-	err = len ? conn_write_all(conn, c->out, len, ms ? clock_now_ns() + ms * NS_PER_MS : 0) : -EINVAL;
+	err = len ? conn_write_all(conn, c->out, len, ms ? now_ns + ms * NS_PER_MS : 0) : -EINVAL;
 	order_desk_move(&s->board, STAGE_HANDOVER, STAGE_NONE);
 	if (err == 0)
 		return true;
@@ -66,7 +71,7 @@ static enum served answer_error(struct cashier *c, struct conn *conn, int status
 {
 	size_t len = order_desk_answer_error(&c->srv->board, c->out, sizeof(c->out), status, reason, head_only);
 
-	if (hand_over(c, conn, len))
+	if (hand_over(c, conn, len, clock_now_ns()))
 		acceptor_linger(c->srv->acceptor, conn);
 	return SERVED_DONE;
 }
@@ -112,7 +117,8 @@ static int kitchen_wait(struct cashier *c, uint32_t cook_ms, const char **reason
  * line_ns for a cashier, top to bottom: each step a blocking call on this customer, the
  * order desk (order_desk.h) between them. Cost: the order's own work_us and cook_ms,
  * plus a recv and a send. */
-enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns)
+enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns,
+				uint64_t now_ns)
 {
 	struct blocking_server *s = c->srv;
 	struct server_board *b = &s->board;
@@ -122,8 +128,8 @@ enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t e
 	const char *reason = NULL;
 
 	/* at the counter: the request, then the CPU part */
-	uint64_t start = clock_now_ns();
-	cashier_set_state(c, CASHIER_TAKING_ORDER);
+	uint64_t start = now_ns;
+	cashier_set_state(c, CASHIER_TAKING_ORDER, start);
 	order_desk_move(b, STAGE_NONE, STAGE_COUNTER);
 	enum conn_read r = conn_read_request(conn, head_ms ? start + head_ms * NS_PER_MS : 0, &s->stopping);
 	conn->fresh = false;
@@ -140,11 +146,12 @@ enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t e
 	/* the kitchen: the cashier waits at the hatch */
 	uint64_t kitchen_start = clock_now_ns();
 	t.counter_ns = kitchen_start - start;
-	cashier_set_state(c, CASHIER_WAITING_KITCHEN);
+	cashier_set_state(c, CASHIER_WAITING_KITCHEN, kitchen_start);
 	order_desk_move(b, STAGE_COUNTER, STAGE_KITCHEN);
 	status = kitchen_wait(c, order.cook_ms, &reason);
 	order_desk_move(b, STAGE_KITCHEN, STAGE_NONE);
-	t.kitchen_ns = clock_now_ns() - kitchen_start;
+	uint64_t kitchen_end = clock_now_ns();
+	t.kitchen_ns = kitchen_end - kitchen_start;
 	if (status != 0)
 		return answer_error(c, conn, status, reason, order.head_only);
 
@@ -152,9 +159,10 @@ enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t e
 	if (server_stopping(s))
 		order.keep_alive = false; /* last order of this connection: say so */
 	size_t len = order_desk_answer(b, c->out, sizeof(c->out), SERVER_MODEL, &order, &t);
-	if (!hand_over(c, conn, len))
+	if (!hand_over(c, conn, len, kitchen_end))
 		return SERVED_DONE;
-	order_desk_served(b, clock_now_ns() - entered_ns, c->sc);
+	c->done_ns = clock_now_ns();
+	order_desk_served(b, c->done_ns - entered_ns, c->sc);
 	if (order.keep_alive)
 		return SERVED_KEEP;
 	server_conn_close(s, conn);
@@ -169,10 +177,11 @@ void cashier_serve_connection(struct cashier *c, struct conn *conn)
 	struct blocking_server *s = c->srv;
 	struct scoreboard_server *sb = s->board.sb;
 
+	uint64_t now = clock_now_ns();
 	for (;;) {
 		uint32_t ms = conn->fresh && s->cfg.header_timeout_ms ? s->cfg.header_timeout_ms : s->cfg.idle_ms;
-		cashier_set_state(c, CASHIER_IDLE);
-		switch (conn_wait_order(conn, ms ? clock_now_ns() + ms * NS_PER_MS : 0, &s->stopping)) {
+		cashier_set_state(c, CASHIER_IDLE, now);
+		switch (conn_wait_order(conn, ms ? now + ms * NS_PER_MS : 0, &s->stopping)) {
 		case CONN_READY:
 			break;
 		case CONN_IDLE_TIMEOUT:
@@ -185,9 +194,10 @@ void cashier_serve_connection(struct cashier *c, struct conn *conn)
 		uint64_t entered = clock_now_ns();
 		if (sb)
 			SB_ADD(sb->arrived, 1);
-		cashier_freeze_if_asked(c);
-		if (cashier_serve_order(c, conn, entered, 0) != SERVED_KEEP)
+		now = cashier_freeze_if_asked(c) ? clock_now_ns() : entered;
+		if (cashier_serve_order(c, conn, entered, 0, now) != SERVED_KEEP)
 			return;
+		now = c->done_ns; /* the order's end is the wait's start */
 	}
 }
 
@@ -217,7 +227,7 @@ void cashier_hello(struct cashier *c, int slot)
 
 void cashier_goodbye(struct cashier *c)
 {
-	cashier_set_state(c, CASHIER_IDLE);
+	cashier_set_state(c, CASHIER_IDLE, clock_now_ns());
 	kitchen_client_free(c->kitchen);
 	c->kitchen = NULL;
 	if (c->srv->board.sb)

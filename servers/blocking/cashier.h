@@ -26,6 +26,8 @@ struct cashier {
 	struct conn *first;              /* --threads 0: the connection it was born for */
 	pthread_t thread;
 	char out[RESPONSE_MAX];          /* the response being handed over */
+	uint64_t done_ns;                /* when its last order was handed over (one clock
+	                                    read serves that order's end and the next wait) */
 };
 
 enum served {
@@ -38,15 +40,19 @@ void cashier_hello(struct cashier *c, int slot);
 /* ... and leaves: slot idle, kitchen connection closed, no longer alive. */
 void cashier_goodbye(struct cashier *c);
 
-/* Show the cashier's state on the scoreboard (its slot, if it has one). */
-void cashier_set_state(struct cashier *c, enum cashier_state st);
+/* Show the cashier's state on the scoreboard (its slot, if it has one), as of now_ns
+ * (a clock read the caller has just made: the order's steps share theirs). */
+void cashier_set_state(struct cashier *c, enum cashier_state st, uint64_t now_ns);
 
-/* "The chef faints": serve a freeze asked for this cashier's slot, if any. */
-void cashier_freeze_if_asked(struct cashier *c);
+/* "The chef faints": serve a freeze asked for this cashier's slot, if any. True when
+ * it froze (then the clock has moved). */
+bool cashier_freeze_if_asked(struct cashier *c);
 
 /* One order on conn, which entered the line (or reached the counter) at entered_ns
- * after line_ns in line. SERVED_KEEP hands conn back for its next order. */
-enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns);
+ * after line_ns in line; the cashier takes it at now_ns. SERVED_KEEP hands conn back
+ * for its next order. */
+enum served cashier_serve_order(struct cashier *c, struct conn *conn, uint64_t entered_ns, uint64_t line_ns,
+				uint64_t now_ns);
 
 /* Stay with conn, order after order, until the customer leaves or idles out or the
  * server stops (--hold-connection, --threads 0). conn is closed on return. */

@@ -29,7 +29,7 @@ static void *crew_main(void *arg)
 	for (;;) {
 		struct line_item *it;
 		cashier_freeze_if_asked(c);
-		cashier_set_state(c, CASHIER_IDLE);
+		cashier_set_state(c, CASHIER_IDLE, clock_now_ns());
 		enum line_pop_result r = line_pop(&s->line, &it, wake);
 		if (r == LINE_CLOSED)
 			break;
@@ -38,11 +38,11 @@ static void *crew_main(void *arg)
 		struct conn *conn = (struct conn *)((char *)it - offsetof(struct conn, line));
 		if (s->board.sb)
 			SB_SUB(s->board.sb->in_line, 1);
-		uint64_t joined = it->joined_ns;
+		uint64_t joined = it->joined_ns, now = clock_now_ns();
 		if (s->cfg.hold_connection) {
-			if (cashier_serve_order(c, conn, joined, clock_now_ns() - joined) == SERVED_KEEP)
+			if (cashier_serve_order(c, conn, joined, now - joined, now) == SERVED_KEEP)
 				cashier_serve_connection(c, conn);
-		} else if (cashier_serve_order(c, conn, joined, clock_now_ns() - joined) == SERVED_KEEP) {
+		} else if (cashier_serve_order(c, conn, joined, now - joined, now) == SERVED_KEEP) {
 			cashier_send_back(c, conn);
 		}
 	}
