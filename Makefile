@@ -17,11 +17,15 @@ ifeq ($(SAN),)
 BUILD := build/default
 BIN := bin
 SANFLAGS :=
+DEBUG_INFO := -g
 else
 SANTAG := san-$(subst $(comma),-,$(SAN))
 BUILD := build/$(SANTAG)
 BIN := bin/$(SANTAG)
 SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# line tables are all a sanitizer's stack trace needs; full debug information made
+# these builds a quarter slower (49 s against 37 s for ASan+UBSan here)
+DEBUG_INFO := -g1
 endif
 
 # Packages: what building needs, and what the tests add (tmux for the dashboard's end
@@ -43,7 +47,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 CJSON_LIBS = $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
 
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O2 $(DEBUG_INFO)
 CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Icommon $(SANFLAGS)
 LDFLAGS += -pthread $(SANFLAGS)
 LDLIBS := -lev -lhttp_parser -lrt -lm
