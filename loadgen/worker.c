@@ -6,8 +6,12 @@
  * Open loop: arrivals come from the schedule through a timerfd armed to the
  * nanosecond (libev's own timers round to the millisecond), or, for a gap shorter than
  * what a wake-up costs this machine (wake.h), by polling the loop until its time (see
- * open_run). An arrival takes an idle connection, else opens one, else waits in
- * line. A freed connection goes to the first customer in line. Latency is always
+ * open_run). At rates where waking for each arrival would cost the core too much,
+ * arrivals are taken on a grid (wake_grid_ns, or --arrival-slack-us): the loop sleeps
+ * from cell to cell and reads the responses there, each timed by the kernel's receive
+ * stamp (conn.h). An arrival takes an idle connection, else opens one (at most
+ * OPENS_PER_MS, none while the loop is behind), else waits in line. A freed connection
+ * goes to the first customer in line. Latency is always
  * taken from the customer's start, so a stalled server shows in full (no coordinated
  * omission); the uncorrected latency, from the actual send, is recorded beside it
  * for lesson 7.
@@ -418,7 +422,11 @@ static bool take_arrivals(struct lg_worker *w, uint64_t now, uint64_t slice_end)
 		 * latency from arrival includes */
 		if (now >= w->measure_ns)
 			hist_record(&w->lag, (now - (w->start_ns + next)) / NS_PER_US);
-		w->behind = now - (w->start_ns + next) > BEHIND_NS;
+		/* behind by the oldest arrival of this turn: the newest of a catch-up is
+		 * nearly on time, and a loop that looked at it would open connections
+		 * while it has a backlog */
+		if (n == 1)
+			w->behind = now - (w->start_ns + next) > BEHIND_NS;
 		open_arrive(w, w->start_ns + next, now);
 		if (w->started >= w->quota)
 			w->arrivals_done = true;
