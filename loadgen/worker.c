@@ -58,7 +58,7 @@
  * first one freed or opened: 16k connections a second is still more than any
  * server here accepts. */
 #define OPENS_PER_MS 16
-#define BEHIND_NS (1 * NS_PER_MS)
+#define BEHIND_NS (1 * NS_PER_MS) /* past the grid's own delay */
 
 /* Count into the live statistics and, for an event at time `when` after the
  * warm-up, the report's. Events are classed by when they happen (a response by its
@@ -426,7 +426,7 @@ static bool take_arrivals(struct lg_worker *w, uint64_t now, uint64_t slice_end)
 		 * nearly on time, and a loop that looked at it would open connections
 		 * while it has a backlog */
 		if (n == 1)
-			w->behind = now - (w->start_ns + next) > BEHIND_NS;
+			w->behind = now - (w->start_ns + next) > w->slack_ns + BEHIND_NS; /* the grid's own delay is no lag */
 		open_arrive(w, w->start_ns + next, now);
 		if (w->started >= w->quota)
 			w->arrivals_done = true;
