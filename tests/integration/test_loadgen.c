@@ -324,13 +324,13 @@ static void test_loadgen_coordinated_omission(void **state)
 	url(u, sizeof u, srv.port, "/order?cook_ms=1");
 	const char *lgb = test_bin("loadgen");
 	/* the three runs share the stall: open loop, open loop with 10 connections, closed loop */
-	char *a1[] = { (char *)lgb, "-R", "1000", "-d", "7s", "--json", u, NULL };
-	char *a2[] = { (char *)lgb, "-R", "1000", "-d", "7s", "--json", "--max-conns", "10", u, NULL };
-	char *a3[] = { (char *)lgb, "-c", "2", "-d", "7s", "--json", "--series", series, u, NULL };
+	char *a1[] = { (char *)lgb, "-R", "1000", "-d", "5s", "--json", u, NULL };
+	char *a2[] = { (char *)lgb, "-R", "1000", "-d", "5s", "--json", "--max-conns", "10", u, NULL };
+	char *a3[] = { (char *)lgb, "-c", "2", "-d", "5s", "--json", "--series", series, u, NULL };
 	lg_start(&open_any, a1);
 	lg_start(&open_10, a2);
 	lg_start(&closed, a3);
-	tc_sleep_ms(3000);               /* the stall's place in the run, not a wait for readiness */
+	tc_sleep_ms(2000);               /* the stall's place in the run, not a wait for readiness */
 	kill(srv.pid, SIGSTOP);       /* the chef faints */
 	tc_sleep_ms(2000);
 	kill(srv.pid, SIGCONT);
