@@ -33,10 +33,11 @@ jobs=-j$(nproc 2>/dev/null || echo 2)
 # single-threaded load generator's hostile servers, the single-threaded simulator's
 # long theory checks, the kitchen's round trips (10 s of timers) and the hostile clients
 # (11 s, mostly timeouts): ASan runs those, and TSan still runs every server under
-# concurrent load in test_blocking, test_evented, test_server_http and test_same_answers. ASan leaves the blocking-only and evented-only
-# files to TSan (every server still runs under ASan in test_server_*, test_same_answers and
-# the fuzz harnesses) and the dashboard's file runs to the plain build (recordings are
-# parsed under ASan in the unit tests and the replay fuzz harness). Neither sanitizer runs
+# concurrent load in test_blocking, test_evented, test_server_http and test_same_answers.
+# ASan leaves the blocking-only and evented-only files to TSan (every server still runs
+# under ASan in test_server_*, test_same_answers and the fuzz harnesses) and the
+# dashboard's file runs to the plain build (recordings are parsed under ASan in the unit
+# tests and the replay fuzz harness). Neither sanitizer runs
 # the load generator's long coordinated-omission file (its code runs under ASan in
 # test_loadgen_hostile). make fuzz gives each harness 60 s; make test 1 s. The tmux lesson
 # UI, the preset menu, attach, the summary on a terminal and the Little's-law relations are
