@@ -440,6 +440,30 @@ static void test_hostile_bad_status_codes(void **state)
 
 /* ---- defect 2: the waiting line ---- */
 
+/* bin/loadgen with flags (NULL-terminated), --json, against a listener that accepts
+ * (its backlog does) and never answers; the outcome in *p. Skips without loadgen. */
+static void run_against_silent(struct proc *p, int backlog, const char *const flags[], int timeout_ms)
+{
+	uint16_t port;
+	char u[80];
+	char *argv[32];
+	int n = 0;
+	if (!test_bin_built("loadgen"))
+		skip();
+	int fd = tc_listen_loopback(backlog, &port);
+	assert_true(fd >= 0);
+	argv[n++] = (char *)lg();
+	for (int i = 0; flags[i]; i++) {
+		assert_true(n < 29);
+		argv[n++] = (char *)flags[i];
+	}
+	argv[n++] = (char *)"--json";
+	argv[n++] = url(u, sizeof u, port);
+	argv[n] = NULL;
+	proc_run(p, argv, timeout_ms);
+	close(fd);
+}
+
 /* A server that accepts (its backlog does) and never answers, 2 connections for 200
  * arrivals a second: the customers waiting for a connection expire at --timeout,
  * counted as expired, so at the end about 200/s x 0.3 s wait, not the whole window's.
@@ -447,17 +471,10 @@ static void test_hostile_bad_status_codes(void **state)
 static void test_hostile_line_expires_at_timeout(void **state)
 {
 	static struct proc p;
-	uint16_t port;
-	char u[80];
 	(void)state;
-	if (!test_bin_built("loadgen"))
-		skip();
-	int fd = tc_listen_loopback(128, &port);
-	assert_true(fd >= 0);
-	char *argv[] = { (char *)lg(), "-R", "200", "--arrivals", "even", "--max-conns", "2", "-d", "1500ms",
-			 "--timeout", "300ms", "--drain", "0", "--json", url(u, sizeof u, port), NULL };
-	proc_run(&p, argv, 15000);
-	close(fd);
+	run_against_silent(&p, 128, (const char *const[]){ "-R", "200", "--arrivals", "even", "--max-conns", "2", "-d",
+							    "1500ms", "--timeout", "300ms", "--drain", "0", NULL },
+			   15000);
 	print_message("silent server, -R 200, 2 conns, --timeout 300ms: exit %d, %.0f arrived, %.0f outstanding, "
 		      "waiting_max %.0f\n", p.code, jnum(p.out, "arrived"), jnum(p.out, "outstanding"),
 		      jnum(p.out, "waiting_max"));
@@ -474,17 +491,10 @@ static void test_hostile_line_expires_at_timeout(void **state)
 static void test_hostile_huge_rate_bounded(void **state)
 {
 	static struct proc p;
-	uint16_t port;
-	char u[80];
 	(void)state;
-	if (!test_bin_built("loadgen"))
-		skip();
-	int fd = tc_listen_loopback(128, &port);
-	assert_true(fd >= 0);
-	char *argv[] = { (char *)lg(), "-R", "1e7", "--max-conns", "4", "-d", "2s", "--timeout", "1s", "--drain", "0",
-			 "--json", url(u, sizeof u, port), NULL };
-	proc_run(&p, argv, 30000);
-	close(fd);
+	run_against_silent(&p, 128, (const char *const[]){ "-R", "1e7", "--max-conns", "4", "-d", "2s", "--timeout", "1s",
+							    "--drain", "0", NULL },
+			   30000);
 	print_message("-R 1e7 -d 2s, silent server: exit %d after %.0f ms, max RSS %ld KiB, %.0f arrived, "
 		      "line_full %s\n", p.code, p.ms, p.maxrss_kb, jnum(p.out, "arrived"),
 		      strstr(p.out, "\"line_full\":") ? "counted" : "MISSING");
@@ -808,17 +818,10 @@ static void test_loadgen_grid_reads_are_stamped(void **state)
 static void test_loadgen_opens_at_a_bounded_pace(void **state)
 {
 	static struct proc p;
-	uint16_t port;
-	char u[80];
 	(void)state;
-	if (!test_bin_built("loadgen"))
-		skip();
-	int fd = tc_listen_loopback(4096, &port);
-	assert_true(fd >= 0);
-	char *argv[] = { (char *)lg(), "-R", "50000", "--arrivals", "even", "-d", "100ms", "--timeout", "2s",
-			 "--drain", "0", "--json", url(u, sizeof u, port), NULL };
-	proc_run(&p, argv, 15000);
-	close(fd);
+	run_against_silent(&p, 4096, (const char *const[]){ "-R", "50000", "--arrivals", "even", "-d", "100ms", "--timeout",
+							     "2s", "--drain", "0", NULL },
+			   15000);
 	print_message("silent server, -R 50000 -d 100ms: %.0f arrived, %.0f connections at most, %.0f waiting at most\n",
 		      jnum(p.out, "arrived"), jnum(p.out, "conns_max"), jnum(p.out, "waiting_max"));
 	assert_true(jnum(p.out, "arrived") >= 4000);
