@@ -132,7 +132,7 @@ static void push_free(struct lg_worker *w, struct lg_conn *c)
  * the loop not behind. Counts the one it allows. */
 static bool may_open(struct lg_worker *w, uint64_t now)
 {
-	if (w->behind)
+	if (w->behind && !w->arrivals_done)
 		return false;
 	if (now / NS_PER_MS != w->open_ms) {
 		w->open_ms = now / NS_PER_MS;
@@ -489,7 +489,12 @@ static void open_run(struct lg_worker *w)
 			continue;
 		}
 		if (at == UINT64_MAX || at > now + w->shared->poll_ns) {
-			arm_timer(w, at);
+			/* customers in line that may_open held back: look again next millisecond,
+			 * even with no arrival or response to come (the drain, a dead server) */
+			uint64_t wake = at;
+			if (w->line.len > 0 && w->n_closed > 0 && (now / NS_PER_MS + 1) * NS_PER_MS < wake)
+				wake = (now / NS_PER_MS + 1) * NS_PER_MS;
+			arm_timer(w, wake);
 			ev_run(w->loop, EVRUN_ONCE);
 			continue;
 		}
