@@ -11,14 +11,6 @@
 /* Sleeps of 20 us on the monotonic clock (as the open loop's timer sleeps), the
  * thread's CPU time over them divided by their number; the median of three rounds, so
  * that one round preempted or interrupted does not set the figure. */
-uint64_t wake_grid_ns(double rate, uint64_t wake_ns)
-{
-	if (!(rate > 0.0) || rate * (double)wake_ns / 1e9 < WAKE_GRID_CORE_SHARE)
-		return 0;
-	double grid = WAKE_GRID_ARRIVALS / rate * 1e9;
-	return grid < (double)WAKE_GRID_MAX_NS ? (uint64_t)grid : WAKE_GRID_MAX_NS;
-}
-
 uint64_t wake_cost_ns(void)
 {
 	uint64_t round_ns[3];
@@ -37,4 +29,12 @@ uint64_t wake_cost_ns(void)
 	if (med > WAKE_COST_MAX_NS)
 		med = WAKE_COST_MAX_NS;
 	return med;
+}
+
+uint64_t wake_grid_ns(double rate, uint64_t wake_ns)
+{
+	if (!(rate > 0.0) || rate * (double)wake_ns / 1e9 < WAKE_GRID_CORE_SHARE)
+		return 0;
+	double grid = WAKE_GRID_ARRIVALS / rate * 1e9;
+	return grid < (double)WAKE_GRID_MAX_NS ? (uint64_t)grid : WAKE_GRID_MAX_NS;
 }

@@ -491,9 +491,9 @@ static void open_run(struct lg_worker *w)
 		if (at == UINT64_MAX || at > now + w->shared->poll_ns) {
 			/* customers in line that may_open held back: look again next millisecond,
 			 * even with no arrival or response to come (the drain, a dead server) */
-			uint64_t wake = at;
-			if (w->line.len > 0 && w->n_closed > 0 && (now / NS_PER_MS + 1) * NS_PER_MS < wake)
-				wake = (now / NS_PER_MS + 1) * NS_PER_MS;
+			uint64_t wake = at, next_ms = (now / NS_PER_MS + 1) * NS_PER_MS;
+			if (w->line.len > 0 && w->n_closed > 0 && next_ms < wake)
+				wake = next_ms;
 			arm_timer(w, wake);
 			ev_run(w->loop, EVRUN_ONCE);
 			continue;
